@@ -1,0 +1,3 @@
+"""OpAssess: facilitated self-assessment on the breakthrough model."""
+
+__version__ = "0.1.0"

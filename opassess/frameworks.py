@@ -1,0 +1,259 @@
+"""Assessment frameworks as data: levels (stages), dimensions (barriers), descriptors, suggestions.
+
+A framework is an immutable value. A workshop keeps its own frozen copy, so editing a framework
+file, or one workshop's wording, never rewrites another workshop's history.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from opassess.paths import resources_dir
+from opassess.validation import schema_problems
+
+FRAMEWORK_SCHEMA = "framework.schema.json"
+DEFAULT_FRAMEWORK_ID = "audit-commission-breakthrough-2002"
+
+
+class FrameworkError(ValueError):
+    """A framework that cannot be used; the message names the file and the field."""
+
+
+@dataclass(frozen=True)
+class Level:
+    id: str
+    name: str
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class Dimension:
+    id: str
+    name: str
+    question: str = ""
+    explanation: str = ""
+    # level id -> observable behaviours at that level
+    descriptors: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    id: str
+    name: str
+    number: int | None = None
+    summary: str = ""
+    dimensions: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Framework:
+    id: str
+    name: str
+    levels: tuple[Level, ...]
+    dimensions: tuple[Dimension, ...]
+    suggestions: tuple[Suggestion, ...] = ()
+    source: str = ""
+    summary: str = ""
+
+    def dimension(self, dimension_id: str) -> Dimension:
+        for dimension in self.dimensions:
+            if dimension.id == dimension_id:
+                return dimension
+        raise KeyError(dimension_id)
+
+    def has_dimension(self, dimension_id: str) -> bool:
+        return any(d.id == dimension_id for d in self.dimensions)
+
+    def level(self, level_id: str) -> Level:
+        for level in self.levels:
+            if level.id == level_id:
+                return level
+        raise KeyError(level_id)
+
+    def level_index(self, level_id: str) -> int:
+        """Position of a level, 0 for the first stage; KeyError for an unknown id."""
+        for index, level in enumerate(self.levels):
+            if level.id == level_id:
+                return index
+        raise KeyError(level_id)
+
+    @property
+    def level_ids(self) -> tuple[str, ...]:
+        return tuple(level.id for level in self.levels)
+
+    @property
+    def dimension_ids(self) -> tuple[str, ...]:
+        return tuple(dimension.id for dimension in self.dimensions)
+
+    def suggestions_for(self, dimension_id: str) -> tuple[Suggestion, ...]:
+        """The suggestions (breakthroughs) that help with one dimension, in their order."""
+        return tuple(s for s in self.suggestions if dimension_id in s.dimensions)
+
+
+def framework_from_dict(data: Any, origin: str = "framework") -> Framework:
+    """Build a framework from its JSON form, validating structure and cross-references."""
+    problems = schema_problems(data, FRAMEWORK_SCHEMA)
+    if problems:
+        raise FrameworkError(f"{origin}: " + "; ".join(problems))
+    levels = tuple(Level(x["id"], x["name"], x.get("summary", "")) for x in data["levels"])
+    level_ids = [level.id for level in levels]
+    _require_unique(level_ids, origin, "levels")
+    dimensions = []
+    for index, raw in enumerate(data["dimensions"]):
+        unknown = sorted(set(raw["descriptors"]) - set(level_ids))
+        if unknown:
+            raise FrameworkError(
+                f"{origin}: dimensions[{index}].descriptors: unknown level {unknown[0]!r}"
+                f" (levels are {', '.join(level_ids)})"
+            )
+        descriptors = {lid: tuple(raw["descriptors"].get(lid, ())) for lid in level_ids}
+        dimensions.append(
+            Dimension(
+                id=raw["id"],
+                name=raw["name"],
+                question=raw.get("question", ""),
+                explanation=raw.get("explanation", ""),
+                descriptors=descriptors,
+            )
+        )
+    dimension_ids = [d.id for d in dimensions]
+    _require_unique(dimension_ids, origin, "dimensions")
+    suggestions = []
+    for index, raw in enumerate(data.get("suggestions", [])):
+        for position, dimension_id in enumerate(raw["dimensions"]):
+            if dimension_id not in dimension_ids:
+                raise FrameworkError(
+                    f"{origin}: suggestions[{index}].dimensions[{position}]: "
+                    f"unknown dimension {dimension_id!r}"
+                )
+        suggestions.append(
+            Suggestion(
+                id=raw["id"],
+                name=raw["name"],
+                number=raw.get("number"),
+                summary=raw.get("summary", ""),
+                dimensions=tuple(raw["dimensions"]),
+                actions=tuple(raw["actions"]),
+            )
+        )
+    _require_unique([s.id for s in suggestions], origin, "suggestions")
+    return Framework(
+        id=data["id"],
+        name=data["name"],
+        levels=levels,
+        dimensions=tuple(dimensions),
+        suggestions=tuple(suggestions),
+        source=data.get("source", ""),
+        summary=data.get("summary", ""),
+    )
+
+
+def framework_to_dict(framework: Framework) -> dict[str, Any]:
+    """The JSON form of a framework; framework_from_dict reads it back unchanged."""
+    data: dict[str, Any] = {
+        "format": 1,
+        "id": framework.id,
+        "name": framework.name,
+        "source": framework.source,
+        "summary": framework.summary,
+        "levels": [{"id": x.id, "name": x.name, "summary": x.summary} for x in framework.levels],
+        "dimensions": [
+            {
+                "id": d.id,
+                "name": d.name,
+                "question": d.question,
+                "explanation": d.explanation,
+                "descriptors": {lid: list(items) for lid, items in d.descriptors.items()},
+            }
+            for d in framework.dimensions
+        ],
+        "suggestions": [
+            {
+                "id": s.id,
+                "name": s.name,
+                **({"number": s.number} if s.number is not None else {}),
+                "summary": s.summary,
+                "dimensions": list(s.dimensions),
+                "actions": list(s.actions),
+            }
+            for s in framework.suggestions
+        ],
+    }
+    return data
+
+
+def load_framework(path: str | Path) -> Framework:
+    """Read and validate a framework file; errors name the file and the field."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FrameworkError(f"{path.name}: cannot be read ({exc})") from exc
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FrameworkError(f"{path.name}: not valid JSON (line {exc.lineno}: {exc.msg})") from exc
+    return framework_from_dict(data, origin=path.name)
+
+
+def builtin_frameworks() -> dict[str, Framework]:
+    """Every framework bundled in resources/frameworks, by id."""
+    frameworks: dict[str, Framework] = {}
+    for path in sorted((resources_dir() / "frameworks").glob("*.json")):
+        framework = load_framework(path)
+        frameworks[framework.id] = framework
+    return frameworks
+
+
+def default_framework() -> Framework:
+    """The Audit Commission breakthrough model."""
+    return load_framework(resources_dir() / "frameworks" / "breakthrough.json")
+
+
+def edit_dimension(
+    framework: Framework,
+    dimension_id: str,
+    *,
+    name: str | None = None,
+    question: str | None = None,
+    explanation: str | None = None,
+    descriptors: Mapping[str, Iterable[str]] | None = None,
+) -> Framework:
+    """A copy of `framework` with one dimension's wording changed (a workshop's own adaptation)."""
+    dimension = framework.dimension(dimension_id)
+    changes: dict[str, Any] = {}
+    if name is not None:
+        if not name.strip():
+            raise FrameworkError("A barrier needs a name.")
+        changes["name"] = name.strip()
+    if question is not None:
+        changes["question"] = question
+    if explanation is not None:
+        changes["explanation"] = explanation
+    if descriptors is not None:
+        unknown = set(descriptors) - set(framework.level_ids)
+        if unknown:
+            raise FrameworkError(f"Unknown stage {sorted(unknown)[0]!r}.")
+        merged = dict(dimension.descriptors)
+        for level_id, items in descriptors.items():
+            merged[level_id] = tuple(item.strip() for item in items if item.strip())
+        changes["descriptors"] = merged
+    edited = dataclasses.replace(dimension, **changes)
+    return dataclasses.replace(
+        framework,
+        dimensions=tuple(edited if d.id == dimension_id else d for d in framework.dimensions),
+    )
+
+
+def _require_unique(ids: list[str], origin: str, where: str) -> None:
+    seen: set[str] = set()
+    for index, identifier in enumerate(ids):
+        if identifier in seen:
+            raise FrameworkError(f"{origin}: {where}[{index}].id: duplicate id {identifier!r}")
+        seen.add(identifier)

@@ -1,0 +1,30 @@
+"""Where the application's bundled resources and the user's data live."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+DATA_DIR_ENV = "OPASSESS_DATA_DIR"
+
+
+def resources_dir() -> Path:
+    """The bundled resources folder, in a source checkout or a frozen build."""
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root:
+        return Path(frozen_root) / "resources"
+    return Path(__file__).resolve().parent.parent / "resources"
+
+
+def default_data_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """The library folder: an explicit override, then $OPASSESS_DATA_DIR, then platformdirs."""
+    if override:
+        return Path(override).expanduser()
+    from_env = os.environ.get(DATA_DIR_ENV)
+    if from_env:
+        return Path(from_env).expanduser()
+    # Imported here: only the paths that need the user folder pay for it.
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("OpAssess", appauthor=False, roaming=True))

@@ -1,0 +1,527 @@
+"""The workshop aggregate and its rules.
+
+A workshop is an immutable value. Every edit is a pure function that takes a workshop and returns
+the edited one, or raises WorkshopError with a message a facilitator can act on. Immutability is
+what makes undo exact (history.py keeps the earlier values) and lets the store work out precisely
+which rows an edit touched (changes.py).
+
+Mappings held by a workshop are never mutated in place: an edit builds a new mapping.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from types import EllipsisType
+from typing import Any
+
+from opassess.frameworks import Framework, edit_dimension
+
+NOT_SURE = "not-sure"
+MAX_ACTIONS = 3
+NAME_DISPLAYS = ("anonymous", "initials", "names")
+ACTION_STATUSES = ("planned", "in-progress", "done", "dropped")
+MAX_NAME_LENGTH = 200
+
+
+class WorkshopError(ValueError):
+    """An edit that breaks a workshop rule; the message says what and why."""
+
+
+class TargetBelowConsensus(WorkshopError):
+    """A target below the agreed stage: allowed only when the caller confirms it."""
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+@dataclass(frozen=True)
+class Participant:
+    id: str
+    name: str
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class Rating:
+    """One participant's view of one barrier: a stage id or NOT_SURE, and the evidence for it."""
+
+    participant_id: str
+    dimension_id: str
+    stage: str
+    evidence: str = ""
+
+
+@dataclass(frozen=True)
+class Consensus:
+    """The stage the team agreed for a barrier, why, and any dissent worth recording."""
+
+    stage: str
+    rationale: str = ""
+    dissent: str = ""
+
+
+@dataclass(frozen=True)
+class Action:
+    id: str
+    text: str
+    responsible: str = ""
+    accountable: str = ""
+    due_on: date | None = None
+    status: str = "planned"
+
+
+RatingKey = tuple[str, str]  # (participant_id, dimension_id)
+
+
+@dataclass(frozen=True)
+class Workshop:
+    id: str
+    title: str
+    framework: Framework
+    organisation: str = ""
+    team: str = ""
+    held_on: date | None = None
+    facilitator: str = ""
+    participants: tuple[Participant, ...] = ()
+    scope: tuple[str, ...] = ()
+    ratings: Mapping[RatingKey, Rating] = field(default_factory=dict)
+    consensus: Mapping[str, Consensus] = field(default_factory=dict)
+    targets: Mapping[str, str] = field(default_factory=dict)
+    actions: Mapping[str, tuple[Action, ...]] = field(default_factory=dict)
+    reassess_on: date | None = None
+    reassesses: str | None = None
+    name_display: str = "names"
+    created_at: datetime = field(default_factory=utc_now)
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def participant(self, participant_id: str) -> Participant:
+        for participant in self.participants:
+            if participant.id == participant_id:
+                return participant
+        raise WorkshopError("That participant is not in this workshop.")
+
+    def has_participant(self, participant_id: str) -> bool:
+        return any(p.id == participant_id for p in self.participants)
+
+    def scoped_dimensions(self) -> tuple[Any, ...]:
+        """The barriers in scope, in the framework's order."""
+        return tuple(d for d in self.framework.dimensions if d.id in self.scope)
+
+    def rating(self, participant_id: str, dimension_id: str) -> Rating | None:
+        return self.ratings.get((participant_id, dimension_id))
+
+    def ratings_for(self, dimension_id: str) -> list[Rating]:
+        """Ratings of one barrier, in participant order."""
+        found = []
+        for participant in self.participants:
+            rating = self.ratings.get((participant.id, dimension_id))
+            if rating is not None:
+                found.append(rating)
+        return found
+
+    def actions_for(self, dimension_id: str) -> tuple[Action, ...]:
+        return self.actions.get(dimension_id, ())
+
+    def display_names(self) -> dict[str, str]:
+        """Participant id -> a name that tells apart people who share one."""
+        return display_names(self.participants)
+
+
+def display_names(participants: Iterable[Participant]) -> dict[str, str]:
+    """Names as shown: a shared name gets the role, then a number, so nobody is mistaken."""
+    participants = list(participants)
+    by_name = Counter(p.name.casefold() for p in participants)
+    by_name_role = Counter((p.name.casefold(), p.role.casefold()) for p in participants)
+    seen: Counter[tuple[str, str]] = Counter()
+    shown: dict[str, str] = {}
+    for participant in participants:
+        key = (participant.name.casefold(), participant.role.casefold())
+        label = participant.name
+        if by_name[key[0]] > 1:
+            if participant.role and by_name_role[key] == 1:
+                label = f"{participant.name} ({participant.role})"
+            else:
+                seen[key] += 1
+                suffix = f"{participant.role}, {seen[key]}" if participant.role else str(seen[key])
+                label = f"{participant.name} ({suffix})"
+        shown[participant.id] = label
+    return shown
+
+
+def initials(name: str) -> str:
+    """'Siân ap Rhys' -> 'SaR': what a chart shows when names are set to initials."""
+    return "".join(part[0] for part in name.split() if part) or "?"
+
+
+# -- creating ---------------------------------------------------------------------------------
+
+
+def new_workshop(
+    framework: Framework,
+    *,
+    title: str,
+    organisation: str = "",
+    team: str = "",
+    held_on: date | None = None,
+    facilitator: str = "",
+    scope: Iterable[str] | None = None,
+    workshop_id: str | None = None,
+) -> Workshop:
+    """A fresh workshop with every barrier of the framework in scope unless told otherwise."""
+    workshop = Workshop(
+        id=workshop_id or new_id(),
+        title=_required_text(title, "A workshop needs a title."),
+        framework=framework,
+        organisation=organisation.strip(),
+        team=team.strip(),
+        held_on=held_on,
+        facilitator=facilitator.strip(),
+        scope=framework.dimension_ids,
+    )
+    if scope is not None:
+        workshop = set_scope(workshop, scope)
+    return workshop
+
+
+def start_reassessment(previous: Workshop, *, held_on: date | None = None) -> Workshop:
+    """A new workshop that re-assesses `previous`: same team, framework copy and scope."""
+    participants = tuple(Participant(new_id(), p.name, p.role) for p in previous.participants)
+    return Workshop(
+        id=new_id(),
+        title=f"{previous.title} (re-assessment)",
+        framework=previous.framework,
+        organisation=previous.organisation,
+        team=previous.team,
+        held_on=held_on,
+        facilitator=previous.facilitator,
+        participants=participants,
+        scope=previous.scope,
+        reassesses=previous.id,
+        name_display=previous.name_display,
+    )
+
+
+# -- details ----------------------------------------------------------------------------------
+
+
+def update_details(
+    workshop: Workshop,
+    *,
+    title: str | None = None,
+    organisation: str | None = None,
+    team: str | None = None,
+    held_on: date | EllipsisType | None = ...,
+    facilitator: str | None = None,
+    name_display: str | None = None,
+    reassess_on: date | EllipsisType | None = ...,
+) -> Workshop:
+    """Change the workshop's descriptive fields; `...` leaves a date alone, None clears it."""
+    changes: dict[str, Any] = {}
+    if title is not None:
+        changes["title"] = _required_text(title, "A workshop needs a title.")
+    if organisation is not None:
+        changes["organisation"] = organisation.strip()
+    if team is not None:
+        changes["team"] = team.strip()
+    if facilitator is not None:
+        changes["facilitator"] = facilitator.strip()
+    if held_on is not ...:
+        changes["held_on"] = held_on
+    if reassess_on is not ...:
+        if reassess_on is not None and workshop.held_on and reassess_on < workshop.held_on:
+            raise WorkshopError("The re-assessment date is before the workshop itself.")
+        changes["reassess_on"] = reassess_on
+    if name_display is not None:
+        if name_display not in NAME_DISPLAYS:
+            raise WorkshopError(f"Names can be shown as {', '.join(NAME_DISPLAYS)}.")
+        changes["name_display"] = name_display
+    return dataclasses.replace(workshop, **changes)
+
+
+def set_scope(workshop: Workshop, dimension_ids: Iterable[str]) -> Workshop:
+    """Choose the barriers in scope (one to all). Ratings of barriers left out are kept."""
+    wanted = set(dimension_ids)
+    unknown = wanted - set(workshop.framework.dimension_ids)
+    if unknown:
+        raise WorkshopError(f"{sorted(unknown)[0]!r} is not a barrier of this framework.")
+    if not wanted:
+        raise WorkshopError("Keep at least one barrier in scope.")
+    ordered = tuple(d for d in workshop.framework.dimension_ids if d in wanted)
+    return dataclasses.replace(workshop, scope=ordered)
+
+
+def adapt_dimension(workshop: Workshop, dimension_id: str, **wording: Any) -> Workshop:
+    """Edit this workshop's own copy of a barrier's wording or stage descriptors."""
+    _require_dimension(workshop, dimension_id, in_scope=False)
+    return dataclasses.replace(
+        workshop, framework=edit_dimension(workshop.framework, dimension_id, **wording)
+    )
+
+
+# -- participants -----------------------------------------------------------------------------
+
+
+def add_participant(
+    workshop: Workshop, name: str, role: str = "", participant_id: str | None = None
+) -> Workshop:
+    """Add a member of the team. Shared names are allowed and told apart by display_names."""
+    participant = Participant(
+        participant_id or new_id(),
+        _required_text(name, "A participant needs a name.", MAX_NAME_LENGTH),
+        role.strip(),
+    )
+    if workshop.has_participant(participant.id):
+        raise WorkshopError("That participant is already in this workshop.")
+    return dataclasses.replace(workshop, participants=(*workshop.participants, participant))
+
+
+def add_participants(workshop: Workshop, rows: Iterable[tuple[str, str]]) -> Workshop:
+    """Add several (name, role) rows at once, e.g. pasted from a spreadsheet; blanks skipped."""
+    for name, role in rows:
+        if name.strip():
+            workshop = add_participant(workshop, name, role)
+    return workshop
+
+
+def update_participant(
+    workshop: Workshop, participant_id: str, *, name: str | None = None, role: str | None = None
+) -> Workshop:
+    current = workshop.participant(participant_id)
+    edited = Participant(
+        current.id,
+        current.name if name is None else _required_text(name, "A participant needs a name."),
+        current.role if role is None else role.strip(),
+    )
+    return dataclasses.replace(
+        workshop,
+        participants=tuple(edited if p.id == participant_id else p for p in workshop.participants),
+    )
+
+
+def remove_participant(workshop: Workshop, participant_id: str) -> Workshop:
+    """Remove a participant and their ratings (undo brings both back)."""
+    workshop.participant(participant_id)
+    return dataclasses.replace(
+        workshop,
+        participants=tuple(p for p in workshop.participants if p.id != participant_id),
+        ratings={k: v for k, v in workshop.ratings.items() if k[0] != participant_id},
+    )
+
+
+def move_participant(workshop: Workshop, participant_id: str, new_index: int) -> Workshop:
+    current = workshop.participant(participant_id)
+    others = [p for p in workshop.participants if p.id != participant_id]
+    new_index = max(0, min(new_index, len(others)))
+    others.insert(new_index, current)
+    return dataclasses.replace(workshop, participants=tuple(others))
+
+
+# -- ratings ----------------------------------------------------------------------------------
+
+
+def record_rating(
+    workshop: Workshop,
+    participant_id: str,
+    dimension_id: str,
+    stage: str,
+    evidence: str | None = None,
+) -> Workshop:
+    """Record one participant's stage (or NOT_SURE) for a barrier; evidence None keeps the old."""
+    workshop.participant(participant_id)
+    _require_dimension(workshop, dimension_id)
+    if stage != NOT_SURE and stage not in workshop.framework.level_ids:
+        raise WorkshopError(
+            f"{stage!r} is not a stage; choose "
+            f"{', '.join(workshop.framework.level_ids)} or not sure."
+        )
+    key = (participant_id, dimension_id)
+    if evidence is None:
+        old = workshop.ratings.get(key)
+        evidence = old.evidence if old else ""
+    rating = Rating(participant_id, dimension_id, stage, evidence)
+    return dataclasses.replace(workshop, ratings={**workshop.ratings, key: rating})
+
+
+def record_evidence(
+    workshop: Workshop, participant_id: str, dimension_id: str, evidence: str
+) -> Workshop:
+    """Change the evidence of a rating already made."""
+    key = (participant_id, dimension_id)
+    old = workshop.ratings.get(key)
+    if old is None:
+        raise WorkshopError("Choose a stage (or not sure) before adding evidence.")
+    return dataclasses.replace(
+        workshop, ratings={**workshop.ratings, key: dataclasses.replace(old, evidence=evidence)}
+    )
+
+
+def clear_rating(workshop: Workshop, participant_id: str, dimension_id: str) -> Workshop:
+    key = (participant_id, dimension_id)
+    if key not in workshop.ratings:
+        return workshop
+    return dataclasses.replace(
+        workshop, ratings={k: v for k, v in workshop.ratings.items() if k != key}
+    )
+
+
+# -- consensus and plan -----------------------------------------------------------------------
+
+
+def agree_consensus(
+    workshop: Workshop, dimension_id: str, stage: str, rationale: str = "", dissent: str = ""
+) -> Workshop:
+    """Record the stage the team agreed for a barrier, with the reasons and any dissent."""
+    _require_dimension(workshop, dimension_id)
+    _require_stage(workshop, stage)
+    consensus = Consensus(stage, rationale, dissent)
+    return dataclasses.replace(workshop, consensus={**workshop.consensus, dimension_id: consensus})
+
+
+def clear_consensus(workshop: Workshop, dimension_id: str) -> Workshop:
+    return dataclasses.replace(
+        workshop, consensus={k: v for k, v in workshop.consensus.items() if k != dimension_id}
+    )
+
+
+def set_target(
+    workshop: Workshop, dimension_id: str, stage: str | None, *, confirm_below: bool = False
+) -> Workshop:
+    """Set the stage to reach. A target below the agreed stage needs confirm_below=True."""
+    _require_dimension(workshop, dimension_id)
+    if stage is None:
+        return dataclasses.replace(
+            workshop, targets={k: v for k, v in workshop.targets.items() if k != dimension_id}
+        )
+    _require_stage(workshop, stage)
+    agreed = workshop.consensus.get(dimension_id)
+    framework = workshop.framework
+    if (
+        agreed is not None
+        and framework.level_index(stage) < framework.level_index(agreed.stage)
+        and not confirm_below
+    ):
+        raise TargetBelowConsensus(
+            f"The target ({framework.level(stage).name}) is below the agreed stage "
+            f"({framework.level(agreed.stage).name}). Confirm to aim lower on purpose."
+        )
+    return dataclasses.replace(workshop, targets={**workshop.targets, dimension_id: stage})
+
+
+def add_action(
+    workshop: Workshop,
+    dimension_id: str,
+    text: str,
+    *,
+    responsible: str = "",
+    accountable: str = "",
+    due_on: date | None = None,
+    status: str = "planned",
+    action_id: str | None = None,
+) -> Workshop:
+    """Add one of the (at most three) key actions for a barrier."""
+    _require_dimension(workshop, dimension_id)
+    current = workshop.actions_for(dimension_id)
+    if len(current) >= MAX_ACTIONS:
+        raise WorkshopError(
+            f"A barrier has at most {MAX_ACTIONS} key actions; change or remove one first."
+        )
+    _require_status(status)
+    action = Action(
+        action_id or new_id(),
+        _required_text(text, "An action needs a description."),
+        responsible.strip(),
+        accountable.strip(),
+        due_on,
+        status,
+    )
+    return dataclasses.replace(
+        workshop, actions={**workshop.actions, dimension_id: (*current, action)}
+    )
+
+
+def update_action(workshop: Workshop, action_id: str, **changes: Any) -> Workshop:
+    """Change an action's text, responsible, accountable, due date or status."""
+    dimension_id, action = _find_action(workshop, action_id)
+    allowed = {"text", "responsible", "accountable", "due_on", "status"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise WorkshopError(f"An action has no field {sorted(unknown)[0]!r}.")
+    if "text" in changes:
+        changes["text"] = _required_text(changes["text"], "An action needs a description.")
+    for key in ("responsible", "accountable"):
+        if key in changes:
+            changes[key] = changes[key].strip()
+    if "status" in changes:
+        _require_status(changes["status"])
+    edited = dataclasses.replace(action, **changes)
+    return _replace_actions(
+        workshop,
+        dimension_id,
+        tuple(edited if a.id == action_id else a for a in workshop.actions_for(dimension_id)),
+    )
+
+
+def remove_action(workshop: Workshop, action_id: str) -> Workshop:
+    dimension_id, _ = _find_action(workshop, action_id)
+    remaining = tuple(a for a in workshop.actions_for(dimension_id) if a.id != action_id)
+    return _replace_actions(workshop, dimension_id, remaining)
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def _replace_actions(
+    workshop: Workshop, dimension_id: str, actions: tuple[Action, ...]
+) -> Workshop:
+    updated = {k: v for k, v in workshop.actions.items() if k != dimension_id}
+    if actions:
+        updated[dimension_id] = actions
+    return dataclasses.replace(workshop, actions=updated)
+
+
+def _find_action(workshop: Workshop, action_id: str) -> tuple[str, Action]:
+    for dimension_id, actions in workshop.actions.items():
+        for action in actions:
+            if action.id == action_id:
+                return dimension_id, action
+    raise WorkshopError("That action is not in this workshop.")
+
+
+def _require_dimension(workshop: Workshop, dimension_id: str, *, in_scope: bool = True) -> None:
+    if not workshop.framework.has_dimension(dimension_id):
+        raise WorkshopError(f"{dimension_id!r} is not a barrier of this workshop.")
+    if in_scope and dimension_id not in workshop.scope:
+        name = workshop.framework.dimension(dimension_id).name
+        raise WorkshopError(f"“{name}” is not in scope for this workshop.")
+
+
+def _require_stage(workshop: Workshop, stage: str) -> None:
+    if stage not in workshop.framework.level_ids:
+        raise WorkshopError(
+            f"{stage!r} is not a stage; choose {', '.join(workshop.framework.level_ids)}."
+        )
+
+
+def _require_status(status: str) -> None:
+    if status not in ACTION_STATUSES:
+        raise WorkshopError(f"An action's status is one of {', '.join(ACTION_STATUSES)}.")
+
+
+def _required_text(value: str, message: str, max_length: int | None = None) -> str:
+    value = value.strip()
+    if not value:
+        raise WorkshopError(message)
+    if max_length is not None and len(value) > max_length:
+        raise WorkshopError(f"That is too long ({len(value)} characters; at most {max_length}).")
+    return value

@@ -1,0 +1,1 @@
+"""Qt user interface. Nothing in opassess/ may import from here."""
