@@ -28,7 +28,9 @@ def test_breakthrough_model_has_six_barriers_three_stages_eight_breakthroughs(fr
 
 
 def test_breakthroughs_map_to_barriers_as_the_paper_does(framework):
-    numbers = {d.id: [s.number for s in framework.suggestions_for(d.id)] for d in framework.dimensions}
+    numbers = {
+        d.id: [s.number for s in framework.suggestions_for(d.id)] for d in framework.dimensions
+    }
     assert numbers == {
         "leaders-not-interested": [1],
         "no-time-to-learn": [2],
@@ -63,7 +65,7 @@ def test_error_names_the_file_and_the_field(framework, tmp_path):
 def test_descriptor_for_an_unknown_stage_is_refused(framework, tmp_path):
     data = framework_to_dict(framework)
     data["dimensions"][0]["descriptors"]["expert"] = ["x"]
-    with pytest.raises(FrameworkError, match=r"dimensions\[0\]\.descriptors: unknown level 'expert'"):
+    with pytest.raises(FrameworkError, match=r"dimensions\[0\]\.descriptors: unknown level"):
         load_framework(_write(tmp_path, data))
 
 
@@ -98,7 +100,8 @@ def test_edit_dimension_changes_a_copy_only(framework):
         descriptors={"starting": ["  Reviews are cancelled  ", ""]},
     )
     assert edited.dimension("no-time-to-learn").name == "We never stop to learn"
-    assert edited.dimension("no-time-to-learn").descriptors["starting"] == ("Reviews are cancelled",)
+    starting = edited.dimension("no-time-to-learn").descriptors["starting"]
+    assert starting == ("Reviews are cancelled",)
     assert edited.dimension("no-time-to-learn").descriptors["developing"] == (
         framework.dimension("no-time-to-learn").descriptors["developing"]
     )
