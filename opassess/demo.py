@@ -1,0 +1,147 @@
+"""A realistic demo workshop: a named team, ratings with evidence, consensus, targets, actions.
+
+The people, evidence and plan come from resources/demo/demo_content.json; the spread of ratings
+is drawn around each barrier's agreed stage with a seeded random generator, so a given size and
+seed always give the same workshop (ids included).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import uuid
+from datetime import date, timedelta
+from typing import Any
+
+from opassess.frameworks import Framework, default_framework
+from opassess.paths import resources_dir
+from opassess.workshop import (
+    NOT_SURE,
+    Action,
+    Consensus,
+    Participant,
+    Rating,
+    Workshop,
+    utc_now,
+)
+
+# How the team's ratings scatter around the stage it later agrees: mostly there, some on the side
+# the barrier leans to, few on the other; a contested barrier splits the room. A few "not sure"
+# and a few ratings with the evidence left blank, as in any real workshop.
+CENTRE, LEAN, AGAINST_LEAN = 7, 3, 1
+CONTESTED_WEIGHTS = {0: 4, 1: 4, 2: 3}
+NOT_SURE_SHARE = 0.06
+BLANK_EVIDENCE_SHARE = 0.05
+REASSESS_AFTER_DAYS = 182
+
+
+def load_demo_content() -> dict[str, Any]:
+    with (resources_dir() / "demo" / "demo_content.json").open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def demo_workshop(
+    participants: int = 8,
+    seed: int = 2002,
+    *,
+    held_on: date | None = None,
+    framework: Framework | None = None,
+) -> Workshop:
+    """A complete demo workshop with `participants` members (1 to 200)."""
+    if not 1 <= participants <= 200:
+        raise ValueError("a demo team has 1 to 200 participants")
+    framework = framework or default_framework()
+    content = load_demo_content()
+    rng = random.Random(f"{seed}:{participants}")
+    held_on = held_on or date.today() - timedelta(days=21)
+
+    def make_id() -> str:
+        return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+    team = _team(content["people"], participants, rng, make_id)
+    by_role = {p.role: p.name for p in team}
+    levels = framework.level_ids
+    ratings: dict[tuple[str, str], Rating] = {}
+    consensus: dict[str, Consensus] = {}
+    targets: dict[str, str] = {}
+    actions: dict[str, tuple[Action, ...]] = {}
+    for dimension in framework.dimensions:
+        agreed = content["consensus"][dimension.id]
+        weights = _stage_weights(rng, levels, levels.index(agreed["stage"]), agreed["contested"])
+        bank = content["evidence"][dimension.id]
+        for position, person in enumerate(team):
+            stage = NOT_SURE if rng.random() < NOT_SURE_SHARE else _weighted(rng, weights)
+            if stage == NOT_SURE:
+                evidence = "I have not seen enough of this area to judge yet."
+            elif rng.random() < BLANK_EVIDENCE_SHARE:
+                evidence = ""
+            else:
+                options = bank[stage]
+                evidence = options[(position + rng.randrange(len(options))) % len(options)]
+            ratings[(person.id, dimension.id)] = Rating(person.id, dimension.id, stage, evidence)
+        consensus[dimension.id] = Consensus(agreed["stage"], agreed["rationale"], agreed["dissent"])
+        targets[dimension.id] = agreed["target"]
+        actions[dimension.id] = tuple(
+            Action(
+                id=make_id(),
+                text=item["text"],
+                responsible=by_role.get(item["responsible_role"], team[0].name),
+                accountable=by_role.get(item["accountable_role"], team[0].name),
+                due_on=held_on + timedelta(days=item["due_in_days"]),
+                status=item["status"],
+            )
+            for item in content["actions"][dimension.id]
+        )
+    return Workshop(
+        id=make_id(),
+        title=content["title"],
+        framework=framework,
+        organisation=content["organisation"],
+        team=content["team"],
+        held_on=held_on,
+        facilitator=content["facilitator"],
+        participants=tuple(team),
+        scope=framework.dimension_ids,
+        ratings=ratings,
+        consensus=consensus,
+        targets=targets,
+        actions=actions,
+        reassess_on=held_on + timedelta(days=REASSESS_AFTER_DAYS),
+        name_display="names",
+        created_at=utc_now(),
+    )
+
+
+def _team(
+    people: list[dict[str, str]], size: int, rng: random.Random, make_id: Any
+) -> list[Participant]:
+    """The first `size` people; past the list, new names made from its first and last names."""
+    team = [Participant(make_id(), p["name"], p["role"]) for p in people[:size]]
+    firsts = [p["name"].split()[0] for p in people]
+    lasts = [p["name"].split()[-1] for p in people]
+    roles = [p["role"] for p in people[8:]] or [p["role"] for p in people]
+    taken = {p.name for p in team}
+    while len(team) < size:
+        name = f"{rng.choice(firsts)} {rng.choice(lasts)}"
+        if name in taken:
+            continue
+        taken.add(name)
+        team.append(Participant(make_id(), name, rng.choice(roles)))
+    return team
+
+
+def _stage_weights(
+    rng: random.Random, levels: tuple[str, ...], centre: int, contested: bool
+) -> dict[str, int]:
+    if contested:
+        return {level: CONTESTED_WEIGHTS[abs(i - centre)] for i, level in enumerate(levels)}
+    lean = rng.choice((-1, 1))
+    weights = {levels[centre]: CENTRE}
+    for offset, weight in ((lean, LEAN), (-lean, AGAINST_LEAN)):
+        if 0 <= centre + offset < len(levels):
+            weights[levels[centre + offset]] = weight
+    return weights
+
+
+def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
