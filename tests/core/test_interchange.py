@@ -321,6 +321,17 @@ def test_schema_lists_match_the_model():
     assert tuple(defs["workshop"]["properties"]["name_display"]["enum"]) == NAME_DISPLAYS
 
 
+def test_the_documented_example_is_a_valid_session_file(tmp_path):
+    text = (resources_dir().parent / "docs" / "session-file.md").read_text(encoding="utf-8")
+    example = text.split("```json\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "example.opassess"
+    path.write_text(example, encoding="utf-8")
+    workshop = read_session_file(path)
+    assert workshop.participants[1].name == "Tomás Ó Briain"
+    assert workshop.rating(workshop.participants[1].id, "leaders-not-interested").stage == NOT_SURE
+    assert workshop_to_document(workshop)["workshop"] == json.loads(example)["workshop"]
+
+
 # -- refusals ---------------------------------------------------------------------------------
 
 
