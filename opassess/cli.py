@@ -1,0 +1,251 @@
+"""Headless subcommands: `main.py demo|import|list|export|backups|restore ...`.
+
+Exit codes: 0 success; 2 a problem the user can act on, with a one-line reason on stderr;
+1 an unexpected failure. A user's mistake never prints a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from opassess import __version__
+from opassess.paths import default_data_dir
+
+if TYPE_CHECKING:
+    from opassess.store import Library
+    from opassess.workshop import Workshop
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+GuiLauncher = Callable[[Path, bool], int]
+MAX_DEMO_PARTICIPANTS = 200
+
+
+class UserError(Exception):
+    """A problem the user can act on; its message is printed as one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line and exit 2, as for every other user error
+        self.exit(EXIT_USAGE, f"{self.prog}: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="opassess",
+        description="Facilitated self-assessment workshops on the breakthrough model. "
+        "With no command, the desktop application opens.",
+    )
+    parser.add_argument("--version", action="version", version=f"OpAssess {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="the library folder (default: $OPASSESS_DATA_DIR, else your user data folder)",
+    )
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="open the main window with the demo workshop, visit every screen, then exit",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    demo = commands.add_parser("demo", help="write a realistic demo workshop")
+    demo.add_argument("--out", metavar="FILE", help="write it as a session file (.opassess)")
+    demo.add_argument("--add", action="store_true", help="add it to the library")
+    demo.add_argument(
+        "--participants",
+        type=int,
+        default=8,
+        metavar="N",
+        help=f"team size, 1 to {MAX_DEMO_PARTICIPANTS} (default 8)",
+    )
+    demo.add_argument("--seed", type=int, default=2002, help="vary the generated ratings")
+
+    importer = commands.add_parser("import", help="add a session file to the library")
+    importer.add_argument("file", metavar="FILE")
+    conflict = importer.add_mutually_exclusive_group()
+    conflict.add_argument(
+        "--replace", action="store_true", help="if the workshop is already there, replace it"
+    )
+    conflict.add_argument(
+        "--keep-both", action="store_true", help="if the workshop is already there, keep both"
+    )
+
+    lister = commands.add_parser("list", help="list the workshops in the library")
+    lister.add_argument("--search", default="", help="only those whose title, organisation or "
+                        "team contains this text")
+
+    exporter = commands.add_parser("export", help="export a workshop")
+    exporter.add_argument(
+        "workshop",
+        metavar="WORKSHOP_OR_FILE",
+        help="a workshop in the library (its id, the first characters of it, or its title), "
+        "or a session file",
+    )
+    exporter.add_argument("--json", metavar="PATH", required=True, help="write a session file")
+
+    commands.add_parser("backups", help="list the library's backups, newest first")
+    restore = commands.add_parser(
+        "restore", help="put a backup in place of a damaged library that was set aside"
+    )
+    restore.add_argument("backup", metavar="BACKUP", help="a backup file listed by `backups`")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, launch_gui: GuiLauncher | None = None) -> int:
+    """Run a subcommand, or with none hand over to `launch_gui` (main.py passes the Qt app in,
+    so the core never imports it)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        if launch_gui is None:
+            return _fail("the desktop application starts from main.py; name a command here.")
+        return launch_gui(default_data_dir(args.data_dir), args.smoke_test)
+    try:
+        return _COMMANDS[args.command](args)
+    except UserError as exc:
+        return _fail(str(exc))
+    except Exception as exc:
+        message = _user_message(exc)
+        if message is None:
+            raise
+        return _fail(message)
+
+
+def _fail(message: str) -> int:
+    print(f"opassess: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _user_message(exc: Exception) -> str | None:
+    """The one-line message for an error the user can act on, or None for a real bug."""
+    from opassess.frameworks import FrameworkError
+    from opassess.interchange import SessionFileError
+    from opassess.store import LibraryError
+    from opassess.workshop import WorkshopError
+
+    if isinstance(exc, (FrameworkError, SessionFileError, LibraryError, WorkshopError)):
+        return " ".join(str(exc).split("\n"))
+    if isinstance(exc, OSError):
+        where = f" ({exc.filename})" if exc.filename else ""
+        return f"{exc.strerror or exc}{where}"
+    return None
+
+
+def _library(args: argparse.Namespace) -> Library:
+    from opassess.store import Library
+
+    return Library.open(default_data_dir(args.data_dir))
+
+
+def _command_demo(args: argparse.Namespace) -> int:
+    from opassess.demo import demo_workshop
+    from opassess.interchange import write_session_file
+
+    if not 1 <= args.participants <= MAX_DEMO_PARTICIPANTS:
+        raise UserError(f"--participants must be between 1 and {MAX_DEMO_PARTICIPANTS}.")
+    if not args.out and not args.add:
+        raise UserError("say where the demo goes: --out FILE, --add, or both.")
+    workshop = demo_workshop(participants=args.participants, seed=args.seed)
+    if args.out:
+        write_session_file(workshop, Path(args.out))
+        print(f"Wrote the demo workshop “{workshop.title}” to {args.out}")
+    if args.add:
+        with _library(args) as library:
+            library.add(workshop)
+        print(f"Added the demo workshop “{workshop.title}” ({workshop.id}) to the library")
+    return EXIT_OK
+
+
+def _command_import(args: argparse.Namespace) -> int:
+    from opassess.interchange import import_session_file
+
+    on_conflict = "replace" if args.replace else "keep-both" if args.keep_both else "ask"
+    with _library(args) as library:
+        result = import_session_file(library, Path(args.file), on_conflict=on_conflict)
+    print(f"{result.action.capitalize()} “{result.title}” ({result.workshop_id})")
+    return EXIT_OK
+
+
+def _command_list(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    with _library(args) as library:
+        summaries = library.list_workshops(args.search)
+    if not summaries:
+        print("No workshops match." if args.search else "The library is empty.")
+        return EXIT_OK
+    today = date.today()
+    for s in summaries:
+        held = s.held_on.isoformat() if s.held_on else "no date   "
+        due = "  re-assessment due" if s.reassess_on and s.reassess_on <= today else ""
+        where = " / ".join(x for x in (s.organisation, s.team) if x)
+        print(f"{s.id[:8]}  {held}  {s.title}  [{where}]  {s.participant_count} people{due}")
+    return EXIT_OK
+
+
+def _command_export(args: argparse.Namespace) -> int:
+    from opassess.interchange import write_session_file
+
+    workshop = _find_workshop(args, args.workshop)
+    write_session_file(workshop, Path(args.json))
+    print(f"Wrote “{workshop.title}” to {args.json}")
+    return EXIT_OK
+
+
+def _find_workshop(args: argparse.Namespace, reference: str) -> Workshop:
+    """A session file path, or a library workshop by id, id prefix or title."""
+    from opassess.interchange import read_session_file
+
+    path = Path(reference)
+    if path.is_file():
+        return read_session_file(path)
+    with _library(args) as library:
+        summaries = library.list_workshops()
+        by_id = [s for s in summaries if s.id == reference]
+        if not by_id and len(reference) >= 4:
+            by_id = [s for s in summaries if s.id.startswith(reference)]
+        matches = by_id or [s for s in summaries if s.title.casefold() == reference.casefold()]
+        if not matches:
+            raise UserError(f"no session file or workshop called {reference!r} (see `list`).")
+        if len(matches) > 1:
+            ids = ", ".join(s.id[:8] for s in matches[:5])
+            raise UserError(f"{reference!r} matches {len(matches)} workshops ({ids}); use an id.")
+        return library.load(matches[0].id)
+
+
+def _command_backups(args: argparse.Namespace) -> int:
+    from opassess.store import backups
+
+    found = backups(default_data_dir(args.data_dir))
+    if not found:
+        print("No backups yet.")
+    for path in found:
+        print(path)
+    return EXIT_OK
+
+
+def _command_restore(args: argparse.Namespace) -> int:
+    from opassess.store import restore_backup
+
+    data_dir = default_data_dir(args.data_dir)
+    restore_backup(data_dir, Path(args.backup))
+    print(f"Restored {Path(args.backup).name} as the library in {data_dir}")
+    return EXIT_OK
+
+
+_COMMANDS = {
+    "demo": _command_demo,
+    "import": _command_import,
+    "list": _command_list,
+    "export": _command_export,
+    "backups": _command_backups,
+    "restore": _command_restore,
+}
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

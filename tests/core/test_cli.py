@@ -1,0 +1,123 @@
+"""The headless subcommands, called as main.py would call them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from opassess import __version__
+from opassess.cli import main
+from opassess.interchange import read_session_file
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+@pytest.fixture
+def run(tmp_path, capsys):
+    data_dir = tmp_path / "library"
+
+    def invoke(*args: str) -> tuple[int, str, str]:
+        code = main(["--data-dir", str(data_dir), *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return invoke
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert __version__ in capsys.readouterr().out
+
+
+def test_demo_to_file_then_import_list_and_export(run, tmp_path):
+    demo_file = tmp_path / "demo.opassess"
+    code, out, _ = run("demo", "--out", str(demo_file), "--participants", "12")
+    assert code == 0 and "demo.opassess" in out
+    demo = read_session_file(demo_file)
+    assert len(demo.participants) == 12
+    assert demo.consensus and demo.targets and demo.actions and demo.reassess_on
+    with_evidence = [r for r in demo.ratings.values() if r.evidence.strip()]
+    assert len(with_evidence) >= 0.8 * len(demo.ratings)
+
+    code, out, _ = run("import", str(demo_file))
+    assert code == 0 and "Added" in out
+
+    code, out, _ = run("list")
+    assert code == 0 and demo.title in out and "12 people" in out
+
+    exported = tmp_path / "again.opassess"
+    code, _, _ = run("export", demo.id[:8], "--json", str(exported))
+    assert code == 0
+    assert read_session_file(exported) == demo
+
+
+def test_import_of_an_existing_workshop_asks_then_replaces_or_keeps_both(run, tmp_path):
+    demo_file = tmp_path / "demo.opassess"
+    run("demo", "--out", str(demo_file))
+    run("import", str(demo_file))
+    code, _, err = run("import", str(demo_file))
+    assert code == 2 and "--replace" in err and "--keep-both" in err
+    assert run("import", str(demo_file), "--replace")[0] == 0
+    assert run("import", str(demo_file), "--keep-both")[0] == 0
+    code, out, _ = run("list")
+    assert out.count("people") == 2
+
+
+def test_demo_size_limits(run, tmp_path):
+    code, _, err = run("demo", "--out", str(tmp_path / "x.opassess"), "--participants", "201")
+    assert code == 2 and "between 1 and 200" in err
+    code, _, err = run("demo")
+    assert code == 2 and "--out" in err
+    code, _, _ = run("demo", "--out", str(tmp_path / "big.opassess"), "--participants", "200")
+    assert code == 0
+    assert len(read_session_file(tmp_path / "big.opassess").participants) == 200
+
+
+def test_bad_input_is_one_line_with_exit_2(run, tmp_path):
+    garbage = tmp_path / "garbage.opassess"
+    garbage.write_bytes(b"\x00\x01 not json")
+    for args in (
+        ("import", str(garbage)),
+        ("import", str(tmp_path / "missing.opassess")),
+        ("export", "no-such-workshop", "--json", str(tmp_path / "out.opassess")),
+    ):
+        code, _, err = run(*args)
+        assert code == 2, args
+        assert err.startswith("opassess: ") and err.count("\n") == 1, err
+        assert "Traceback" not in err
+
+
+def test_an_invalid_session_file_names_where_and_leaves_the_library_alone(run, tmp_path):
+    demo_file = tmp_path / "demo.opassess"
+    run("demo", "--out", str(demo_file))
+    document = json.loads(demo_file.read_text(encoding="utf-8"))
+    document["workshop"]["participants"][1]["name"] = 7
+    broken = tmp_path / "broken.opassess"
+    broken.write_text(json.dumps(document), encoding="utf-8")
+    code, _, err = run("import", str(broken))
+    assert code == 2 and "broken.opassess" in err and "participants[1]" in err
+    assert run("list")[1].strip() == "The library is empty."
+
+
+def test_a_user_mistake_from_the_real_entry_point_has_no_traceback(tmp_path):
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "--data-dir", str(tmp_path), "import", "nope.json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("opassess: ") and "Traceback" not in result.stderr
+
+
+def test_an_unknown_command_is_a_usage_error(run, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        run("nonsense-command")
+    assert exit_info.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err

@@ -1,0 +1,52 @@
+"""The packaged build and CI prove the GUI starts with `main.py --smoke-test`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def _run(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "--data-dir", str(data_dir), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
+
+
+def test_smoke_test_opens_the_demo_and_exits_zero(tmp_path):
+    result = _run("--smoke-test", data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    listed = _run("list", data_dir=tmp_path)
+    assert "Performance management self-assessment" in listed.stdout
+
+
+def test_smoke_test_reports_a_library_in_use(tmp_path):
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from opassess.store import Library; "
+            f"lib = Library.open({str(tmp_path)!r}); print('open', flush=True); time.sleep(60)",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        result = _run("--smoke-test", data_dir=tmp_path)
+        assert result.returncode == 2
+        assert "already open" in result.stderr
+        assert "Traceback" not in result.stderr
+    finally:
+        holder.kill()
+        holder.wait()

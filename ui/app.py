@@ -1,0 +1,73 @@
+"""The desktop application's entry: open the library, show the home window."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from opassess import __version__
+
+
+def run(data_dir: Path, smoke_test: bool = False) -> int:
+    """Start the GUI on the library in `data_dir`; with smoke_test, prove it starts and exit."""
+    from opassess.store import Library, LibraryDamaged, LibraryError, restore_backup
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("OpAssess")
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("OpAssess")
+    try:
+        try:
+            library = Library.open(data_dir)
+        except LibraryDamaged as damaged:
+            if smoke_test or not damaged.backups or not _offer_backup(damaged):
+                raise
+            restore_backup(data_dir, damaged.backups[0])
+            library = Library.open(data_dir)
+    except LibraryError as exc:
+        if smoke_test:
+            print(f"opassess: {exc}", file=sys.stderr)
+        else:
+            QMessageBox.critical(None, "OpAssess", str(exc))
+        return 2
+
+    from ui.home import HomeWindow
+
+    with library:
+        window = HomeWindow(library)
+        window.show()
+        if smoke_test:
+            return _smoke_test(app, window)
+        return app.exec()
+
+
+def _offer_backup(damaged: Exception) -> bool:
+    newest = damaged.backups[0]  # type: ignore[attr-defined]
+    answer = QMessageBox.warning(
+        None,
+        "OpAssess: the library is damaged",
+        f"{damaged}\n\nOpen the newest good backup ({newest.name}) instead?",
+        QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
+    )
+    return answer == QMessageBox.StandardButton.Open
+
+
+def _smoke_test(app: QApplication, window: object) -> int:
+    """Add the demo if the library is empty, open it, and exit once the event loop has run."""
+    result = {"code": 1}
+
+    def visit() -> None:
+        try:
+            window.open_demo()  # type: ignore[attr-defined]
+            app.processEvents()
+            result["code"] = 0
+        except Exception as exc:  # reported, not raised: the smoke test's job is to say why
+            print(f"opassess: smoke test failed: {exc!r}", file=sys.stderr)
+        app.quit()
+
+    QTimer.singleShot(0, visit)
+    app.exec()
+    return result["code"]
