@@ -166,7 +166,8 @@ def _command_import(args: argparse.Namespace) -> int:
     on_conflict = "replace" if args.replace else "keep-both" if args.keep_both else "ask"
     with _library(args) as library:
         result = import_session_file(library, Path(args.file), on_conflict=on_conflict)
-    print(f"{result.action.capitalize()} “{result.title}” ({result.workshop_id})")
+    done = {"added": "Added", "replaced": "Replaced", "kept-both": "Kept both: added"}
+    print(f"{done[result.action]} “{result.title}” ({result.workshop_id})")
     return EXIT_OK
 
 

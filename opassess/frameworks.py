@@ -18,6 +18,7 @@ from opassess.validation import schema_problems
 
 FRAMEWORK_SCHEMA = "framework.schema.json"
 DEFAULT_FRAMEWORK_ID = "audit-commission-breakthrough-2002"
+MAX_NAME_LENGTH = 500  # as framework.schema.json says for every name
 
 
 class FrameworkError(ValueError):
@@ -231,6 +232,8 @@ def edit_dimension(
     if name is not None:
         if not name.strip():
             raise FrameworkError("A barrier needs a name.")
+        if len(name.strip()) > MAX_NAME_LENGTH:
+            raise FrameworkError(f"A barrier's name has at most {MAX_NAME_LENGTH} characters.")
         changes["name"] = name.strip()
     if question is not None:
         changes["question"] = question

@@ -64,7 +64,8 @@ def test_import_of_an_existing_workshop_asks_then_replaces_or_keeps_both(run, tm
     code, _, err = run("import", str(demo_file))
     assert code == 2 and "--replace" in err and "--keep-both" in err
     assert run("import", str(demo_file), "--replace")[0] == 0
-    assert run("import", str(demo_file), "--keep-both")[0] == 0
+    code, out, _ = run("import", str(demo_file), "--keep-both")
+    assert code == 0 and out.startswith("Kept both: added") and "(imported copy)" in out
     code, out, _ = run("list")
     assert out.count("people") == 2
 

@@ -108,3 +108,5 @@ def test_edit_dimension_changes_a_copy_only(framework):
     assert framework.dimension("no-time-to-learn").name == "There's no time to learn"
     with pytest.raises(FrameworkError):
         edit_dimension(framework, "no-time-to-learn", name="   ")
+    with pytest.raises(FrameworkError, match="at most 500"):
+        edit_dimension(framework, "no-time-to-learn", name="x" * 501)
