@@ -48,7 +48,12 @@ def start_writer(data_dir: Path, workshop_id: str) -> subprocess.Popen[bytes]:
 def kill(writer: subprocess.Popen[bytes]) -> tuple[list[int], bytes]:
     """SIGKILL the writer; the edit numbers it printed (whole lines only) and its stderr."""
     writer.send_signal(signal.SIGKILL)
-    out, err = writer.communicate(timeout=30)
+    assert writer.stdout is not None and writer.stderr is not None
+    # Read through the same buffered objects that readline() used: it may already hold lines
+    # (communicate() would read the pipes underneath and miss them).
+    out = writer.stdout.read()
+    err = writer.stderr.read()
+    writer.wait(timeout=30)
     lines = out.split(b"\n")[:-1]  # the last piece is unterminated, or empty
     return [int(line) for line in lines if line.isdigit()], err
 
