@@ -1191,9 +1191,9 @@ def _dumps(data: Any) -> str:
 def _framework_from_json(text: str) -> Framework:
     """The exact inverse of framework_to_dict, without re-validating against the file schema.
 
-    The schema is for framework files people write; a workshop's own copy may have been adapted
-    past it (edit_dimension does not apply it), and the library must read back whatever it
-    wrote. Workshops share frameworks, so the cache also shares one object between them.
+    The schema is for framework files people write. The library must read back whatever it
+    wrote, even should a later release tighten the schema, and validating costs about 3 ms a
+    load. Workshops share frameworks, so the cache also shares one object between them.
     """
     data = json.loads(text)
     return Framework(
