@@ -484,9 +484,11 @@ def remove_action(workshop: Workshop, action_id: str) -> Workshop:
 def _replace_actions(
     workshop: Workshop, dimension_id: str, actions: tuple[Action, ...]
 ) -> Workshop:
-    updated = {k: v for k, v in workshop.actions.items() if k != dimension_id}
+    # Rebuilt in place so a barrier keeps its position in the mapping (the store keeps order).
     if actions:
-        updated[dimension_id] = actions
+        updated = {**workshop.actions, dimension_id: actions}
+    else:
+        updated = {k: v for k, v in workshop.actions.items() if k != dimension_id}
     return dataclasses.replace(workshop, actions=updated)
 
 

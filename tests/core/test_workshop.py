@@ -192,3 +192,10 @@ def test_changes_name_exactly_what_an_edit_touched(workshop):
     assert changes_between(workshop, after).participants
     after = set_target(workshop, LEADERS, "consolidating")
     assert changes_between(workshop, after).targets == {LEADERS}
+
+
+def test_editing_an_action_keeps_the_barriers_in_their_order(workshop):
+    ws = add_action(workshop, LEARN, "Book review sessions")
+    first = ws.actions_for(LEADERS)[0]
+    ws = update_action(ws, first.id, status="in-progress")
+    assert list(ws.actions) == [LEADERS, LEARN]
