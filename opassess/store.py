@@ -60,7 +60,7 @@ class WorkshopNotFound(LibraryError):
         self.workshop_id = workshop_id
 
 
-class WorkshopExists(LibraryError):
+class DuplicateWorkshop(LibraryError):
     def __init__(self, workshop_id: str) -> None:
         super().__init__("That workshop is already in the library.")
         self.workshop_id = workshop_id
@@ -353,7 +353,7 @@ class Library:
     # -- writing --------------------------------------------------------------------------------
 
     def add(self, workshop: Workshop) -> None:
-        """Store a new workshop; WorkshopExists if its id is taken (e.g. undo of a delete)."""
+        """Store a new workshop; DuplicateWorkshop if its id is taken (e.g. undo of a delete)."""
         self.add_many((workshop,))
 
     def add_many(self, workshops: Iterable[Workshop]) -> int:
@@ -362,7 +362,7 @@ class Library:
         with self._transaction() as conn:
             for workshop in workshops:
                 if _exists(conn, workshop.id):
-                    raise WorkshopExists(workshop.id)
+                    raise DuplicateWorkshop(workshop.id)
             self._insert(conn, workshops)
         return len(workshops)
 
@@ -1264,6 +1264,7 @@ __all__ = [
     "DEFAULT_KEEP_BACKUPS",
     "LIBRARY_FILE",
     "MIGRATIONS",
+    "DuplicateWorkshop",
     "Library",
     "LibraryDamaged",
     "LibraryError",
@@ -1271,7 +1272,6 @@ __all__ = [
     "LibraryTooNew",
     "LibraryUpgradeFailed",
     "Migration",
-    "WorkshopExists",
     "WorkshopNotFound",
     "WorkshopSummary",
     "backups",

@@ -21,6 +21,7 @@ from opassess.frameworks import Framework, framework_from_dict, framework_to_dic
 from opassess.store import (
     APPLICATION_ID,
     LIBRARY_FILE,
+    DuplicateWorkshop,
     Library,
     LibraryDamaged,
     LibraryError,
@@ -28,7 +29,6 @@ from opassess.store import (
     LibraryTooNew,
     LibraryUpgradeFailed,
     Migration,
-    WorkshopExists,
     WorkshopNotFound,
     backups,
     order_plan,
@@ -568,8 +568,11 @@ def test_missing_and_duplicate_workshops_are_plain_errors(
     with pytest.raises(WorkshopNotFound):
         library.replace(workshop)
     library.add(workshop)
-    with pytest.raises(WorkshopExists):
+    with pytest.raises(DuplicateWorkshop) as duplicate:
         library.add(workshop)
+    assert isinstance(duplicate.value, LibraryError)
+    assert duplicate.value.workshop_id == workshop.id
+    assert str(duplicate.value) == "That workshop is already in the library."
 
 
 def test_replace_overwrites_the_whole_workshop(
