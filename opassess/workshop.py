@@ -159,6 +159,17 @@ def display_names(participants: Iterable[Participant]) -> dict[str, str]:
     return shown
 
 
+def chart_labels(workshop: Workshop) -> dict[str, str]:
+    """Participant id -> the label shared screens show, as the workshop's name setting says:
+    full names, initials, or nothing at all."""
+    if workshop.name_display == "anonymous":
+        return {p.id: "" for p in workshop.participants}
+    names = display_names(workshop.participants)
+    if workshop.name_display == "initials":
+        return {pid: initials(name) for pid, name in names.items()}
+    return names
+
+
 def initials(name: str) -> str:
     """'Siân ap Rhys' -> 'SaR': what a chart shows when names are set to initials."""
     return "".join(part[0] for part in name.split() if part) or "?"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import shutil
 import subprocess
 import sys
@@ -70,3 +71,19 @@ def test_ruff_is_clean():
         [ruff, "check", "--quiet", "."], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout
+
+
+def test_core_suite_passes_with_qt_unavailable():
+    """The whole core suite, in a child process where importing Qt or ui/ fails."""
+    env = {**os.environ, "OPASSESS_BLOCK_QT": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "tests/core", "-p", "no:pytest-qt", "-q", "-x",
+         "-p", "no:cacheprovider"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]

@@ -14,6 +14,7 @@ from opassess.workshop import (
     add_participant,
     add_participants,
     agree_consensus,
+    chart_labels,
     clear_rating,
     display_names,
     initials,
@@ -199,3 +200,10 @@ def test_editing_an_action_keeps_the_barriers_in_their_order(workshop):
     first = ws.actions_for(LEADERS)[0]
     ws = update_action(ws, first.id, status="in-progress")
     assert list(ws.actions) == [LEADERS, LEARN]
+
+
+def test_chart_labels_follow_the_name_setting(workshop):
+    first = workshop.participants[0].id
+    assert chart_labels(workshop)[first] == "Priya Shah"
+    assert chart_labels(update_details(workshop, name_display="initials"))[first] == "PS"
+    assert chart_labels(update_details(workshop, name_display="anonymous"))[first] == ""
