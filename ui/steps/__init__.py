@@ -1,0 +1,43 @@
+"""The guided steps: Setup, Explain, Rate, Consensus, Plan, Review.
+
+Each step is a StepPage: it receives its controller in the constructor, subscribes to it there,
+and redraws from `controller.workshop` whenever the workshop changes.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from PySide6.QtWidgets import QWidget
+
+from opassess.changes import WorkshopChange
+from ui.controller import WorkshopController
+
+
+class StepPage(QWidget):
+    title: ClassVar[str] = ""
+    # What the step is for, shown under the step bar; one sentence.
+    purpose: ClassVar[str] = ""
+
+    def __init__(self, controller: WorkshopController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        controller.changed.connect(self.on_workshop_changed)
+
+    def on_workshop_changed(self, change: WorkshopChange) -> None:
+        """Redraw after an edit, undo or redo; override to redraw only what `change` touches."""
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Redraw everything from controller.workshop."""
+
+    def entered(self) -> None:
+        """Called when the facilitator moves to this step."""
+
+    def left(self) -> None:
+        """Called when the facilitator moves away (e.g. private rating clears its screen)."""
+
+    def projector_html(self) -> str | None:
+        """What the projector shows for this step, as simple HTML in large type; None when the
+        step has its own projector view (the wall chart). Never a private rating."""
+        return None
