@@ -102,10 +102,8 @@ def framework_from_dict(data: Any, origin: str = "framework") -> Framework:
     problems = schema_problems(data, FRAMEWORK_SCHEMA)
     if problems:
         raise FrameworkError(f"{origin}: " + "; ".join(problems))
-    levels = tuple(Level(x["id"], x["name"], x.get("summary", "")) for x in data["levels"])
-    level_ids = [level.id for level in levels]
+    level_ids = [x["id"] for x in data["levels"]]
     _require_unique(level_ids, origin, "levels")
-    dimensions = []
     for index, raw in enumerate(data["dimensions"]):
         unknown = sorted(set(raw["descriptors"]) - set(level_ids))
         if unknown:
@@ -113,50 +111,87 @@ def framework_from_dict(data: Any, origin: str = "framework") -> Framework:
                 f"{origin}: dimensions[{index}].descriptors: unknown level {unknown[0]!r}"
                 f" (levels are {', '.join(level_ids)})"
             )
-        descriptors = {lid: tuple(raw["descriptors"].get(lid, ())) for lid in level_ids}
-        dimensions.append(
-            Dimension(
-                id=raw["id"],
-                name=raw["name"],
-                question=raw.get("question", ""),
-                explanation=raw.get("explanation", ""),
-                descriptors=descriptors,
-            )
-        )
-    dimension_ids = [d.id for d in dimensions]
+    dimension_ids = [d["id"] for d in data["dimensions"]]
     _require_unique(dimension_ids, origin, "dimensions")
-    suggestions = []
-    for index, raw in enumerate(data.get("suggestions", [])):
+    suggestions = data.get("suggestions", [])
+    for index, raw in enumerate(suggestions):
         for position, dimension_id in enumerate(raw["dimensions"]):
             if dimension_id not in dimension_ids:
                 raise FrameworkError(
                     f"{origin}: suggestions[{index}].dimensions[{position}]: "
                     f"unknown dimension {dimension_id!r}"
                 )
-        suggestions.append(
-            Suggestion(
-                id=raw["id"],
-                name=raw["name"],
-                number=raw.get("number"),
-                summary=raw.get("summary", ""),
-                dimensions=tuple(raw["dimensions"]),
-                actions=tuple(raw["actions"]),
-            )
-        )
-    _require_unique([s.id for s in suggestions], origin, "suggestions")
+    _require_unique([s["id"] for s in suggestions], origin, "suggestions")
+    # Sound: fill in what a file may leave out (every stage gets its descriptors, in stage
+    # order), giving the complete form framework_to_dict writes, and build from that.
+    return framework_from_trusted_dict(
+        {
+            "id": data["id"],
+            "name": data["name"],
+            "source": data.get("source", ""),
+            "summary": data.get("summary", ""),
+            "levels": [
+                {"id": x["id"], "name": x["name"], "summary": x.get("summary", "")}
+                for x in data["levels"]
+            ],
+            "dimensions": [
+                {
+                    "id": d["id"],
+                    "name": d["name"],
+                    "question": d.get("question", ""),
+                    "explanation": d.get("explanation", ""),
+                    "descriptors": {lid: d["descriptors"].get(lid, ()) for lid in level_ids},
+                }
+                for d in data["dimensions"]
+            ],
+            "suggestions": [{**s, "summary": s.get("summary", "")} for s in suggestions],
+        }
+    )
+
+
+def framework_from_trusted_dict(data: Mapping[str, Any]) -> Framework:
+    """The exact inverse of framework_to_dict, for data this program wrote itself.
+
+    For instance a workshop's frozen framework copy in the library. There is no schema check:
+    the schema is for framework files people write, and a stored copy must read back as it was
+    written even should a later release tighten the schema (validating would also cost about
+    3 ms). Use framework_from_dict for anything from outside.
+    """
     return Framework(
         id=data["id"],
         name=data["name"],
-        levels=levels,
-        dimensions=tuple(dimensions),
-        suggestions=tuple(suggestions),
-        source=data.get("source", ""),
-        summary=data.get("summary", ""),
+        levels=tuple(Level(x["id"], x["name"], x["summary"]) for x in data["levels"]),
+        dimensions=tuple(
+            Dimension(
+                id=d["id"],
+                name=d["name"],
+                question=d["question"],
+                explanation=d["explanation"],
+                descriptors={k: tuple(v) for k, v in d["descriptors"].items()},
+            )
+            for d in data["dimensions"]
+        ),
+        suggestions=tuple(
+            Suggestion(
+                id=s["id"],
+                name=s["name"],
+                number=s.get("number"),
+                summary=s["summary"],
+                dimensions=tuple(s["dimensions"]),
+                actions=tuple(s["actions"]),
+            )
+            for s in data["suggestions"]
+        ),
+        source=data["source"],
+        summary=data["summary"],
     )
 
 
 def framework_to_dict(framework: Framework) -> dict[str, Any]:
-    """The JSON form of a framework; framework_from_dict reads it back unchanged."""
+    """The JSON form of a framework; framework_from_dict reads it back unchanged.
+
+    So does framework_from_trusted_dict, without the schema check, for data this program wrote.
+    """
     data: dict[str, Any] = {
         "format": 1,
         "id": framework.id,

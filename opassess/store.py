@@ -28,7 +28,7 @@ from typing import Any, NoReturn, TypeVar
 
 from opassess import __version__
 from opassess.changes import WorkshopChange, changes_between
-from opassess.frameworks import Dimension, Framework, Level, Suggestion, framework_to_dict
+from opassess.frameworks import Framework, framework_from_trusted_dict, framework_to_dict
 from opassess.locking import FileLock, LockHeld
 from opassess.workshop import Action, Consensus, Participant, Rating, Workshop
 
@@ -1189,41 +1189,11 @@ def _dumps(data: Any) -> str:
 
 @lru_cache(maxsize=32)
 def _framework_from_json(text: str) -> Framework:
-    """The exact inverse of framework_to_dict, without re-validating against the file schema.
+    """A stored framework copy, read without the file schema (see framework_from_trusted_dict).
 
-    The schema is for framework files people write. The library must read back whatever it
-    wrote, even should a later release tighten the schema, and validating costs about 3 ms a
-    load. Workshops share frameworks, so the cache also shares one object between them.
+    Workshops share frameworks, so the cache also shares one object between them.
     """
-    data = json.loads(text)
-    return Framework(
-        id=data["id"],
-        name=data["name"],
-        levels=tuple(Level(x["id"], x["name"], x["summary"]) for x in data["levels"]),
-        dimensions=tuple(
-            Dimension(
-                id=d["id"],
-                name=d["name"],
-                question=d["question"],
-                explanation=d["explanation"],
-                descriptors={k: tuple(v) for k, v in d["descriptors"].items()},
-            )
-            for d in data["dimensions"]
-        ),
-        suggestions=tuple(
-            Suggestion(
-                id=s["id"],
-                name=s["name"],
-                number=s.get("number"),
-                summary=s["summary"],
-                dimensions=tuple(s["dimensions"]),
-                actions=tuple(s["actions"]),
-            )
-            for s in data["suggestions"]
-        ),
-        source=data["source"],
-        summary=data["summary"],
-    )
+    return framework_from_trusted_dict(json.loads(text))
 
 
 def _library_error(exc: BaseException, *, writing: bool) -> LibraryError:
