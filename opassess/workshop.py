@@ -305,6 +305,29 @@ def add_participants(workshop: Workshop, rows: Iterable[tuple[str, str]]) -> Wor
     return workshop
 
 
+def parse_participant_rows(text: str) -> list[tuple[str, str]]:
+    """(name, role) rows from text pasted out of a spreadsheet: one person a line, the role in
+    the next column (tab, or else comma or semicolon); a header row such as "Name, Role" is
+    skipped, as are blank lines."""
+    rows = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        for separator in ("\t", ";", ","):
+            if separator in line:
+                name, _, rest = line.partition(separator)
+                role = rest.split(separator)[0] if separator == "\t" else rest
+                break
+        else:
+            name, role = line, ""
+        name, role = name.strip(), role.strip()
+        if not rows and name.casefold() in {"name", "names", "participant", "full name"}:
+            continue
+        if name:
+            rows.append((name, role))
+    return rows
+
+
 def update_participant(
     workshop: Workshop, participant_id: str, *, name: str | None = None, role: str | None = None
 ) -> Workshop:

@@ -19,6 +19,7 @@ from opassess.workshop import (
     display_names,
     initials,
     new_workshop,
+    parse_participant_rows,
     record_evidence,
     record_rating,
     remove_action,
@@ -207,3 +208,13 @@ def test_chart_labels_follow_the_name_setting(workshop):
     assert chart_labels(workshop)[first] == "Priya Shah"
     assert chart_labels(update_details(workshop, name_display="initials"))[first] == "PS"
     assert chart_labels(update_details(workshop, name_display="anonymous"))[first] == ""
+
+
+def test_rows_pasted_from_a_spreadsheet():
+    pasted = "Name\tRole\nSiân ap Rhys\tHead of HR\tignored\n\nJo Lee, Director of Place\nAnn\n"
+    assert parse_participant_rows(pasted) == [
+        ("Siân ap Rhys", "Head of HR"),
+        ("Jo Lee", "Director of Place"),
+        ("Ann", ""),
+    ]
+    assert parse_participant_rows("Dee Ray; Finance, audit\r\n") == [("Dee Ray", "Finance, audit")]
