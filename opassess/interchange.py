@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from opassess import __version__
+from opassess.files import date_from_text, date_text, fsync_folder
 from opassess.frameworks import Framework, FrameworkError, framework_from_dict, framework_to_dict
 from opassess.validation import json_path, schema_problems
 from opassess.workshop import (
@@ -236,10 +237,10 @@ def _workshop_dict(workshop: Workshop) -> dict[str, Any]:
         "title": workshop.title,
         "organisation": workshop.organisation,
         "team": workshop.team,
-        "held_on": _date_text(workshop.held_on),
+        "held_on": date_text(workshop.held_on),
         "facilitator": workshop.facilitator,
         "name_display": workshop.name_display,
-        "reassess_on": _date_text(workshop.reassess_on),
+        "reassess_on": date_text(workshop.reassess_on),
         "reassesses": workshop.reassesses,
         "created_at": _datetime_text(workshop.created_at),
         "framework": framework_to_dict(workshop.framework),
@@ -276,17 +277,13 @@ def _workshop_dict(workshop: Workshop) -> dict[str, Any]:
                 "text": a.text,
                 "responsible": a.responsible,
                 "accountable": a.accountable,
-                "due_on": _date_text(a.due_on),
+                "due_on": date_text(a.due_on),
                 "status": a.status,
             }
             for dimension_id, actions in workshop.actions.items()
             for a in actions
         ],
     }
-
-
-def _date_text(value: date | None) -> str | None:
-    return None if value is None else value.isoformat()
 
 
 def _datetime_text(value: datetime) -> str:
@@ -332,19 +329,9 @@ def _atomic_write(path: Path, data: bytes) -> None:
         if isinstance(exc, OSError):
             raise _os_error("write", path, exc) from exc
         raise
-    _sync_folder(folder)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable where the system allows it (POSIX); best effort."""
-    if not hasattr(os, "O_DIRECTORY"):
-        return
+    # The new file is in place; making the rename itself durable is best effort.
     with suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        fsync_folder(folder)
 
 
 def _os_error(verb: Literal["read", "write"], path: Path, exc: OSError) -> SessionFileError:
@@ -653,10 +640,6 @@ def _datetime_problem(value: str) -> str | None:
     return None
 
 
-def _date_value(value: str | None) -> date | None:
-    return None if value is None else date.fromisoformat(value)
-
-
 def _build(raw: dict[str, Any], framework: Framework) -> Workshop:
     """The workshop of a checked document."""
     actions: dict[str, list[Action]] = {}
@@ -667,7 +650,7 @@ def _build(raw: dict[str, Any], framework: Framework) -> Workshop:
                 text=item["text"],
                 responsible=item["responsible"],
                 accountable=item["accountable"],
-                due_on=_date_value(item["due_on"]),
+                due_on=date_from_text(item["due_on"]),
                 status=item["status"],
             )
         )
@@ -677,7 +660,7 @@ def _build(raw: dict[str, Any], framework: Framework) -> Workshop:
         framework=framework,
         organisation=raw["organisation"],
         team=raw["team"],
-        held_on=_date_value(raw["held_on"]),
+        held_on=date_from_text(raw["held_on"]),
         facilitator=raw["facilitator"],
         participants=tuple(Participant(p["id"], p["name"], p["role"]) for p in raw["participants"]),
         scope=tuple(raw["scope"]),
@@ -693,7 +676,7 @@ def _build(raw: dict[str, Any], framework: Framework) -> Workshop:
         },
         targets={t["dimension_id"]: t["stage"] for t in raw["targets"]},
         actions={dimension_id: tuple(items) for dimension_id, items in actions.items()},
-        reassess_on=_date_value(raw["reassess_on"]),
+        reassess_on=date_from_text(raw["reassess_on"]),
         reassesses=raw["reassesses"],
         name_display=raw["name_display"],
         created_at=_parse_datetime(raw["created_at"]),

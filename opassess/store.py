@@ -28,6 +28,7 @@ from typing import Any, NoReturn, TypeVar
 
 from opassess import __version__
 from opassess.changes import WorkshopChange, changes_between
+from opassess.files import date_from_text, date_text, fsync_file, fsync_folder
 from opassess.frameworks import Framework, framework_from_trusted_dict, framework_to_dict
 from opassess.locking import FileLock, LockHeld
 from opassess.workshop import Action, Consensus, Participant, Rating, Workshop
@@ -341,8 +342,8 @@ class Library:
                 title=row[1],
                 organisation=row[2],
                 team=row[3],
-                held_on=_date(row[4]),
-                reassess_on=_date(row[5]),
+                held_on=date_from_text(row[4]),
+                reassess_on=date_from_text(row[5]),
                 reassesses=row[6],
                 modified_at=datetime.fromisoformat(row[7]),
                 participant_count=row[8],
@@ -635,7 +636,7 @@ def _load(conn: sqlite3.Connection, workshop_id: str) -> Workshop:
     for did, position, aid, text, responsible, accountable, due_on, status in conn.execute(
         LOAD_SQL["actions"], key
     ):
-        action = Action(aid, text, responsible, accountable, _date(due_on), status)
+        action = Action(aid, text, responsible, accountable, date_from_text(due_on), status)
         grouped.setdefault(did, []).append((position, action))
     actions = {
         did: tuple(action for _, action in sorted(items, key=lambda item: item[0]))
@@ -647,7 +648,7 @@ def _load(conn: sqlite3.Connection, workshop_id: str) -> Workshop:
         framework=_framework_from_json(framework_json),
         organisation=organisation,
         team=team,
-        held_on=_date(held_on),
+        held_on=date_from_text(held_on),
         facilitator=facilitator,
         participants=participants,
         scope=tuple(json.loads(scope_json)),
@@ -655,7 +656,7 @@ def _load(conn: sqlite3.Connection, workshop_id: str) -> Workshop:
         consensus=consensus,
         targets=targets,
         actions=actions,
-        reassess_on=_date(reassess_on),
+        reassess_on=date_from_text(reassess_on),
         reassesses=reassesses,
         name_display=name_display,
         created_at=datetime.fromisoformat(created_at),
@@ -667,10 +668,10 @@ def _detail_columns(w: Workshop) -> dict[str, Any]:
         "title": w.title,
         "organisation": w.organisation,
         "team": w.team,
-        "held_on": _iso(w.held_on),
+        "held_on": date_text(w.held_on),
         "facilitator": w.facilitator,
         "name_display": w.name_display,
-        "reassess_on": _iso(w.reassess_on),
+        "reassess_on": date_text(w.reassess_on),
         "reassesses": w.reassesses,
         "created_at": w.created_at.isoformat(),
         "search_text": "\n".join((w.title, w.organisation, w.team)).casefold(),
@@ -693,7 +694,7 @@ def _action_rows(
             a.text,
             a.responsible,
             a.accountable,
-            _iso(a.due_on),
+            date_text(a.due_on),
             a.status,
         )
         for i, a in enumerate(actions[start:], start)
@@ -794,7 +795,7 @@ def _write_actions(
                 first.text,
                 first.responsible,
                 first.accountable,
-                _iso(first.due_on),
+                date_text(first.due_on),
                 first.status,
                 anchor,
             ),
@@ -1009,9 +1010,9 @@ def restore_backup(data_dir: Path, backup: Path) -> None:
         partial = data_dir / (LIBRARY_FILE + ".restoring")
         try:
             shutil.copyfile(backup, partial)
-            _fsync_file(partial)
+            fsync_file(partial)
             os.replace(partial, target)
-            _fsync_dir(data_dir)
+            fsync_folder(data_dir)
         except OSError as exc:
             partial.unlink(missing_ok=True)
             raise LibraryError(f"The backup could not be restored ({exc}).") from exc
@@ -1030,7 +1031,7 @@ def _damaged(data_dir: Path, reason: str) -> NoReturn:
             if side.exists():
                 os.replace(side, kept.with_name(kept.name + suffix))
         os.replace(path, kept)
-        _fsync_dir(data_dir)
+        fsync_folder(data_dir)
     except OSError as exc:
         raise LibraryError(
             f"The library file could not be used ({reason}) and could not be moved aside "
@@ -1087,9 +1088,9 @@ def _write_backup(conn: sqlite3.Connection, data_dir: Path, keep: int) -> Path:
     if not _backup_is_good(partial):
         partial.unlink(missing_ok=True)
         raise sqlite3.DatabaseError("the copy did not pass its integrity check")
-    _fsync_file(partial)
+    fsync_file(partial)
     os.replace(partial, final)
-    _fsync_dir(folder)
+    fsync_folder(folder)
     _prune_backups(data_dir, keep)
     return final
 
@@ -1147,22 +1148,6 @@ def _newest_backup_fingerprint(data_dir: Path) -> tuple[Any, ...] | None:
     return None
 
 
-def _fsync_file(path: Path) -> None:
-    with open(path, "rb+") as handle:
-        os.fsync(handle.fileno())
-
-
-def _fsync_dir(folder: Path) -> None:
-    # Makes a rename durable on POSIX; Windows cannot open a folder and does not need it.
-    if os.name == "nt":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 # -- conversions --------------------------------------------------------------------------------
 
 
@@ -1173,14 +1158,6 @@ def _utc_now() -> datetime:
 def _iso_utc(moment: datetime) -> str:
     # Always with microseconds and the same offset: text order is then time order.
     return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
-
-
-def _iso(value: date | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
-def _date(text: str | None) -> date | None:
-    return None if text is None else date.fromisoformat(text)
 
 
 def _dumps(data: Any) -> str:
