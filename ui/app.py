@@ -1,18 +1,18 @@
-"""The desktop application's entry: open the library, show the home window."""
+"""The desktop application's entry: open the library, show the main window."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from opassess import __version__
 
 
 def run(data_dir: Path, smoke_test: bool = False) -> int:
-    """Start the GUI on the library in `data_dir`; with smoke_test, prove it starts and exit."""
+    """Start the GUI on the library in `data_dir`; with smoke_test, prove it works and exit."""
     from opassess.store import Library, LibraryDamaged, LibraryError, restore_backup
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -34,10 +34,14 @@ def run(data_dir: Path, smoke_test: bool = False) -> int:
             QMessageBox.critical(None, "OpAssess", str(exc))
         return 2
 
-    from ui.home import HomeWindow
+    from ui.controller import LibraryController
+    from ui.main_window import MainWindow
 
     with library:
-        window = HomeWindow(library)
+        # Window settings live beside the library, so a portable or test data folder is
+        # self-contained and never touches the user's own settings.
+        settings = QSettings(str(data_dir / "settings.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(LibraryController(library), settings)
         window.show()
         if smoke_test:
             return _smoke_test(app, window)
@@ -56,16 +60,29 @@ def _offer_backup(damaged: Exception) -> bool:
 
 
 def _smoke_test(app: QApplication, window: object) -> int:
-    """Add the demo if the library is empty, open it, and exit once the event loop has run."""
+    """Open the demo workshop, visit every step and the projector view, then quit."""
     result = {"code": 1}
 
     def visit() -> None:
         try:
-            window.open_demo()  # type: ignore[attr-defined]
+            demo_id = window.library.add_demo()  # type: ignore[attr-defined]
+            if not demo_id or not window.open_workshop(demo_id):  # type: ignore[attr-defined]
+                raise RuntimeError("the demo workshop did not open")
+            view = window.workshop_view  # type: ignore[attr-defined]
+            for index in range(len(view.pages)):
+                view.go_to_step(index)
+                app.processEvents()
+            window.toggle_projector()  # type: ignore[attr-defined]
+            app.processEvents()
+            if window.projector is None:  # type: ignore[attr-defined]
+                raise RuntimeError("the projector view did not open")
+            window.toggle_projector()  # type: ignore[attr-defined]
+            window.show_home()  # type: ignore[attr-defined]
             app.processEvents()
             result["code"] = 0
         except Exception as exc:  # reported, not raised: the smoke test's job is to say why
             print(f"opassess: smoke test failed: {exc!r}", file=sys.stderr)
+        window.close()  # type: ignore[attr-defined]
         app.quit()
 
     QTimer.singleShot(0, visit)

@@ -8,16 +8,32 @@ Errors a person can act on come back as a `failed` signal with a plain message, 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from opassess.changes import WorkshopChange
+from opassess.interchange import (
+    SessionFileError,
+    WorkshopExists,
+    import_session_file,
+    write_session_file,
+)
 from opassess.session import EditSession
-from opassess.store import LibraryError
-from opassess.workshop import TargetBelowConsensus, Workshop, WorkshopError
+from opassess.store import Library, LibraryError, WorkshopSummary
+from opassess.workshop import (
+    TargetBelowConsensus,
+    Workshop,
+    WorkshopError,
+    new_workshop,
+    start_reassessment,
+)
 
 Confirm = Callable[[str], bool]
+# Asked when an imported workshop is already in the library: "replace", "keep-both" or None.
+ConflictChoice = Callable[[WorkshopExists], str | None]
 
 
 class WorkshopController(QObject):
@@ -118,3 +134,123 @@ class WorkshopController(QObject):
             self.changed.emit(change)
             self.saved.emit(status)
         self.history_changed.emit()
+
+
+class LibraryController(QObject):
+    """The workshop library as the home page uses it: list, create, import, export, delete."""
+
+    listing_changed = Signal()
+    failed = Signal(str)
+    notice = Signal(str)
+
+    def __init__(self, library: Library, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.library = library
+        self._deleted: list[Workshop] = []
+
+    def summaries(self, search: str = "") -> list[WorkshopSummary]:
+        return self.library.list_workshops(search)
+
+    def open_session(self, workshop_id: str) -> EditSession | None:
+        try:
+            return EditSession.open(self.library, workshop_id)
+        except LibraryError as problem:
+            self.failed.emit(str(problem))
+            return None
+
+    def load(self, workshop_id: str) -> Workshop | None:
+        try:
+            return self.library.load(workshop_id)
+        except LibraryError:
+            return None
+
+    def create(self, title: str = "New workshop") -> str | None:
+        """A new workshop on the breakthrough model, held today; returns its id."""
+        from opassess.frameworks import default_framework
+
+        workshop = new_workshop(default_framework(), title=title, held_on=date.today())
+        return self._add(workshop, f"Created “{workshop.title}”")
+
+    def add_demo(self) -> str | None:
+        """The demo workshop, added once; returns its id."""
+        from opassess.demo import demo_workshop
+
+        demo = demo_workshop()
+        for summary in self.summaries():
+            if summary.title == demo.title and summary.organisation == demo.organisation:
+                return summary.id
+        return self._add(demo, "Added the demo workshop")
+
+    def start_reassessment(self, workshop_id: str) -> str | None:
+        """A new workshop that re-assesses an earlier one, held today; returns its id."""
+        earlier = self.load(workshop_id)
+        if earlier is None:
+            self.failed.emit("That workshop is no longer in the library.")
+            return None
+        later = start_reassessment(earlier, held_on=date.today())
+        return self._add(later, f"Started a re-assessment of “{earlier.title}”")
+
+    def import_files(self, paths: list[Path], ask: ConflictChoice) -> list[str]:
+        """Import session files one by one; each is all-or-nothing. Returns the imported ids."""
+        imported = []
+        for path in paths:
+            try:
+                try:
+                    result = import_session_file(self.library, path)
+                except WorkshopExists as exists:
+                    choice = ask(exists)
+                    if choice is None:
+                        continue
+                    result = import_session_file(self.library, path, on_conflict=choice)
+            except (SessionFileError, LibraryError) as problem:
+                self.failed.emit(str(problem))
+                continue
+            imported.append(result.workshop_id)
+            self.notice.emit(f"Imported “{result.title}”")
+        if imported:
+            self.listing_changed.emit()
+        return imported
+
+    def export(self, workshop_id: str, path: Path) -> bool:
+        workshop = self.load(workshop_id)
+        if workshop is None:
+            self.failed.emit("That workshop is no longer in the library.")
+            return False
+        try:
+            write_session_file(workshop, path)
+        except SessionFileError as problem:
+            self.failed.emit(str(problem))
+            return False
+        self.notice.emit(f"Exported “{workshop.title}” to {path.name}")
+        return True
+
+    def delete(self, workshop_id: str) -> str | None:
+        """Delete a workshop, keeping it in memory so `undo_delete` can bring it back."""
+        try:
+            removed = self.library.delete(workshop_id)
+        except LibraryError as problem:
+            self.failed.emit(str(problem))
+            return None
+        self._deleted.append(removed)
+        self.listing_changed.emit()
+        return removed.title
+
+    @property
+    def can_undo_delete(self) -> bool:
+        return bool(self._deleted)
+
+    def undo_delete(self) -> str | None:
+        if not self._deleted:
+            return None
+        workshop = self._deleted.pop()
+        return self._add(workshop, f"Restored “{workshop.title}”")
+
+    def _add(self, workshop: Workshop, notice: str) -> str | None:
+        try:
+            self.library.add(workshop)
+        except LibraryError as problem:
+            self.failed.emit(str(problem))
+            return None
+        self.listing_changed.emit()
+        self.notice.emit(notice)
+        return workshop.id

@@ -1,32 +1,47 @@
-"""Home: the workshop library, recent first."""
+"""Home: the workshop library, most recently changed first."""
 
 from __future__ import annotations
 
 from datetime import date
-from html import escape as _escape
+from pathlib import Path
 from typing import Any
 
-from opassess.store import Library, WorkshopSummary
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
-    QMainWindow,
+    QLineEdit,
     QPushButton,
     QTableView,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
+from opassess.store import WorkshopSummary
+from ui.controller import LibraryController
+from ui.style import DISAGREEMENT_COLOUR, scaled_font
+
+SESSION_SUFFIX = ".opassess"
+
 
 class WorkshopListModel(QAbstractTableModel):
+    """Adapter over the library listing; data() only switches on role."""
+
     HEADERS = ("Held on", "Workshop", "Organisation", "Team", "People", "Re-assess by")
 
-    def __init__(self, summaries: list[WorkshopSummary]) -> None:
+    def __init__(self, today: date | None = None) -> None:
         super().__init__()
-        self._rows = summaries
-        self._today = date.today()
+        self._rows: list[WorkshopSummary] = []
+        self._today = today or date.today()
+
+    def set_rows(self, rows: list[WorkshopSummary]) -> None:
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -41,101 +56,242 @@ class WorkshopListModel(QAbstractTableModel):
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row = self._rows[index.row()]
+        column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (
-                row.held_on.isoformat() if row.held_on else "",
-                row.title,
-                row.organisation,
-                row.team,
-                str(row.participant_count),
-                row.reassess_on.isoformat() if row.reassess_on else "",
-            )[index.column()]
-        if role == Qt.ItemDataRole.ToolTipRole and self._due(row):
-            return "Due for re-assessment"
+            return self._text(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if self.is_due(row):
+                return "Due for re-assessment: start a re-assessment from this workshop"
+            if row.reassesses:
+                return "A re-assessment of an earlier workshop"
+        if role == Qt.ItemDataRole.ForegroundRole and column == 5 and self.is_due(row):
+            return QColor(DISAGREEMENT_COLOUR)
+        if role == Qt.ItemDataRole.FontRole and self.is_due(row):
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.UserRole:
+            return row.id
         return None
 
-    def _due(self, row: WorkshopSummary) -> bool:
+    def _text(self, row: WorkshopSummary, column: int) -> str:
+        if column == 0:
+            return row.held_on.isoformat() if row.held_on else ""
+        if column == 1:
+            return row.title
+        if column == 2:
+            return row.organisation
+        if column == 3:
+            return row.team
+        if column == 4:
+            return str(row.participant_count)
+        if row.reassess_on is None:
+            return ""
+        due = "  (due)" if self.is_due(row) else ""
+        return row.reassess_on.isoformat() + due
+
+    def is_due(self, row: WorkshopSummary) -> bool:
         return row.reassess_on is not None and row.reassess_on <= self._today
 
     def summary_at(self, row: int) -> WorkshopSummary:
         return self._rows[row]
 
+    def due_count(self) -> int:
+        return sum(1 for row in self._rows if self.is_due(row))
 
-class HomeWindow(QMainWindow):
-    def __init__(self, library: Library) -> None:
-        super().__init__()
-        self._library = library
-        self.setWindowTitle("OpAssess")
-        self.resize(1100, 700)
 
-        self._table = QTableView()
-        self._table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self._table.setAccessibleName("Workshops in the library")
-        self._table.horizontalHeader().setStretchLastSection(True)
-        self._demo_button = QPushButton("Add the demo workshop")
-        self._demo_button.setAccessibleName("Add the demo workshop")
-        self._overview = QTextBrowser()
-        self._overview.setAccessibleName("Workshop overview")
-        self._empty = QLabel("The library is empty. Add the demo workshop to see how a finished "
-                             "workshop looks.")
+class HomePage(QWidget):
+    """The library: search, open, re-assess, import, export, delete (with undo)."""
 
-        buttons = QHBoxLayout()
-        buttons.addWidget(self._demo_button)
-        buttons.addStretch(1)
-        layout = QVBoxLayout()
-        layout.addLayout(buttons)
-        layout.addWidget(self._empty)
-        layout.addWidget(self._table, 2)
-        layout.addWidget(self._overview, 3)
-        central = QWidget()
-        central.setLayout(layout)
-        self.setCentralWidget(central)
+    open_requested = Signal(str)  # workshop id
+    import_requested = Signal(list)  # paths dropped on the page
+    import_dialog_requested = Signal()
+    export_requested = Signal(str)  # workshop id
+    delete_requested = Signal(str)  # workshop id
+
+    def __init__(self, library: LibraryController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.library = library
+        self.setAcceptDrops(True)
+
+        heading = QLabel("Workshops")
+        heading.setFont(scaled_font(heading.font(), 1.6, bold=True))
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search by title, organisation or team")
+        self.search.setAccessibleName("Search workshops")
+        self.search.setClearButtonEnabled(True)
+
+        self.new_button = QPushButton("New workshop")
+        self.demo_button = QPushButton("Open the demo workshop")
+        self.open_button = QPushButton("Open")
+        self.reassess_button = QPushButton("Re-assess…")
+        self.reassess_button.setToolTip("Start a new workshop that re-assesses the selected one")
+        self.import_button = QPushButton("Import…")
+        self.export_button = QPushButton("Export…")
+        self.delete_button = QPushButton("Delete")
+        for button in (
+            self.new_button,
+            self.demo_button,
+            self.open_button,
+            self.reassess_button,
+            self.import_button,
+            self.export_button,
+            self.delete_button,
+        ):
+            button.setAccessibleName(button.text().rstrip("…"))
+
+        self.model = WorkshopListModel()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Workshops in the library")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+
+        self.empty = QLabel(
+            "<h2>No workshops yet</h2><p>Start a new workshop, import a session file "
+            "(or drop one here), or open the demo workshop to see a finished one.</p>"
+        )
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setFrameShape(QFrame.Shape.StyledPanel)
+        self.due_note = QLabel()
+        self.due_note.setStyleSheet(f"color: {DISAGREEMENT_COLOUR}; font-weight: bold")
+
+        top = QHBoxLayout()
+        top.addWidget(heading)
+        top.addStretch(1)
+        top.addWidget(self.search, 2)
+        actions = QHBoxLayout()
+        for button in (self.new_button, self.demo_button, self.import_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        for button in (
+            self.open_button,
+            self.reassess_button,
+            self.export_button,
+            self.delete_button,
+        ):
+            actions.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(actions)
+        layout.addWidget(self.due_note)
+        layout.addWidget(self.empty, 1)
+        layout.addWidget(self.table, 1)
         self._connect_signals()
         self.refresh()
 
     def _connect_signals(self) -> None:
-        self._demo_button.clicked.connect(self.open_demo)
-        self._table.doubleClicked.connect(lambda index: self.show_workshop(index.row()))
-        self._table.activated.connect(lambda index: self.show_workshop(index.row()))
+        self.search.textChanged.connect(lambda _text: self.refresh())
+        self.table.activated.connect(lambda index: self._open_row(index.row()))
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._enable_buttons())
+        self.open_button.clicked.connect(lambda: self._open_row(self._selected_row()))
+        self.new_button.clicked.connect(self._new)
+        self.demo_button.clicked.connect(self._demo)
+        self.reassess_button.clicked.connect(self._reassess)
+        self.import_button.clicked.connect(self.import_dialog_requested.emit)
+        self.export_button.clicked.connect(self._export)
+        self.delete_button.clicked.connect(self._delete)
+        self.library.listing_changed.connect(self.refresh)
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
+        QShortcut(QKeySequence(Qt.Key.Key_Delete), self.table, activated=self._delete)
 
     def refresh(self) -> None:
-        self._model = WorkshopListModel(self._library.list_workshops())
-        self._table.setModel(self._model)
-        self._table.resizeColumnsToContents()
-        self._empty.setVisible(self._model.rowCount() == 0)
-        self.statusBar().showMessage(f"{self._model.rowCount()} workshops · saved")
+        selected = self.selected_id()
+        self.model.set_rows(self.library.summaries(self.search.text()))
+        has_rows = self.model.rowCount() > 0
+        searching = bool(self.search.text().strip())
+        self.empty.setVisible(not has_rows and not searching)
+        self.table.setVisible(has_rows or searching)
+        due = self.model.due_count()
+        self.due_note.setVisible(due > 0)
+        self.due_note.setText(
+            f"{due} workshop{'s are' if due != 1 else ' is'} due for re-assessment."
+        )
+        if selected:
+            self.select(selected)
+        self._enable_buttons()
 
-    def open_demo(self) -> None:
-        """Add the demo workshop (once) and show it."""
-        from opassess.demo import demo_workshop
+    def select(self, workshop_id: str) -> None:
+        for row in range(self.model.rowCount()):
+            if self.model.summary_at(row).id == workshop_id:
+                self.table.selectRow(row)
+                return
 
-        demo = demo_workshop()
-        existing = [s for s in self._library.list_workshops() if s.title == demo.title]
-        if not existing:
-            self._library.add(demo)
-        self.refresh()
-        for row in range(self._model.rowCount()):
-            if self._model.summary_at(row).title == demo.title:
-                self._table.selectRow(row)
-                self.show_workshop(row)
-                break
+    def selected_id(self) -> str | None:
+        row = self._selected_row()
+        return self.model.summary_at(row).id if row >= 0 else None
 
-    def show_workshop(self, row: int) -> None:
-        from opassess.analysis import summarise
+    def _selected_row(self) -> int:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        return rows[0].row() if rows else -1
 
-        workshop = self._library.load(self._model.summary_at(row).id)
-        levels = {lv.id: lv.name for lv in workshop.framework.levels}
-        lines = [f"<h2>{_escape(workshop.title)}</h2>",
-                 f"<p>{_escape(workshop.organisation)} · {_escape(workshop.team)} · "
-                 f"{len(workshop.participants)} participants</p>",
-                 "<table cellpadding=4><tr><th align=left>Barrier</th><th>Agreed</th>"
-                 "<th>Target</th><th>Spread</th><th>Disagreement</th></tr>"]
-        for s in summarise(workshop):
-            lines.append(
-                f"<tr><td>{_escape(s.name)}</td><td>{levels.get(s.consensus or '', '—')}</td>"
-                f"<td>{levels.get(s.target or '', '—')}</td>"
-                f"<td>{'—' if s.spread is None else s.spread}</td>"
-                f"<td>{_escape('; '.join(s.disagreement_reasons)) or 'no'}</td></tr>"
-            )
-        lines.append("</table>")
-        self._overview.setHtml("".join(lines))
+    def _enable_buttons(self) -> None:
+        chosen = self._selected_row() >= 0
+        for button in (
+            self.open_button,
+            self.reassess_button,
+            self.export_button,
+            self.delete_button,
+        ):
+            button.setEnabled(chosen)
+
+    def _open_row(self, row: int) -> None:
+        if row >= 0:
+            self.open_requested.emit(self.model.summary_at(row).id)
+
+    def _new(self) -> None:
+        created = self.library.create()
+        if created:
+            self.open_requested.emit(created)
+
+    def _demo(self) -> None:
+        demo = self.library.add_demo()
+        if demo:
+            self.open_requested.emit(demo)
+
+    def _reassess(self) -> None:
+        chosen = self.selected_id()
+        if chosen:
+            created = self.library.start_reassessment(chosen)
+            if created:
+                self.open_requested.emit(created)
+
+    def _export(self) -> None:
+        chosen = self.selected_id()
+        if chosen:
+            self.export_requested.emit(chosen)
+
+    def _delete(self) -> None:
+        chosen = self.selected_id()
+        if chosen:
+            self.delete_requested.emit(chosen)
+
+    # -- drag and drop of session files ----------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._dropped_paths(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = self._dropped_paths(event)
+        if paths:
+            event.acceptProposedAction()
+            self.import_requested.emit(paths)
+
+    @staticmethod
+    def _dropped_paths(event: QDragEnterEvent | QDropEvent) -> list[Path]:
+        mime = event.mimeData()
+        if not mime.hasUrls():
+            return []
+        return [
+            Path(url.toLocalFile())
+            for url in mime.urls()
+            if url.isLocalFile() and url.toLocalFile().lower().endswith(SESSION_SUFFIX)
+        ]

@@ -1,0 +1,541 @@
+"""The main window: the library as home, an open workshop's guided steps, menus and status."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from opassess import __version__
+from opassess.interchange import WorkshopExists
+from ui.controller import LibraryController, WorkshopController
+from ui.home import SESSION_SUFFIX, HomePage
+from ui.steps import StepPage
+from ui.style import DISAGREEMENT_COLOUR, scaled_font
+
+MAX_RECENT_FILES = 8
+SESSION_FILTER = f"OpAssess session (*{SESSION_SUFFIX})"
+
+
+class MessageBar(QWidget):
+    """A calm, dismissible line for a refusal or a problem: seen, but never in the way."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setStyleSheet(f"color: {DISAGREEMENT_COLOUR}; font-weight: bold")
+        self.label.setAccessibleName("Message")
+        close = QToolButton()
+        close.setText("✕")
+        close.setAccessibleName("Dismiss message")
+        close.clicked.connect(self.hide)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(close)
+        self.hide()
+
+    def show_message(self, text: str) -> None:
+        self.label.setText(text)
+        self.show()
+
+
+class WorkshopView(QWidget):
+    """One open workshop: the step bar and the step pages."""
+
+    def __init__(self, controller: WorkshopController, library: LibraryController) -> None:
+        super().__init__()
+        from ui.steps.consensus import ConsensusPage
+        from ui.steps.explain import ExplainPage
+        from ui.steps.plan import PlanPage
+        from ui.steps.rate import RatePage
+        from ui.steps.review import ReviewPage
+        from ui.steps.setup import SetupPage
+
+        self.controller = controller
+        self.back_button = QPushButton("◀ Library")
+        self.back_button.setAccessibleName("Back to the library")
+        self.heading = QLabel()
+        self.heading.setFont(scaled_font(self.heading.font(), 1.4, bold=True))
+        self.purpose = QLabel()
+        self.purpose.setWordWrap(True)
+        self.message_bar = MessageBar()
+
+        self.pages: list[StepPage] = [
+            SetupPage(controller),
+            ExplainPage(controller),
+            RatePage(controller),
+            ConsensusPage(controller),
+            PlanPage(controller),
+            ReviewPage(controller, load_previous=library.load),
+        ]
+        self.stack = QStackedWidget()
+        self.step_group = QButtonGroup(self)
+        self.step_group.setExclusive(True)
+        steps = QHBoxLayout()
+        steps.setSpacing(2)
+        for number, page in enumerate(self.pages):
+            button = QPushButton(f"{number + 1}  {page.title}")
+            button.setCheckable(True)
+            button.setAccessibleName(f"Step {number + 1}: {page.title}")
+            button.setToolTip(f"{page.purpose} (Ctrl+{number + 1})")
+            button.setMinimumHeight(36)
+            self.step_group.addButton(button, number)
+            steps.addWidget(button, 1)
+            self.stack.addWidget(page)
+
+        header = QHBoxLayout()
+        header.addWidget(self.back_button)
+        header.addWidget(self.heading, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addLayout(steps)
+        layout.addWidget(self.purpose)
+        layout.addWidget(self.message_bar)
+        layout.addWidget(self.stack, 1)
+
+        self.step_group.idClicked.connect(self.go_to_step)
+        controller.failed.connect(self.message_bar.show_message)
+        controller.changed.connect(
+            lambda change: self._update_heading() if change.details else None
+        )
+        self._update_heading()
+        self.go_to_step(0)
+
+    @property
+    def current_page(self) -> StepPage:
+        return self.pages[self.stack.currentIndex()]
+
+    def go_to_step(self, index: int) -> None:
+        index = max(0, min(index, len(self.pages) - 1))
+        previous = self.stack.currentIndex()
+        if previous != index:
+            self.pages[previous].left()
+        self.stack.setCurrentIndex(index)
+        self.step_group.button(index).setChecked(True)
+        page = self.pages[index]
+        self.purpose.setText(page.purpose)
+        self.message_bar.hide()
+        page.entered()
+
+    def _update_heading(self) -> None:
+        workshop = self.controller.workshop
+        where = " · ".join(x for x in (workshop.organisation, workshop.team) if x)
+        self.heading.setText(f"{workshop.title}" + (f"  —  {where}" if where else ""))
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, library: LibraryController, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.library = library
+        self.settings = settings or QSettings()
+        self.setWindowTitle("OpAssess")
+        self.setMinimumSize(900, 600)
+        self.workshop_controller: WorkshopController | None = None
+        self.workshop_view: WorkshopView | None = None
+        self.projector = None
+
+        self.home = HomePage(library)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.home)
+        self.setCentralWidget(self.stack)
+        self.saved_label = QLabel("All changes saved")
+        self.saved_label.setAccessibleName("Save status")
+        self.statusBar().addPermanentWidget(self.saved_label)
+        self.undo_delete_button = QPushButton("Undo delete")
+        self.undo_delete_button.hide()
+        self.statusBar().addPermanentWidget(self.undo_delete_button)
+        self._create_actions()
+        self._create_menus()
+        self._connect_signals()
+        self._restore_geometry()
+        self._update_actions()
+
+    # -- construction -------------------------------------------------------------------------
+
+    def _create_actions(self) -> None:
+        def action(text: str, shortcut: QKeySequence | str | None, slot, tip: str = "") -> QAction:
+            made = QAction(text, self)
+            if shortcut is not None:
+                made.setShortcut(QKeySequence(shortcut))
+            made.setStatusTip(tip)
+            made.triggered.connect(slot)
+            self.addAction(made)
+            return made
+
+        self.new_action = action("&New workshop", QKeySequence.StandardKey.New, self.home._new)
+        self.import_action = action("&Import session files…", "Ctrl+I", self.import_with_dialog)
+        self.export_action = action(
+            "&Export session file…", "Ctrl+E", self.export_current, "Save this workshop to a file"
+        )
+        self.library_action = action("Back to the &library", "Ctrl+L", self.show_home)
+        self.quit_action = action("&Quit", QKeySequence.StandardKey.Quit, self.close)
+        self.undo_action = action("&Undo", QKeySequence.StandardKey.Undo, self.undo)
+        self.redo_action = action("&Redo", "Ctrl+Shift+Z", self.redo)
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.projector_action = action(
+            "&Projector view", "F5", self.toggle_projector, "Show the current step on a projector"
+        )
+        self.next_step_action = action("&Next step", "Ctrl+PgDown", lambda: self._step_by(1))
+        self.previous_step_action = action("&Previous step", "Ctrl+PgUp", lambda: self._step_by(-1))
+        self.step_actions = []
+        for number in range(6):
+            self.step_actions.append(
+                action(
+                    f"Step {number + 1}",
+                    f"Ctrl+{number + 1}",
+                    lambda _c=False, n=number: self._go_to_step(n),
+                )
+            )
+        self.shortcuts_action = action("&Keyboard shortcuts", "Ctrl+/", self.show_shortcuts)
+        self.about_action = action("&About OpAssess", None, self.show_about)
+
+    def _create_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(self.new_action)
+        file_menu.addAction(self.import_action)
+        file_menu.addAction(self.export_action)
+        self.recent_menu = file_menu.addMenu("Recent session &files")
+        file_menu.addSeparator()
+        file_menu.addAction(self.library_action)
+        file_menu.addAction(self.quit_action)
+        edit_menu = self.menuBar().addMenu("&Edit")
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        view_menu = self.menuBar().addMenu("&View")
+        view_menu.addAction(self.projector_action)
+        view_menu.addSeparator()
+        view_menu.addAction(self.previous_step_action)
+        view_menu.addAction(self.next_step_action)
+        for step_action in self.step_actions:
+            view_menu.addAction(step_action)
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self.shortcuts_action)
+        help_menu.addAction(self.about_action)
+        self._fill_recent_menu()
+
+    def _connect_signals(self) -> None:
+        self.home.open_requested.connect(self.open_workshop)
+        self.home.import_requested.connect(self.import_files)
+        self.home.import_dialog_requested.connect(self.import_with_dialog)
+        self.home.export_requested.connect(self.export_workshop)
+        self.home.delete_requested.connect(self.delete_workshop)
+        self.library.failed.connect(self._show_problem)
+        self.library.notice.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self.undo_delete_button.clicked.connect(self.undo)
+
+    # -- opening and closing workshops ---------------------------------------------------------
+
+    def open_workshop(self, workshop_id: str) -> bool:
+        session = self.library.open_session(workshop_id)
+        if session is None:
+            return False
+        self._close_workshop_view()
+        controller = WorkshopController(session, confirm=self._confirm, parent=self)
+        view = WorkshopView(controller, self.library)
+        view.back_button.clicked.connect(self.show_home)
+        view.stack.currentChanged.connect(lambda _i: self._mirror_on_projector())
+        controller.saved.connect(self._show_saved)
+        controller.history_changed.connect(self._update_actions)
+        controller.changed.connect(lambda _change: self._mirror_on_projector())
+        controller.barrier_selected.connect(lambda _d: self._mirror_on_projector())
+        self.workshop_controller = controller
+        self.workshop_view = view
+        self.stack.addWidget(view)
+        self.stack.setCurrentWidget(view)
+        self.setWindowTitle(f"{controller.workshop.title} — OpAssess")
+        self.undo_delete_button.hide()
+        self._update_actions()
+        if self.projector is not None:
+            self.projector.deleteLater()
+            self.projector = None
+        return True
+
+    def show_home(self) -> None:
+        self._close_workshop_view()
+        self.home.refresh()
+        self.stack.setCurrentWidget(self.home)
+        self.setWindowTitle("OpAssess")
+        self._update_actions()
+
+    def _close_workshop_view(self) -> None:
+        if self.projector is not None:
+            self.projector.close()
+            self.projector = None
+        if self.workshop_view is not None:
+            self.workshop_view.current_page.left()
+            self.stack.removeWidget(self.workshop_view)
+            self.workshop_view.deleteLater()
+            self.workshop_view = None
+            self.workshop_controller = None
+
+    # -- steps and projector ------------------------------------------------------------------
+
+    def _go_to_step(self, index: int) -> None:
+        if self.workshop_view is not None:
+            self.workshop_view.go_to_step(index)
+
+    def _step_by(self, step: int) -> None:
+        if self.workshop_view is not None:
+            self.workshop_view.go_to_step(self.workshop_view.stack.currentIndex() + step)
+
+    def toggle_projector(self) -> None:
+        if self.workshop_controller is None:
+            return
+        if self.projector is not None and self.projector.isVisible():
+            self.projector.close()
+            return
+        from ui.projector import ProjectorWindow
+
+        self.projector = ProjectorWindow(self.workshop_controller)
+        self.projector.closed.connect(self._projector_closed)
+        self._mirror_on_projector()
+        self.projector.present()
+
+    def _projector_closed(self) -> None:
+        self.projector = None
+
+    def _mirror_on_projector(self) -> None:
+        if self.projector is None or self.workshop_view is None:
+            return
+        page = self.workshop_view.current_page
+        self.projector.show_step(page.title, page.projector_html())
+
+    # -- undo ------------------------------------------------------------------------------------
+
+    def undo(self) -> None:
+        if self.workshop_controller is not None:
+            self.workshop_controller.undo()
+        elif self.library.can_undo_delete:
+            restored = self.library.undo_delete()
+            self.undo_delete_button.setVisible(self.library.can_undo_delete)
+            if restored:
+                self.home.select(restored)
+        self._update_actions()
+
+    def redo(self) -> None:
+        if self.workshop_controller is not None:
+            self.workshop_controller.redo()
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        controller = self.workshop_controller
+        in_workshop = controller is not None
+        if in_workshop:
+            undo, redo = controller.undo_label, controller.redo_label
+        else:
+            undo = "delete" if self.library.can_undo_delete else None
+            redo = None
+        self.undo_action.setEnabled(undo is not None)
+        self.undo_action.setText(f"&Undo {undo}" if undo else "&Undo")
+        self.redo_action.setEnabled(redo is not None)
+        self.redo_action.setText(f"&Redo {redo}" if redo else "&Redo")
+        self.export_action.setEnabled(in_workshop)
+        self.projector_action.setEnabled(in_workshop)
+        self.library_action.setEnabled(in_workshop)
+        for step_action in (self.next_step_action, self.previous_step_action, *self.step_actions):
+            step_action.setEnabled(in_workshop)
+
+    def _show_saved(self, status: str) -> None:
+        self.saved_label.setText(f"✓ {status} · {datetime.now():%H:%M}")
+
+    # -- library operations ----------------------------------------------------------------------
+
+    def import_with_dialog(self) -> None:
+        files, _filter = QFileDialog.getOpenFileNames(
+            self, "Import session files", self._last_folder(), SESSION_FILTER
+        )
+        if files:
+            self.import_files([Path(f) for f in files])
+
+    def import_files(self, paths: list[Path]) -> list[str]:
+        imported = self.library.import_files(paths, self._ask_conflict)
+        for path in paths:
+            self._remember_file(path)
+        if len(imported) == 1 and self.workshop_controller is None:
+            self.home.select(imported[0])
+        return imported
+
+    def _ask_conflict(self, exists: WorkshopExists) -> str | None:
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Workshop already in the library")
+        box.setText(
+            f"“{exists.existing_title}” is already in the library. Replace it with the copy "
+            "from the file, or keep both?"
+        )
+        replace = box.addButton("Replace", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("Keep both", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        if box.clickedButton() is replace:
+            return "replace"
+        if box.clickedButton() is keep:
+            return "keep-both"
+        return None
+
+    def export_current(self) -> None:
+        if self.workshop_controller is not None:
+            self.export_workshop(self.workshop_controller.workshop.id)
+
+    def export_workshop(self, workshop_id: str) -> None:
+        workshop = self.library.load(workshop_id)
+        if workshop is None:
+            return
+        suggested = str(Path(self._last_folder()) / (_file_stem(workshop.title) + SESSION_SUFFIX))
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self, "Export session file", suggested, SESSION_FILTER
+        )
+        if chosen:
+            path = Path(chosen)
+            if path.suffix.lower() != SESSION_SUFFIX:
+                path = path.with_name(path.name + SESSION_SUFFIX)
+            if self.library.export(workshop_id, path):
+                self._remember_file(path)
+
+    def delete_workshop(self, workshop_id: str) -> None:
+        summary = next((s for s in self.library.summaries() if s.id == workshop_id), None)
+        if summary is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            "Delete workshop",
+            f"Delete “{summary.title}” from the library? You can undo this until you close "
+            "OpAssess.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        title = self.library.delete(workshop_id)
+        if title:
+            self.statusBar().showMessage(f"Deleted “{title}”. Ctrl+Z brings it back.", 10000)
+            self.undo_delete_button.show()
+            self._update_actions()
+
+    def _show_problem(self, message: str) -> None:
+        if self.workshop_view is not None and self.stack.currentWidget() is self.workshop_view:
+            self.workshop_view.message_bar.show_message(message)
+        else:
+            QMessageBox.warning(self, "OpAssess", message)
+
+    def _confirm(self, question: str) -> bool:
+        answer = QMessageBox.question(self, "Please confirm", question)
+        return answer == QMessageBox.StandardButton.Yes
+
+    # -- settings: geometry and recent files -------------------------------------------------------
+
+    def _restore_geometry(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1280, 800)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._close_workshop_view()
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.sync()
+        super().closeEvent(event)
+
+    def recent_files(self) -> list[str]:
+        value = self.settings.value("recent/files", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in value or []]
+
+    def _remember_file(self, path: Path) -> None:
+        files = [str(path)] + [f for f in self.recent_files() if f != str(path)]
+        self.settings.setValue("recent/files", files[:MAX_RECENT_FILES])
+        self.settings.setValue("recent/folder", str(path.parent))
+        self._fill_recent_menu()
+
+    def _last_folder(self) -> str:
+        return str(self.settings.value("recent/folder", str(Path.home())))
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = self.recent_files()
+        for file in files:
+            self.recent_menu.addAction(
+                Path(file).name, lambda f=file: self.import_files([Path(f)])
+            ).setToolTip(file)
+        self.recent_menu.setEnabled(bool(files))
+
+    # -- help ------------------------------------------------------------------------------------
+
+    def show_shortcuts(self) -> None:
+        ShortcutsDialog(self).exec()
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About OpAssess",
+            f"<h3>OpAssess {__version__}</h3><p>Facilitated self-assessment on the Audit "
+            "Commission's breakthrough model (<i>Performance breakthroughs</i>, 2002). Works "
+            "offline; every change is saved as you make it.</p>",
+        )
+
+
+SHORTCUTS = (
+    ("Ctrl+N", "New workshop"),
+    ("Ctrl+I", "Import session files"),
+    ("Ctrl+E", "Export this workshop as a session file"),
+    ("Ctrl+L", "Back to the library"),
+    ("Ctrl+Z", "Undo"),
+    ("Ctrl+Shift+Z / Ctrl+Y", "Redo"),
+    ("Ctrl+1 … Ctrl+6", "Go to a step: Setup, Explain, Rate, Consensus, Plan, Review"),
+    ("Ctrl+PgDown / Ctrl+PgUp", "Next / previous step"),
+    ("F5", "Projector view on or off; Esc leaves it"),
+    ("Ctrl+F", "Search the library"),
+    ("Delete", "Delete the selected workshop (with undo)"),
+    ("Fast entry: 1 2 3", "Record a stage and move to the next cell"),
+    ("Fast entry: 0 or N", "Record “not sure”"),
+    ("Fast entry: Enter", "Type the evidence for the cell"),
+    ("Fast entry: Delete", "Clear the cell's rating"),
+    ("Private rating: 1 2 3 / 0", "Choose a stage / not sure; Ctrl+Enter for the next barrier"),
+    ("Ctrl+/", "This list"),
+)
+
+
+class ShortcutsDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        self.resize(640, 520)
+        table = QTableWidget(len(SHORTCUTS), 2)
+        table.setHorizontalHeaderLabels(["Keys", "What they do"])
+        table.verticalHeader().hide()
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        for row, (keys, meaning) in enumerate(SHORTCUTS):
+            table.setItem(row, 0, QTableWidgetItem(keys))
+            table.setItem(row, 1, QTableWidgetItem(meaning))
+        table.resizeColumnsToContents()
+        table.horizontalHeader().setStretchLastSection(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(table)
+        layout.addWidget(buttons)
+
+
+def _file_stem(title: str) -> str:
+    """A file name from a title: characters no file system accepts become spaces."""
+    cleaned = "".join(" " if c in '<>:"/\\|?*' or ord(c) < 32 else c for c in title).strip()
+    return cleaned[:80].rstrip(". ") or "workshop"

@@ -1,0 +1,446 @@
+"""Setup: who, when, which barriers, how names show, and this workshop's own wording."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QCheckBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from opassess.changes import WorkshopChange
+from opassess.frameworks import Dimension
+from opassess.workshop import (
+    Workshop,
+    adapt_dimension,
+    add_participant,
+    add_participants,
+    display_names,
+    move_participant,
+    parse_participant_rows,
+    remove_participant,
+    set_scope,
+    update_details,
+    update_participant,
+)
+from ui.controller import WorkshopController
+from ui.steps import StepPage
+
+NAME_CHOICES = (
+    ("names", "Names"),
+    ("initials", "Initials"),
+    ("anonymous", "Anonymous (dots only)"),
+)
+
+
+class ParticipantModel(QAbstractTableModel):
+    """Participants as rows: name and role editable in place, and how each is shown."""
+
+    HEADERS = ("Name", "Role", "Shown as")
+
+    def __init__(self, controller: WorkshopController) -> None:
+        super().__init__()
+        self._controller = controller
+        self._rows = controller.workshop.participants
+        self._shown = display_names(self._rows)
+
+    def reload(self, workshop: Workshop) -> None:
+        self.beginResetModel()
+        self._rows = workshop.participants
+        self._shown = display_names(self._rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return str(section + 1)
+
+    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+        base = super().flags(index)
+        return base | Qt.ItemFlag.ItemIsEditable if index.column() < 2 else base
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        participant = self._rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return (participant.name, participant.role, self._shown[participant.id])[index.column()]
+        return None
+
+    def setData(self, index: QModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or index.column() > 1:
+            return False
+        participant = self._rows[index.row()]
+        field = "name" if index.column() == 0 else "role"
+        return self._controller.apply(
+            "Edit participant", update_participant, participant.id, **{field: str(value)}
+        )
+
+    def participant_id(self, row: int) -> str:
+        return self._rows[row].id
+
+
+class WordingDialog(QDialog):
+    """Edit this workshop's copy of one barrier: name, question, explanation, descriptors."""
+
+    def __init__(self, dimension: Dimension, levels: list[tuple[str, str]], parent: QWidget):
+        super().__init__(parent)
+        self.setWindowTitle(f"Wording: {dimension.name}")
+        self.resize(720, 640)
+        self.name = QLineEdit(dimension.name)
+        self.question = QLineEdit(dimension.question)
+        self.explanation = QPlainTextEdit(dimension.explanation)
+        self.explanation.setTabChangesFocus(True)
+        form = QFormLayout()
+        form.addRow("Barrier", self.name)
+        form.addRow("Question", self.question)
+        form.addRow("Explanation", self.explanation)
+        self.descriptors: dict[str, QPlainTextEdit] = {}
+        for level_id, level_name in levels:
+            editor = QPlainTextEdit("\n".join(dimension.descriptors.get(level_id, ())))
+            editor.setTabChangesFocus(True)
+            editor.setAccessibleName(f"What you would see at {level_name}, one per line")
+            editor.setPlaceholderText("One observable behaviour per line")
+            self.descriptors[level_id] = editor
+            form.addRow(level_name, editor)
+        note = QLabel(
+            "These changes apply to this workshop only. The model is a starting point: "
+            "make the wording fit your organisation."
+        )
+        note.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(note)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def wording(self) -> dict[str, Any]:
+        return {
+            "name": self.name.text(),
+            "question": self.question.text(),
+            "explanation": self.explanation.toPlainText().strip(),
+            "descriptors": {
+                level_id: editor.toPlainText().splitlines()
+                for level_id, editor in self.descriptors.items()
+            },
+        }
+
+
+class SetupPage(StepPage):
+    title = "Setup"
+    purpose = "Who is in the room, which barriers you will look at, and how names show on charts."
+
+    def __init__(self, controller: WorkshopController, parent: QWidget | None = None) -> None:
+        super().__init__(controller, parent)
+        # -- details
+        self.title_edit = QLineEdit()
+        self.organisation_edit = QLineEdit()
+        self.team_edit = QLineEdit()
+        self.facilitator_edit = QLineEdit()
+        self.held_on_edit = QDateEdit()
+        self.held_on_edit.setCalendarPopup(True)
+        self.held_on_edit.setDisplayFormat("d MMMM yyyy")
+        details = QFormLayout()
+        for label, editor in (
+            ("Title", self.title_edit),
+            ("Organisation", self.organisation_edit),
+            ("Team", self.team_edit),
+            ("Date", self.held_on_edit),
+            ("Facilitator", self.facilitator_edit),
+        ):
+            editor.setAccessibleName(label)
+            details.addRow(label, editor)
+        details_box = QGroupBox("Workshop")
+        details_box.setLayout(details)
+
+        # -- participants
+        self.participant_model = ParticipantModel(controller)
+        self.participant_table = QTableView()
+        self.participant_table.setModel(self.participant_model)
+        self.participant_table.setAccessibleName("Participants")
+        self.participant_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.participant_table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.Stretch
+        )
+        self.new_name = QLineEdit()
+        self.new_name.setPlaceholderText("Name")
+        self.new_name.setAccessibleName("New participant's name")
+        self.new_role = QLineEdit()
+        self.new_role.setPlaceholderText("Role (e.g. Director of Finance)")
+        self.new_role.setAccessibleName("New participant's role")
+        self.add_button = QPushButton("Add")
+        self.paste_button = QPushButton("Paste from spreadsheet")
+        self.paste_button.setToolTip(
+            "Copy two columns (name and role) in a spreadsheet, then press this button"
+        )
+        self.remove_button = QPushButton("Remove")
+        self.up_button = QPushButton("Move up")
+        self.down_button = QPushButton("Move down")
+        adder = QHBoxLayout()
+        adder.addWidget(self.new_name, 2)
+        adder.addWidget(self.new_role, 2)
+        adder.addWidget(self.add_button)
+        row_buttons = QHBoxLayout()
+        for button in (self.paste_button, self.remove_button, self.up_button, self.down_button):
+            button.setAccessibleName(button.text())
+            row_buttons.addWidget(button)
+        row_buttons.addStretch(1)
+        self.participant_count = QLabel()
+        people = QVBoxLayout()
+        people.addLayout(adder)
+        people.addWidget(self.participant_table, 1)
+        people.addLayout(row_buttons)
+        people.addWidget(self.participant_count)
+        people_box = QGroupBox("Participants")
+        people_box.setLayout(people)
+
+        # -- barriers in scope and wording
+        self.scope_boxes: dict[str, QCheckBox] = {}
+        self.wording_buttons: dict[str, QPushButton] = {}
+        scope = QVBoxLayout()
+        scope_note = QLabel("Teams may focus on one or two barriers, or look at all six.")
+        scope_note.setWordWrap(True)
+        scope.addWidget(scope_note)
+        for dimension in controller.workshop.framework.dimensions:
+            box = QCheckBox(dimension.name)
+            box.setAccessibleName(f"In scope: {dimension.name}")
+            wording = QPushButton("Wording…")
+            wording.setAccessibleName(f"Edit the wording of {dimension.name}")
+            line = QHBoxLayout()
+            line.addWidget(box, 1)
+            line.addWidget(wording)
+            scope.addLayout(line)
+            self.scope_boxes[dimension.id] = box
+            self.wording_buttons[dimension.id] = wording
+        scope_box = QGroupBox("Barriers in scope")
+        scope_box.setLayout(scope)
+
+        # -- names on charts
+        self.name_group = QButtonGroup(self)
+        names = QHBoxLayout()
+        for value, label in NAME_CHOICES:
+            button = QRadioButton(label)
+            button.setProperty("value", value)
+            self.name_group.addButton(button)
+            names.addWidget(button)
+        names.addStretch(1)
+        names_box = QGroupBox("Names on shared charts")
+        names_box.setLayout(names)
+
+        left = QVBoxLayout()
+        left.addWidget(details_box)
+        left.addWidget(scope_box)
+        left.addWidget(names_box)
+        left.addStretch(1)
+        columns = QHBoxLayout()
+        columns.addLayout(left, 2)
+        columns.addWidget(people_box, 3)
+        inner = QWidget()
+        inner.setLayout(columns)
+        scroller = QScrollArea()
+        scroller.setWidgetResizable(True)
+        scroller.setWidget(inner)
+        scroller.setFrameShape(QScrollArea.Shape.NoFrame)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroller)
+        self._connect_signals()
+        self.refresh()
+
+    def _connect_signals(self) -> None:
+        detail_fields = (
+            (self.title_edit, "title"),
+            (self.organisation_edit, "organisation"),
+            (self.team_edit, "team"),
+            (self.facilitator_edit, "facilitator"),
+        )
+        for editor, field in detail_fields:
+            editor.editingFinished.connect(
+                lambda editor=editor, field=field: self._save_detail(field, editor.text())
+            )
+        self.held_on_edit.dateChanged.connect(self._save_date)
+        self.add_button.clicked.connect(self._add_participant)
+        self.new_name.returnPressed.connect(self._add_participant)
+        self.new_role.returnPressed.connect(self._add_participant)
+        self.paste_button.clicked.connect(self.paste_participants)
+        self.remove_button.clicked.connect(self._remove_participant)
+        self.up_button.clicked.connect(lambda: self._move_participant(-1))
+        self.down_button.clicked.connect(lambda: self._move_participant(1))
+        QShortcut(
+            QKeySequence.StandardKey.Paste,
+            self.participant_table,
+            activated=self.paste_participants,
+        )
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Delete),
+            self.participant_table,
+            activated=self._remove_participant,
+        )
+        for dimension_id, box in self.scope_boxes.items():
+            box.toggled.connect(lambda _on, d=dimension_id: self._save_scope())
+            self.wording_buttons[dimension_id].clicked.connect(
+                lambda _checked=False, d=dimension_id: self.edit_wording(d)
+            )
+        self.name_group.buttonClicked.connect(
+            lambda button: self.controller.apply(
+                "Names on charts", update_details, name_display=button.property("value")
+            )
+        )
+
+    # -- redraw ---------------------------------------------------------------------------
+
+    def on_workshop_changed(self, change: WorkshopChange) -> None:
+        if change.participants:
+            self.participant_model.reload(self.controller.workshop)
+        if change.details or change.scope or change.framework or change.participants:
+            self.refresh(reload_participants=False)
+
+    def refresh(self, reload_participants: bool = True) -> None:
+        workshop = self.controller.workshop
+        for editor, value in (
+            (self.title_edit, workshop.title),
+            (self.organisation_edit, workshop.organisation),
+            (self.team_edit, workshop.team),
+            (self.facilitator_edit, workshop.facilitator),
+        ):
+            if editor.text() != value:
+                editor.setText(value)
+        wanted = workshop.held_on or QDate.currentDate().toPython()
+        if self.held_on_edit.date().toPython() != wanted:
+            self.held_on_edit.blockSignals(True)
+            self.held_on_edit.setDate(QDate(wanted))
+            self.held_on_edit.blockSignals(False)
+        if reload_participants:
+            self.participant_model.reload(workshop)
+        count = len(workshop.participants)
+        self.participant_count.setText(
+            f"{count} participant{'s' if count != 1 else ''}"
+            if count
+            else "No participants yet: add them one by one, or paste a list from a spreadsheet."
+        )
+        for dimension in workshop.framework.dimensions:
+            box = self.scope_boxes[dimension.id]
+            box.blockSignals(True)
+            box.setChecked(dimension.id in workshop.scope)
+            box.setText(dimension.name)
+            box.blockSignals(False)
+        for button in self.name_group.buttons():
+            button.setChecked(button.property("value") == workshop.name_display)
+
+    # -- intents --------------------------------------------------------------------------
+
+    def _save_detail(self, field: str, value: str) -> None:
+        unchanged = getattr(self.controller.workshop, field) == value.strip()
+        if not unchanged and not self.controller.apply(
+            "Workshop details", update_details, **{field: value}
+        ):
+            self.refresh(reload_participants=False)
+
+    def _save_date(self, value: QDate) -> None:
+        self.controller.apply("Workshop date", update_details, held_on=value.toPython())
+
+    def _add_participant(self) -> None:
+        name = self.new_name.text()
+        if not name.strip():
+            self.new_name.setFocus()
+            return
+        if self.controller.apply("Add participant", add_participant, name, self.new_role.text()):
+            self.new_name.clear()
+            self.new_role.clear()
+            self.new_name.setFocus()
+
+    def paste_participants(self, text: str | None = None) -> int:
+        """Add the (name, role) rows on the clipboard; returns how many were added."""
+        if text is None:
+            text = QGuiApplication.clipboard().text()
+        rows = parse_participant_rows(text)
+        if not rows:
+            self.controller.failed.emit(
+                "The clipboard holds no names: copy a column of names (and one of roles) first."
+            )
+            return 0
+        self.controller.apply(f"Paste {len(rows)} participants", add_participants, rows)
+        return len(rows)
+
+    def _selected_participant(self) -> tuple[int, str] | None:
+        rows = self.participant_table.selectionModel().selectedRows()
+        if not rows:
+            index = self.participant_table.currentIndex()
+            if not index.isValid():
+                return None
+            row = index.row()
+        else:
+            row = rows[0].row()
+        return row, self.participant_model.participant_id(row)
+
+    def _remove_participant(self) -> None:
+        chosen = self._selected_participant()
+        if chosen:
+            self.controller.apply("Remove participant", remove_participant, chosen[1])
+
+    def _move_participant(self, step: int) -> None:
+        chosen = self._selected_participant()
+        if chosen:
+            row, participant_id = chosen
+            if self.controller.apply(
+                "Move participant", move_participant, participant_id, row + step
+            ):
+                new_row = max(0, min(row + step, self.participant_model.rowCount() - 1))
+                self.participant_table.selectRow(new_row)
+
+    def _save_scope(self) -> None:
+        chosen = [d for d, box in self.scope_boxes.items() if box.isChecked()]
+        if not self.controller.apply("Barriers in scope", set_scope, chosen):
+            self.refresh(reload_participants=False)
+
+    def edit_wording(self, dimension_id: str) -> None:
+        framework = self.controller.workshop.framework
+        dialog = WordingDialog(
+            framework.dimension(dimension_id),
+            [(level.id, level.name) for level in framework.levels],
+            self,
+        )
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.controller.apply(
+                "Barrier wording", adapt_dimension, dimension_id, **dialog.wording()
+            )
+
+    def projector_html(self) -> str:
+        from html import escape
+
+        workshop = self.controller.workshop
+        people = "".join(
+            f"<li>{escape(name)}</li>" for name in display_names(workshop.participants).values()
+        )
+        where = " · ".join(escape(x) for x in (workshop.organisation, workshop.team) if x)
+        return f"<h1>{escape(workshop.title)}</h1><p>{where}</p><ul>{people}</ul>"
