@@ -1,0 +1,116 @@
+"""Setup and Explain: every change reaches the library, and the page follows undo."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+
+from opassess.workshop import new_workshop
+from ui.steps.explain import OVERVIEW, ExplainPage
+from ui.steps.setup import SetupPage
+
+
+def _fresh_controller(library, framework_source):
+    from opassess.session import EditSession
+    from ui.controller import WorkshopController
+
+    workshop = new_workshop(framework_source.framework, title="Blank")
+    library.add(workshop)
+    return WorkshopController(EditSession.open(library, workshop.id))
+
+
+def test_details_are_saved_when_a_field_is_left(qtbot, controller, library):
+    page = SetupPage(controller)
+    qtbot.addWidget(page)
+    page.organisation_edit.setText("Northgate NHS Trust")
+    page.organisation_edit.editingFinished.emit()
+    assert library.load(controller.workshop.id).organisation == "Northgate NHS Trust"
+    controller.undo()
+    assert page.organisation_edit.text() == "Riverside Borough Council"
+
+
+def test_an_empty_title_is_refused_and_the_field_restored(qtbot, controller, library):
+    page = SetupPage(controller)
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(controller.failed) as refusal:
+        page.title_edit.setText("   ")
+        page.title_edit.editingFinished.emit()
+    assert "title" in refusal.args[0]
+    assert page.title_edit.text() == controller.workshop.title != ""
+
+
+def test_participants_added_by_keyboard_and_pasted(qtbot, library, demo):
+    controller = _fresh_controller(library, demo)
+    page = SetupPage(controller)
+    qtbot.addWidget(page)
+    page.new_name.setText("Siân ap Rhys")  # QTest types ASCII only
+    qtbot.keyClicks(page.new_role, "Head of HR")
+    qtbot.keyClick(page.new_role, Qt.Key.Key_Return)
+    assert page.new_name.text() == "" and page.new_role.text() == ""
+    added = page.paste_participants("Name\tRole\nSam Taylor\tDirector of Place\nSam Taylor\tHR\n")
+    assert added == 2
+    stored = library.load(controller.workshop.id)
+    assert [(p.name, p.role) for p in stored.participants] == [
+        ("Siân ap Rhys", "Head of HR"),
+        ("Sam Taylor", "Director of Place"),
+        ("Sam Taylor", "HR"),
+    ]
+    shown = [page.participant_model.index(r, 2).data() for r in range(3)]
+    assert shown[1:] == ["Sam Taylor (Director of Place)", "Sam Taylor (HR)"]
+
+
+def test_participant_edited_in_place_and_removed(qtbot, controller, library):
+    page = SetupPage(controller)
+    qtbot.addWidget(page)
+    model = page.participant_model
+    assert model.setData(model.index(0, 1), "Chief Executive (interim)")
+    assert library.load(controller.workshop.id).participants[0].role == "Chief Executive (interim)"
+    first_id = controller.workshop.participants[0].id
+    page.participant_table.selectRow(0)
+    page.remove_button.click()
+    stored = library.load(controller.workshop.id)
+    assert first_id not in {p.id for p in stored.participants}
+    assert all(key[0] != first_id for key in stored.ratings)
+
+
+def test_scope_and_name_display(qtbot, controller, library):
+    page = SetupPage(controller)
+    qtbot.addWidget(page)
+    for dimension_id, box in page.scope_boxes.items():
+        if dimension_id != "no-time-to-learn":
+            box.setChecked(False)
+    assert library.load(controller.workshop.id).scope == ("no-time-to-learn",)
+    with qtbot.waitSignal(controller.failed):
+        page.scope_boxes["no-time-to-learn"].setChecked(False)
+    assert page.scope_boxes["no-time-to-learn"].isChecked()
+    initials = next(b for b in page.name_group.buttons() if b.property("value") == "initials")
+    initials.click()
+    assert library.load(controller.workshop.id).name_display == "initials"
+
+
+def test_wording_is_adapted_for_this_workshop_only(qtbot, controller, library, monkeypatch):
+    page = SetupPage(controller)
+    qtbot.addWidget(page)
+
+    def accept_with_new_name(dialog):
+        dialog.name.setText("Our leaders look elsewhere")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr("ui.steps.setup.WordingDialog.exec", accept_with_new_name)
+    page.edit_wording("leaders-not-interested")
+    stored = library.load(controller.workshop.id)
+    assert stored.framework.dimension("leaders-not-interested").name == "Our leaders look elsewhere"
+    assert page.scope_boxes["leaders-not-interested"].text() == "Our leaders look elsewhere"
+
+
+def test_explain_shows_the_overview_then_a_barrier(qtbot, controller):
+    page = ExplainPage(controller)
+    qtbot.addWidget(page)
+    assert page.current_key() == OVERVIEW
+    assert "Three stages of development" in page.view.toPlainText()
+    page.barriers.setCurrentRow(2)
+    text = page.view.toPlainText()
+    assert "There's no time to learn" in text and "Consolidating" in text
+    assert "Join up your thinking and learn" in text
+    assert controller.selected_barrier == "no-time-to-learn"
+    assert "There&#x27;s no time to learn" in page.projector_html()
