@@ -1,0 +1,121 @@
+"""Home: the library list, search, re-assessment, import/export, delete with undo."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+
+from opassess.interchange import read_session_file, write_session_file
+from opassess.workshop import new_workshop, update_details
+from ui.controller import LibraryController
+from ui.home import HomePage
+
+
+def _page(qtbot, library):
+    controller = LibraryController(library)
+    page = HomePage(controller)
+    qtbot.addWidget(page)
+    return controller, page
+
+
+def test_an_empty_library_says_what_to_do(qtbot, library):
+    _, page = _page(qtbot, library)
+    assert not page.empty.isHidden() and page.table.isHidden()
+    page.demo_button.click()
+    assert page.model.rowCount() == 1 and page.empty.isHidden()
+
+
+def test_search_and_recent_first(qtbot, library, demo):
+    other = new_workshop(demo.framework, title="Finance leadership check", organisation="Northgate")
+    library.add(other)
+    _, page = _page(qtbot, library)
+    assert page.model.summary_at(0).id == other.id  # changed most recently
+    page.search.setText("riverside")
+    assert page.model.rowCount() == 1 and page.model.summary_at(0).id == demo.id
+    page.search.setText("nothing like this")
+    assert page.model.rowCount() == 0 and page.empty.isHidden()
+
+
+def test_workshops_due_for_reassessment_stand_out(qtbot, library, demo):
+    overdue = update_details(
+        new_workshop(demo.framework, title="Old one", held_on=date(2020, 1, 1)),
+        reassess_on=date.today() - timedelta(days=1),
+    )
+    library.add(overdue)
+    _, page = _page(qtbot, library)
+    row = next(r for r in range(page.model.rowCount()) if page.model.summary_at(r).id == overdue.id)
+    index = page.model.index(row, 5)
+    assert "(due)" in index.data()
+    assert index.data(Qt.ItemDataRole.FontRole).bold()
+    assert "1 workshop is due" in page.due_note.text()
+
+
+def test_reassessment_links_back(qtbot, library, demo):
+    _, page = _page(qtbot, library)
+    page.select(demo.id)
+    with qtbot.waitSignal(page.open_requested) as opened:
+        page.reassess_button.click()
+    later = library.load(opened.args[0])
+    assert later.reassesses == demo.id and later.held_on == date.today()
+
+
+def test_delete_then_undo(qtbot, library, demo):
+    controller, page = _page(qtbot, library)
+    assert controller.delete(demo.id) == demo.title
+    assert page.model.rowCount() == 0 and not library.exists(demo.id)
+    controller.undo_delete()
+    assert library.load(demo.id) == demo
+    assert page.model.rowCount() == 1
+
+
+def test_import_asks_about_an_existing_workshop(qtbot, library, demo, tmp_path):
+    controller, page = _page(qtbot, library)
+    path = tmp_path / "team.opassess"
+    write_session_file(demo, path)
+    asked = []
+    assert controller.import_files([path], lambda exists: asked.append(exists) or None) == []
+    assert asked and asked[0].existing_id == demo.id
+    kept = controller.import_files([path], lambda exists: "keep-both")
+    assert len(kept) == 1 and kept[0] != demo.id
+    assert page.model.rowCount() == 2
+
+
+def test_a_bad_file_is_reported_and_the_rest_imported(qtbot, library, demo, tmp_path):
+    controller, _ = _page(qtbot, library)
+    bad = tmp_path / "bad.opassess"
+    bad.write_text("{ not json", encoding="utf-8")
+    good = tmp_path / "good.opassess"
+    write_session_file(new_workshop(demo.framework, title="Good one"), good)
+    with qtbot.waitSignal(controller.failed) as failure:
+        imported = controller.import_files([bad, good], lambda exists: None)
+    assert "bad.opassess" in failure.args[0]
+    assert len(imported) == 1
+
+
+def test_export_writes_the_workshop(qtbot, library, demo, tmp_path):
+    controller, _ = _page(qtbot, library)
+    assert controller.export(demo.id, tmp_path / "out.opassess")
+    assert read_session_file(tmp_path / "out.opassess") == demo
+
+
+def test_dropping_session_files_asks_to_import_them(qtbot, library, tmp_path):
+    _, page = _page(qtbot, library)
+    mime = QMimeData()
+    mime.setUrls(
+        [
+            QUrl.fromLocalFile(str(tmp_path / "a.opassess")),
+            QUrl.fromLocalFile(str(tmp_path / "b.txt")),
+        ]
+    )
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    with qtbot.waitSignal(page.import_requested) as dropped:
+        page.dropEvent(event)
+    assert [p.name for p in dropped.args[0]] == ["a.opassess"]
