@@ -1,0 +1,842 @@
+"""Plan: for each barrier, the stage to reach and up to three key actions, with ideas to borrow.
+
+Every field applies as soon as the facilitator leaves it (there is no Save button). The page
+redraws from the controller's `changed` signal by updating values in place, never by rebuilding
+the widgets someone may be typing in.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import QDate, QEvent, QObject, QSignalBlocker, QStringListModel, Qt, Signal
+from PySide6.QtGui import QColor, QFocusEvent, QIcon, QKeyEvent, QPainter, QPalette, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from opassess.changes import WorkshopChange
+from opassess.frameworks import Suggestion
+from opassess.workshop import (
+    ACTION_STATUSES,
+    MAX_ACTIONS,
+    Action,
+    Workshop,
+    add_action,
+    remove_action,
+    set_target,
+    update_action,
+    update_details,
+)
+from ui.controller import WorkshopController
+from ui.steps import StepPage
+from ui.style import scaled_font
+
+STATUS_NAMES = {
+    "planned": "Planned",
+    "in-progress": "In progress",
+    "done": "Done",
+    "dropped": "Dropped",
+}
+NO_TARGET = "No target yet"
+NO_CONSENSUS = "Agree a stage in the Consensus step first"
+REASSESS_HINT = "Most teams look again in 6 to 12 months."
+# QDateEdit has no empty state: its minimum date stands for "no date" and shows special text.
+NO_DATE = QDate(2000, 1, 1)
+NEEDS_ACTIONS_COLOUR = "#E69F00"
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+# -- words shared with the review ---------------------------------------------------------------
+
+
+def status_name(status: str) -> str:
+    """An action status in plain words: 'in-progress' -> 'In progress'."""
+    return STATUS_NAMES.get(status, status.replace("-", " ").capitalize())
+
+
+def stage_name(workshop: Workshop, stage: str | None) -> str:
+    """A stage id as the workshop's framework names it ('' for None)."""
+    if stage is None:
+        return ""
+    try:
+        return workshop.framework.level(stage).name
+    except KeyError:
+        return stage
+
+
+def date_text(value: date | None) -> str:
+    """'3 Mar 2027', the same whatever the computer's language settings."""
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}" if value else ""
+
+
+def count_words(count: int, noun: str) -> str:
+    word = _NUMBER_WORDS[count] if 0 <= count < len(_NUMBER_WORDS) else str(count)
+    return f"{word} {noun}{'' if count == 1 else 's'}"
+
+
+def gap_words(gap: int | None) -> str:
+    """Stages from the agreed stage to the target, in words: 'one stage to go'."""
+    if gap is None:
+        return ""
+    if gap > 0:
+        return f"{count_words(gap, 'stage')} to go"
+    if gap == 0:
+        return "already there: the aim is to hold this stage"
+    return f"{count_words(-gap, 'stage')} below the agreed stage, on purpose"
+
+
+def plan_gap(workshop: Workshop, dimension_id: str) -> int | None:
+    agreed = workshop.consensus.get(dimension_id)
+    target = workshop.targets.get(dimension_id)
+    if agreed is None or target is None:
+        return None
+    framework = workshop.framework
+    return framework.level_index(target) - framework.level_index(agreed.stage)
+
+
+def stages_line(workshop: Workshop, dimension_id: str) -> str:
+    """'Developing → Consolidating', 'Developing → no target yet' or 'no consensus yet'."""
+    agreed = workshop.consensus.get(dimension_id)
+    if agreed is None:
+        return "no consensus yet"
+    target = workshop.targets.get(dimension_id)
+    target_text = stage_name(workshop, target) if target else "no target yet"
+    return f"{stage_name(workshop, agreed.stage)} → {target_text}"
+
+
+# -- small widgets ------------------------------------------------------------------------------
+
+
+class WheelGuard(QObject):
+    """Lets the mouse wheel scroll the page instead of changing a combo or date under the
+    pointer: a field only takes wheel turns once it has the focus."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Wheel and not watched.hasFocus():  # type: ignore[attr-defined]
+            event.ignore()
+            return True
+        return False
+
+
+class ActionTextEdit(QPlainTextEdit):
+    """A short multi-line field for an action: Enter or leaving the field finishes the edit."""
+
+    editingFinished = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTabChangesFocus(True)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        lines = self.fontMetrics().lineSpacing() * 2
+        margins = int(self.document().documentMargin() * 2) + self.frameWidth() * 2
+        self.setFixedHeight(lines + margins + 4)
+
+    def text(self) -> str:
+        """The action as one line: Enter finishes the field, so line breaks are only pasted."""
+        return " ".join(self.toPlainText().split())
+
+    def set_text(self, value: str) -> None:
+        if self.toPlainText() != value:
+            self.setPlainText(value)
+        self.document().setModified(False)
+
+    def is_typing(self) -> bool:
+        return self.hasFocus() and self.document().isModified()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if enter and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            self.editingFinished.emit()
+            return
+        super().keyPressEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        if event.reason() != Qt.FocusReason.PopupFocusReason:
+            self.editingFinished.emit()
+
+
+class OptionalDateEdit(QWidget):
+    """A date with a calendar pop-up that may also be left empty ('No date' / 'Not set').
+
+    `committed` fires once the user has chosen: a day clicked in the calendar, or the field
+    left after typing, or Clear. Programmatic set_value never fires it.
+    """
+
+    committed = Signal(object)  # date | None
+
+    def __init__(self, empty_text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.edit = QDateEdit()
+        self.edit.setCalendarPopup(True)
+        self.edit.setDisplayFormat("d MMM yyyy")
+        self.edit.setMinimumDate(NO_DATE)
+        self.edit.setSpecialValueText(empty_text)
+        self.edit.setDate(NO_DATE)
+        self.edit.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.clear_button = QToolButton()
+        self.clear_button.setText("✕")
+        self.clear_button.setToolTip("Clear the date")
+        self.clear_button.setAccessibleName("Clear the date")
+        self.clear_button.setAutoRaise(True)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.edit, 1)
+        layout.addWidget(self.clear_button)
+        self.setFocusProxy(self.edit)
+        self._value: date | None = None
+
+        calendar = self.edit.calendarWidget()
+        calendar.clicked.connect(self._finish)
+        calendar.activated.connect(self._finish)
+        calendar.installEventFilter(self)
+        self.edit.editingFinished.connect(self._finish)
+        self.edit.dateChanged.connect(self._update_clear)
+        self.clear_button.clicked.connect(self._clear)
+        self._update_clear()
+
+    def value(self) -> date | None:
+        chosen = self.edit.date()
+        return None if chosen == NO_DATE else chosen.toPython()
+
+    def set_value(self, value: date | None) -> None:
+        """Show a stored value (no signal); also what a later commit is compared with."""
+        self._value = value
+        wanted = QDate(value.year, value.month, value.day) if value else NO_DATE
+        if self.edit.date() != wanted:
+            with QSignalBlocker(self.edit):
+                self.edit.setDate(wanted)
+        self._update_clear()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # An empty date would open the calendar in January 2000: open it at this month instead.
+        if event.type() == QEvent.Type.Show and self.edit.date() == NO_DATE:
+            today = QDate.currentDate()
+            self.edit.calendarWidget().setCurrentPage(today.year(), today.month())
+        return False
+
+    def _update_clear(self, *_: object) -> None:
+        self.clear_button.setEnabled(self.isEnabled() and self.edit.date() != NO_DATE)
+
+    def _clear(self) -> None:
+        with QSignalBlocker(self.edit):
+            self.edit.setDate(NO_DATE)
+        self._update_clear()
+        self._finish()
+
+    def _finish(self, *_: object) -> None:
+        chosen = self.value()
+        if chosen != self._value:
+            self._value = chosen
+            self.committed.emit(chosen)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.EnabledChange:
+            self._update_clear()
+
+
+def _dot_icon(colour: str | None, size: int = 12) -> QIcon:
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    if colour:
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(colour))
+        painter.drawEllipse(1, 1, size - 2, size - 2)
+        painter.end()
+    return QIcon(pixmap)
+
+
+def _set_line(edit: QLineEdit, value: str) -> None:
+    """Show a stored value unless the user is part-way through typing in this very field."""
+    if edit.text() != value and not (edit.hasFocus() and edit.isModified()):
+        edit.setText(value)
+        edit.setModified(False)
+
+
+class ActionSlot:
+    """One of the three rows of key actions: an existing action, or the place to add one."""
+
+    def __init__(self, index: int, names: QStringListModel, guard: WheelGuard) -> None:
+        self.index = index
+        self.action_id: str | None = None
+        self.barrier = ""
+        number = index + 1
+        self.captions: list[QLabel] = []
+        self.number = QLabel(f"{number}.")
+        self.number.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        self.text = ActionTextEdit()
+        self.text.setAccessibleName(f"Action {number}")
+        self.responsible = QLineEdit()
+        self.responsible.setAccessibleName(f"Action {number}: responsible")
+        self.responsible.setPlaceholderText("Who does it")
+        self.accountable = QLineEdit()
+        self.accountable.setAccessibleName(f"Action {number}: accountable")
+        self.accountable.setPlaceholderText("Who answers for it")
+        for edit in (self.responsible, self.accountable):
+            completer = QCompleter(names, edit)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            edit.setCompleter(completer)
+        self.due = OptionalDateEdit("No date")
+        self.due.edit.setAccessibleName(f"Action {number}: due date")
+        self.status = QComboBox()
+        self.status.setAccessibleName(f"Action {number}: status")
+        for status in ACTION_STATUSES:
+            self.status.addItem(status_name(status), status)
+        self.remove = QToolButton()
+        self.remove.setText("Remove")
+        self.remove.setToolTip(f"Remove action {number} (Undo brings it back)")
+        self.remove.setAccessibleName(f"Remove action {number}")
+        for widget in (self.status, self.due.edit):
+            widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            widget.installEventFilter(guard)
+
+    @property
+    def fields(self) -> tuple[QWidget, ...]:
+        return (self.text, self.responsible, self.accountable, self.due, self.status)
+
+    def place(self, grid: QGridLayout, row: int) -> None:
+        """Two rows of a grid shared by all slots (so the columns line up): the action's text,
+        then who, when and how it is going."""
+        top = Qt.AlignmentFlag.AlignTop
+        grid.addWidget(self.number, row, 0, top)
+        grid.addWidget(self.text, row, 1, 1, 9)
+        for column, (caption, widget) in enumerate(
+            (
+                ("Responsible", self.responsible),
+                ("Accountable", self.accountable),
+                ("Due", self.due),
+                ("Status", self.status),
+            )
+        ):
+            label = QLabel(caption)
+            label.setBuddy(widget.focusProxy() or widget)
+            self.captions.append(label)
+            grid.addWidget(label, row + 1, 1 + column * 2)
+            grid.addWidget(widget, row + 1, 2 + column * 2)
+        grid.addWidget(self.remove, row + 1, 9)
+        policy = self.remove.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.remove.setSizePolicy(policy)
+
+    def pending(self) -> dict[str, object]:
+        """What has been filled in beside the text of a slot that has no action yet."""
+        return {
+            "responsible": self.responsible.text(),
+            "accountable": self.accountable.text(),
+            "due_on": self.due.value(),
+            "status": self.status.currentData(),
+        }
+
+    def show(self, barrier: str, action: Action | None, can_add: bool) -> None:
+        """Show an action's values, or an empty slot: the first free one invites a new action."""
+        fresh = barrier != self.barrier or (action is None and self.action_id is not None)
+        self.barrier = barrier
+        self.action_id = action.id if action else None
+        if action is not None:
+            self._show_values(action)
+        elif fresh:
+            self._show_values(Action("", ""))
+        enabled = action is not None or can_add
+        for widget in self.fields:
+            widget.setEnabled(enabled)
+        self.number.setEnabled(enabled)
+        for caption in self.captions:
+            caption.setEnabled(enabled)
+        self.remove.setVisible(action is not None)
+        self.text.setPlaceholderText("Add an action" if can_add and action is None else "")
+        self.responsible.setPlaceholderText("Who does it" if enabled else "")
+        self.accountable.setPlaceholderText("Who answers for it" if enabled else "")
+
+    def _show_values(self, action: Action) -> None:
+        if not self.text.is_typing():
+            self.text.set_text(action.text)
+        _set_line(self.responsible, action.responsible)
+        _set_line(self.accountable, action.accountable)
+        self.due.set_value(action.due_on)
+        index = self.status.findData(action.status)
+        if index >= 0 and index != self.status.currentIndex():
+            with QSignalBlocker(self.status):
+                self.status.setCurrentIndex(index)
+
+
+# -- the page -----------------------------------------------------------------------------------
+
+
+class PlanPage(StepPage):
+    title = "Plan"
+    purpose = (
+        "For each barrier, agree the stage to reach and up to three key actions: "
+        "who does each, who answers for it, and by when."
+    )
+
+    def __init__(self, controller: WorkshopController, parent: QWidget | None = None) -> None:
+        super().__init__(controller, parent)
+        self._barrier_ids: tuple[str, ...] = ()
+        self._ideas_key: tuple[str, tuple[Suggestion, ...]] | None = None
+        self._use_buttons: list[tuple[QPushButton, str]] = []
+        self._names = QStringListModel(self)
+        self._guard = WheelGuard(self)
+        self._needs_icon = _dot_icon(NEEDS_ACTIONS_COLOUR)
+        self._full_icon = _dot_icon(None)
+
+        self.barriers = QListWidget()
+        self.barriers.setAccessibleName("Barriers")
+        self.barriers.setWordWrap(True)
+        self.barriers.setSpacing(4)
+        self.barriers.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.barriers.setMinimumWidth(240)
+        self.barriers.setMaximumWidth(340)
+
+        self.barrier_name = QLabel()
+        self.barrier_name.setWordWrap(True)
+        self.barrier_name.setFont(scaled_font(self.barrier_name.font(), 1.3, bold=True))
+        self.barrier_question = QLabel()
+        self.barrier_question.setWordWrap(True)
+        self.barrier_question.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.agreed = QLabel()
+        self.agreed.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.target = QComboBox()
+        self.target.setAccessibleName("Target stage")
+        self.target.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.target.installEventFilter(self._guard)
+        self.target.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.gap = QLabel()
+
+        self.slots = [ActionSlot(i, self._names, self._guard) for i in range(MAX_ACTIONS)]
+        self.actions_hint = QLabel()
+        self.actions_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+
+        self.ideas = QWidget()
+        self.ideas_layout = QVBoxLayout(self.ideas)
+        self.ideas_layout.setContentsMargins(0, 0, 0, 0)
+        self.ideas_layout.setSpacing(10)
+
+        self.reassess = OptionalDateEdit("Not set")
+        self.reassess.edit.setAccessibleName("Re-assessment date")
+        self.reassess.edit.installEventFilter(self._guard)
+        self.reassess.setMinimumWidth(170)
+
+        self._build_layout()
+
+        self.barriers.currentItemChanged.connect(self._barrier_clicked)
+        controller.barrier_selected.connect(self._barrier_selected)
+        self.target.activated.connect(self._target_chosen)
+        for slot in self.slots:
+            self._connect_slot(slot)
+        self.reassess.committed.connect(self._reassess_chosen)
+        self.refresh()
+
+    def _build_layout(self) -> None:
+        stage_row = QGridLayout()
+        stage_row.setHorizontalSpacing(12)
+        agreed_label = QLabel("Agreed stage")
+        target_label = QLabel("&Target stage")
+        target_label.setBuddy(self.target)
+        stage_row.addWidget(agreed_label, 0, 0)
+        stage_row.addWidget(self.agreed, 0, 1, 1, 2)
+        stage_row.addWidget(target_label, 1, 0)
+        stage_row.addWidget(self.target, 1, 1)
+        stage_row.addWidget(self.gap, 1, 2)
+        stage_row.setColumnStretch(2, 1)
+
+        actions_heading = QLabel("Key actions")
+        actions_heading.setFont(scaled_font(actions_heading.font(), 1.15, bold=True))
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(6)
+        for slot in self.slots:
+            row = slot.index * 3
+            slot.place(grid, row)
+            if slot.index:
+                grid.setRowMinimumHeight(row - 1, 10)
+        grid.setColumnStretch(2, 1)
+        grid.setColumnStretch(4, 1)
+        grid.setColumnMinimumWidth(2, 150)
+        grid.setColumnMinimumWidth(4, 150)
+
+        ideas_heading = QLabel("Ideas from the breakthroughs")
+        ideas_heading.setFont(scaled_font(ideas_heading.font(), 1.15, bold=True))
+        ideas_intro = QLabel(
+            "Actions other organisations found useful for this barrier. "
+            "Use puts one in the first free slot; change the wording afterwards to fit."
+        )
+        ideas_intro.setWordWrap(True)
+        ideas_intro.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+
+        detail = QWidget()
+        column = QVBoxLayout(detail)
+        column.setContentsMargins(12, 4, 12, 12)
+        column.setSpacing(8)
+        column.addWidget(self.barrier_name)
+        column.addWidget(self.barrier_question)
+        column.addLayout(stage_row)
+        column.addSpacing(8)
+        column.addWidget(actions_heading)
+        column.addLayout(grid)
+        column.addWidget(self.actions_hint)
+        column.addSpacing(12)
+        column.addWidget(_rule())
+        column.addWidget(ideas_heading)
+        column.addWidget(ideas_intro)
+        column.addWidget(self.ideas)
+        column.addStretch(1)
+        self.detail_scroll = QScrollArea()
+        self.detail_scroll.setWidgetResizable(True)
+        self.detail_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.detail_scroll.setWidget(detail)
+
+        body = QHBoxLayout()
+        body.addWidget(self.barriers)
+        body.addWidget(self.detail_scroll, 1)
+
+        reassess_label = QLabel("&Re-assess by")
+        reassess_label.setBuddy(self.reassess.edit)
+        reassess_label.setStyleSheet("font-weight: bold;")
+        hint = QLabel(REASSESS_HINT)
+        hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        bottom = QHBoxLayout()
+        bottom.addWidget(reassess_label)
+        bottom.addWidget(self.reassess)
+        bottom.addSpacing(8)
+        bottom.addWidget(hint, 1)
+
+        bottom.setContentsMargins(4, 2, 4, 0)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(body, 1)
+        layout.addWidget(_rule())
+        layout.addLayout(bottom)
+
+    def _connect_slot(self, slot: ActionSlot) -> None:
+        slot.text.editingFinished.connect(lambda: self._text_finished(slot))
+        for field in ("responsible", "accountable"):
+            edit: QLineEdit = getattr(slot, field)
+            edit.editingFinished.connect(lambda f=field, e=edit: self._line_finished(slot, f, e))
+        slot.due.committed.connect(lambda value: self._field_finished(slot, "due_on", value))
+        slot.status.activated.connect(
+            lambda _index: self._field_finished(slot, "status", slot.status.currentData())
+        )
+        slot.remove.clicked.connect(lambda: self._remove(slot))
+
+    # -- reading the workshop ---------------------------------------------------------------
+
+    @property
+    def barrier(self) -> str:
+        """The barrier the page shows: the one the controller has selected."""
+        return self.controller.selected_barrier
+
+    def _actions(self) -> tuple[Action, ...]:
+        return self.controller.workshop.actions_for(self.barrier)
+
+    def _action(self, action_id: str | None) -> Action | None:
+        return next((a for a in self._actions() if a.id == action_id), None)
+
+    def first_free_slot(self) -> ActionSlot | None:
+        count = len(self._actions())
+        return self.slots[count] if count < MAX_ACTIONS else None
+
+    # -- redrawing --------------------------------------------------------------------------
+
+    def on_workshop_changed(self, change: WorkshopChange) -> None:
+        if change.plan or change.details or change.scope or change.framework or change.participants:
+            self.refresh()
+
+    def refresh(self) -> None:
+        workshop = self.controller.workshop
+        self._refresh_barriers(workshop)
+        self._refresh_names(workshop)
+        self._refresh_detail(workshop)
+        self.reassess.set_value(workshop.reassess_on)
+        self.reassess.edit.setToolTip(
+            f"The workshop was held on {date_text(workshop.held_on)}." if workshop.held_on else ""
+        )
+
+    def _refresh_barriers(self, workshop: Workshop) -> None:
+        dimensions = workshop.scoped_dimensions()
+        ids = tuple(d.id for d in dimensions)
+        with QSignalBlocker(self.barriers):
+            if ids != self._barrier_ids:
+                self.barriers.clear()
+                for dimension in dimensions:
+                    item = QListWidgetItem()
+                    item.setData(Qt.ItemDataRole.UserRole, dimension.id)
+                    self.barriers.addItem(item)
+                self._barrier_ids = ids
+            for row, dimension in enumerate(dimensions):
+                item = self.barriers.item(row)
+                count = len(workshop.actions_for(dimension.id))
+                lines = [dimension.name, stages_line(workshop, dimension.id)]
+                if count < MAX_ACTIONS:
+                    lines.append(f"{count} of {MAX_ACTIONS} actions")
+                text = "\n".join(lines)
+                if item.text() != text:
+                    item.setText(text)
+                    item.setToolTip(text)
+                    item.setData(Qt.ItemDataRole.AccessibleTextRole, ", ".join(lines))
+                    item.setIcon(self._needs_icon if count < MAX_ACTIONS else self._full_icon)
+            if self.barrier in ids:
+                row = ids.index(self.barrier)
+                if self.barriers.currentRow() != row:
+                    self.barriers.setCurrentRow(row)
+
+    def _refresh_names(self, workshop: Workshop) -> None:
+        names = list(dict.fromkeys(p.name for p in workshop.participants))
+        if self._names.stringList() != names:
+            self._names.setStringList(names)
+
+    def _refresh_detail(self, workshop: Workshop) -> None:
+        barrier = self.barrier
+        if barrier not in workshop.scope:
+            return
+        dimension = workshop.framework.dimension(barrier)
+        self.barrier_name.setText(dimension.name)
+        self.barrier_question.setText(dimension.question)
+        self.barrier_question.setVisible(bool(dimension.question))
+
+        agreed = workshop.consensus.get(barrier)
+        self.agreed.setText(stage_name(workshop, agreed.stage) if agreed else NO_CONSENSUS)
+        self.agreed.setStyleSheet("font-weight: bold;" if agreed else "font-style: italic;")
+        self._refresh_target(workshop)
+
+        actions = workshop.actions_for(barrier)
+        for slot in self.slots:
+            action = actions[slot.index] if slot.index < len(actions) else None
+            slot.show(barrier, action, can_add=slot.index == len(actions))
+        free = MAX_ACTIONS - len(actions)
+        self.actions_hint.setText(
+            f"All {MAX_ACTIONS} key actions are set: to add another, change or remove one."
+            if free == 0
+            else "Type an action and press Enter (or move on) to add it."
+        )
+        self._refresh_ideas(workshop, actions)
+
+    def _refresh_target(self, workshop: Workshop) -> None:
+        wanted = [(NO_TARGET, None)] + [
+            (level.name, level.id) for level in workshop.framework.levels
+        ]
+        current = [
+            (self.target.itemText(i), self.target.itemData(i)) for i in range(self.target.count())
+        ]
+        with QSignalBlocker(self.target):
+            if current != wanted:
+                self.target.clear()
+                for text, data in wanted:
+                    self.target.addItem(text, data)
+            stages = [data for _text, data in wanted]
+            target = workshop.targets.get(self.barrier)
+            self.target.setCurrentIndex(stages.index(target) if target in stages else 0)
+        gap = plan_gap(workshop, self.barrier)
+        self.gap.setText(gap_words(gap).capitalize() if gap is not None else "")
+
+    def _refresh_ideas(self, workshop: Workshop, actions: tuple[Action, ...]) -> None:
+        suggestions = workshop.framework.suggestions_for(self.barrier)
+        key = (self.barrier, suggestions)
+        if key != self._ideas_key:
+            self._ideas_key = key
+            self._rebuild_ideas(suggestions)
+        full = len(actions) >= MAX_ACTIONS
+        taken = {a.text.casefold() for a in actions}
+        for button, text in self._use_buttons:
+            if full:
+                reason = (
+                    f"This barrier already has {MAX_ACTIONS} key actions: "
+                    "remove one to use this idea."
+                )
+            elif text.casefold() in taken:
+                reason = "This idea is already one of the barrier's actions."
+            else:
+                reason = ""
+            button.setEnabled(not reason)
+            button.setToolTip(reason or "Add this as a key action in the first free slot.")
+
+    def _rebuild_ideas(self, suggestions: tuple[Suggestion, ...]) -> None:
+        while self.ideas_layout.count():
+            item = self.ideas_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self._use_buttons = []
+        if not suggestions:
+            none = QLabel("The framework has no suggested actions for this barrier.")
+            none.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+            self.ideas_layout.addWidget(none)
+            return
+        for suggestion in suggestions:
+            self.ideas_layout.addWidget(self._idea_box(suggestion))
+
+    def _idea_box(self, suggestion: Suggestion) -> QWidget:
+        box = QFrame()
+        box.setFrameShape(QFrame.Shape.StyledPanel)
+        grid = QGridLayout(box)
+        grid.setContentsMargins(10, 8, 10, 8)
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(4)
+        number = f"Breakthrough {suggestion.number}: " if suggestion.number else ""
+        name = QLabel(f"{number}{suggestion.name}")
+        name.setStyleSheet("font-weight: bold;")
+        name.setWordWrap(True)
+        grid.addWidget(name, 0, 0, 1, 2)
+        row = 1
+        if suggestion.summary:
+            summary = QLabel(suggestion.summary)
+            summary.setWordWrap(True)
+            summary.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+            grid.addWidget(summary, row, 0, 1, 2)
+            row += 1
+        for text in suggestion.actions:
+            button = QPushButton("Use")
+            button.setAccessibleName(f"Use: {text}")
+            button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+            button.clicked.connect(lambda _checked=False, t=text: self.use_idea(t))
+            label = QLabel(text)
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            grid.addWidget(button, row, 0, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(label, row, 1)
+            self._use_buttons.append((button, text))
+            row += 1
+        grid.setColumnStretch(1, 1)
+        return box
+
+    # -- editing ----------------------------------------------------------------------------
+
+    def _apply(
+        self, label: str, edit: Callable[..., Workshop], *args: object, **kwargs: object
+    ) -> bool:
+        return self.controller.apply(label, edit, *args, **kwargs)
+
+    def _barrier_selected(self, _dimension_id: str) -> None:
+        self.refresh()
+
+    def _barrier_clicked(self, item: QListWidgetItem | None, _previous: object = None) -> None:
+        if item is not None:
+            self.controller.select_barrier(item.data(Qt.ItemDataRole.UserRole))
+
+    def _target_chosen(self, index: int) -> None:
+        stage = self.target.itemData(index)
+        if stage == self.controller.workshop.targets.get(self.barrier):
+            return
+        if not self._apply("Set the target", set_target, self.barrier, stage):
+            self._refresh_target(self.controller.workshop)  # refused or not confirmed
+
+    def _text_finished(self, slot: ActionSlot) -> None:
+        if slot.barrier != self.barrier:
+            return
+        text = slot.text.text()
+        slot.text.document().setModified(False)  # finished: a redraw may show the stored text
+        if slot.action_id is None:
+            if text and slot.text.isEnabled():
+                self._apply("Add an action", add_action, self.barrier, text, **slot.pending())
+            return
+        action = self._action(slot.action_id)
+        if action is None or text == " ".join(action.text.split()):
+            return
+        if not self._apply("Edit an action", update_action, action.id, text=text):
+            slot.text.set_text(action.text)
+
+    def _line_finished(self, slot: ActionSlot, field: str, edit: QLineEdit) -> None:
+        edit.setModified(False)  # finished: a redraw may now show the stored (trimmed) value
+        self._field_finished(slot, field, edit.text().strip())
+
+    def _field_finished(self, slot: ActionSlot, field: str, value: object) -> None:
+        action = self._action(slot.action_id)
+        if slot.barrier != self.barrier or action is None:
+            return  # a slot without an action keeps its fields until its text is added
+        if getattr(action, field) == value:
+            return
+        if not self._apply("Edit an action", update_action, action.id, **{field: value}):
+            slot.show(self.barrier, action, can_add=False)
+
+    def _remove(self, slot: ActionSlot) -> None:
+        if slot.action_id is not None:
+            self._apply("Remove an action", remove_action, slot.action_id)
+
+    def use_idea(self, text: str) -> bool:
+        """Add a suggested action in the first free slot (with whatever that slot already has)."""
+        slot = self.first_free_slot()
+        if slot is None:
+            return False
+        pending = slot.pending() if slot.barrier == self.barrier else {}
+        return self._apply("Add an action", add_action, self.barrier, text, **pending)
+
+    def _reassess_chosen(self, value: date | None) -> None:
+        if value == self.controller.workshop.reassess_on:
+            return
+        if not self._apply("Set the re-assessment date", update_details, reassess_on=value):
+            self.reassess.set_value(self.controller.workshop.reassess_on)
+
+    # -- projector --------------------------------------------------------------------------
+
+    def projector_html(self) -> str | None:
+        workshop = self.controller.workshop
+        barrier = self.barrier
+        if barrier not in workshop.scope:
+            return None
+        e = html.escape
+        dimension = workshop.framework.dimension(barrier)
+        agreed = workshop.consensus.get(barrier)
+        target = workshop.targets.get(barrier)
+        if agreed is None:
+            stages = "No agreed stage yet"
+        else:
+            stages = (
+                f"{e(stage_name(workshop, agreed.stage))} → "
+                f"{e(stage_name(workshop, target)) if target else 'no target yet'}"
+            )
+        parts = [f"<h1>{e(dimension.name)}</h1>", f"<p style='font-size:xx-large'>{stages}</p>"]
+        gap = plan_gap(workshop, barrier)
+        if gap is not None:
+            parts.append(f"<p><i>{e(gap_words(gap).capitalize())}</i></p>")
+        actions = workshop.actions_for(barrier)
+        if actions:
+            parts.append("<h2>Key actions</h2><ol>")
+            for action in actions:
+                who = []
+                if action.responsible:
+                    who.append(f"Responsible: {e(action.responsible)}")
+                if action.accountable:
+                    who.append(f"Accountable: {e(action.accountable)}")
+                if action.due_on:
+                    who.append(f"Due {e(date_text(action.due_on))}")
+                if action.status != "planned":
+                    who.append(e(status_name(action.status)))
+                detail = (
+                    f"<br><span style='font-size:medium'>{' · '.join(who)}</span>" if who else ""
+                )
+                parts.append(f"<li style='margin-bottom:12px'>{e(action.text)}{detail}</li>")
+            parts.append("</ol>")
+        else:
+            parts.append("<p>No key actions yet.</p>")
+        return f"<div style='font-size:x-large'>{''.join(parts)}</div>"
+
+
+def _rule() -> QFrame:
+    line = QFrame()
+    line.setFrameShape(QFrame.Shape.HLine)
+    line.setFrameShadow(QFrame.Shadow.Sunken)
+    return line
