@@ -8,21 +8,27 @@ inside a transaction, and copied to rolling backups at open and at close.
 
 Tables are normalised (one row per participant, rating, consensus, target and action) so a small
 edit writes only the rows it changed: `save_change` asks changes.py what differs.
+
+Each workshop keeps its own frozen copy of its framework, stored once per distinct copy: a row of
+`frameworks` named by the SHA-256 of its JSON, which workshops name in turn. Adapting one
+workshop's wording stores a new copy and points that workshop alone at it; a copy no workshop
+names any more is removed in the same transaction.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
 import re
 import shutil
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -119,6 +125,14 @@ CREATE TABLE library_info (
     value TEXT NOT NULL
 ) WITHOUT ROWID;
 
+-- Each distinct framework copy once: fingerprint is the SHA-256 (hex) of json's UTF-8 bytes,
+-- json is framework_to_dict as written, read back with framework_from_trusted_dict. A row is
+-- never changed: different wording is a different row.
+CREATE TABLE frameworks (
+    fingerprint TEXT PRIMARY KEY NOT NULL,
+    json TEXT NOT NULL
+);
+
 CREATE TABLE workshops (
     id TEXT PRIMARY KEY NOT NULL,
     title TEXT NOT NULL,
@@ -133,13 +147,16 @@ CREATE TABLE workshops (
     modified_at TEXT NOT NULL,
     search_text TEXT NOT NULL,
     scope_json TEXT NOT NULL,
-    framework_json TEXT NOT NULL
+    framework TEXT NOT NULL REFERENCES frameworks (fingerprint)
 );
 
--- Covers the library list and its search: listing never touches the large framework copies.
+-- Covers the library list and its search.
 CREATE INDEX workshops_listing ON workshops (
     modified_at DESC, id, title, organisation, team, held_on, reassess_on, reassesses, search_text
 );
+
+-- Finds whether any workshop still names a framework copy (and lets SQLite check the key).
+CREATE INDEX workshops_by_framework ON workshops (framework);
 
 CREATE TABLE participants (
     workshop_id TEXT NOT NULL REFERENCES workshops (id) ON DELETE CASCADE,
@@ -257,8 +274,8 @@ class Library:
         self._conn: sqlite3.Connection | None = conn
         self._lock = lock
         self._last_stamp = ""
-        self._backed_up: tuple[Any, ...] | None = None  # fingerprint of the newest backup
-        self._framework_memo: tuple[Framework, str] | None = None
+        self._backed_up: tuple[Any, ...] | None = None  # _saved_state of the newest backup
+        self._framework_memo: tuple[Framework, str, str] | None = None
 
     # -- opening and closing --------------------------------------------------------------------
 
@@ -278,7 +295,7 @@ class Library:
             conn = _open_checked(data_dir)
             library = cls(data_dir, conn, lock, keep_backups)
             # Before any upgrade: the backup is what to go back to if the new version misbehaves.
-            library._backed_up = _newest_backup_fingerprint(data_dir)
+            library._backed_up = _newest_backup_state(data_dir)
             library._backup_if_changed(check=False)
             _migrate(conn)
             return library
@@ -370,10 +387,12 @@ class Library:
     def replace(self, workshop: Workshop) -> None:
         """Overwrite a stored workshop as a whole (e.g. after an import or a repair)."""
         with self._transaction() as conn:
-            if not _exists(conn, workshop.id):
+            old_framework = _framework_of(conn, workshop.id)
+            if old_framework is None:
                 raise WorkshopNotFound(workshop.id)
             conn.execute("DELETE FROM workshops WHERE id = ?", (workshop.id,))
             self._insert(conn, [workshop])
+            conn.execute(_DROP_UNUSED_FRAMEWORK, (old_framework,))
 
     def save_change(self, before: Workshop, after: Workshop) -> WorkshopChange:
         """Write what differs between `before` (as stored) and `after`, and nothing else."""
@@ -387,14 +406,20 @@ class Library:
                 columns.update(_detail_columns(after))
             if change.scope:
                 columns["scope_json"] = _dumps(list(after.scope))
+            old_framework = None
             if change.framework:
-                columns["framework_json"] = self._framework_json(after.framework)
+                old_framework = _framework_of(conn, wid)
+                fingerprint, text = self._framework_row(after.framework)
+                conn.execute(_INSERT_FRAMEWORK, (fingerprint, text))
+                columns["framework"] = fingerprint
             assignments = ", ".join(f"{name} = ?" for name in columns)
             updated = conn.execute(
                 f"UPDATE workshops SET {assignments} WHERE id = ?", (*columns.values(), wid)
             )
             if updated.rowcount == 0:
                 raise WorkshopNotFound(wid)
+            if old_framework is not None:
+                conn.execute(_DROP_UNUSED_FRAMEWORK, (old_framework,))
             if change.participants:
                 conn.execute("DELETE FROM participants WHERE workshop_id = ?", (wid,))
                 conn.executemany(_INSERT_PARTICIPANT, _participant_rows(after))
@@ -443,7 +468,9 @@ class Library:
         """Remove a workshop and return it as it was, so that `add` can undo the deletion."""
         with self._transaction() as conn:
             workshop = _load(conn, workshop_id)
+            old_framework = _framework_of(conn, workshop_id)
             conn.execute("DELETE FROM workshops WHERE id = ?", (workshop_id,))
+            conn.execute(_DROP_UNUSED_FRAMEWORK, (old_framework,))
         return workshop
 
     # -- internals ------------------------------------------------------------------------------
@@ -491,25 +518,30 @@ class Library:
         self._last_stamp = stamp
         return stamp
 
-    def _framework_json(self, framework: Framework) -> str:
+    def _framework_row(self, framework: Framework) -> tuple[str, str]:
+        """The fingerprint and JSON of a framework copy (its row in `frameworks`)."""
         # Workshops share their framework object until one is adapted: serialise it once.
         memo = self._framework_memo
         if memo is not None and memo[0] is framework:
-            return memo[1]
+            return memo[1], memo[2]
         text = _dumps(framework_to_dict(framework))
-        self._framework_memo = (framework, text)
-        return text
+        fingerprint = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        self._framework_memo = (framework, fingerprint, text)
+        return fingerprint, text
 
     def _insert(self, conn: sqlite3.Connection, workshops: Sequence[Workshop]) -> None:
         workshop_rows, participants, ratings, consensus, targets, actions = [], [], [], [], [], []
+        frameworks: dict[str, str] = {}  # each distinct copy once, however many workshops share it
         for w in workshops:
+            fingerprint, text = self._framework_row(w.framework)
+            frameworks[fingerprint] = text
             workshop_rows.append(
                 {
                     "id": w.id,
                     **_detail_columns(w),
                     "modified_at": self._stamp(),
                     "scope_json": _dumps(list(w.scope)),
-                    "framework_json": self._framework_json(w.framework),
+                    "framework": fingerprint,
                 }
             )
             participants.extend(_participant_rows(w))
@@ -522,6 +554,7 @@ class Library:
             targets.extend((w.id, d, stage) for d, stage in w.targets.items())
             for dimension_id, items in w.actions.items():
                 actions.extend(_action_rows(w.id, dimension_id, items))
+        conn.executemany(_INSERT_FRAMEWORK, frameworks.items())
         names = list(workshop_rows[0]) if workshop_rows else []
         conn.executemany(
             f"INSERT INTO workshops ({', '.join(names)}) "
@@ -537,8 +570,8 @@ class Library:
     def _backup_if_changed(self, *, check: bool) -> Path | None:
         """Copy the library to backups/ unless the newest backup already holds this state."""
         conn = self._connection()
-        fingerprint = _fingerprint(conn)
-        if fingerprint is None or fingerprint == self._backed_up:
+        state = _saved_state(conn)
+        if state is None or state == self._backed_up:
             return None
         # A damaged library must never push good backups out of the rotation.
         if check and not _quick_check_ok(conn):
@@ -549,7 +582,7 @@ class Library:
         except (OSError, sqlite3.Error) as exc:
             log.warning("No backup of the library could be written: %s", exc)
             return None
-        self._backed_up = fingerprint
+        self._backed_up = state
         return path
 
     def __repr__(self) -> str:
@@ -569,7 +602,7 @@ ORDER BY w.modified_at DESC, w.id
 
 LOAD_SQL = {
     "workshop": "SELECT title, organisation, team, held_on, facilitator, name_display, "
-    "reassess_on, reassesses, created_at, scope_json, framework_json "
+    "reassess_on, reassesses, created_at, scope_json, framework "
     "FROM workshops WHERE id = ?",
     "participants": "SELECT id, name, role FROM participants WHERE workshop_id = ? "
     "ORDER BY position",
@@ -582,6 +615,18 @@ LOAD_SQL = {
     "status FROM actions WHERE workshop_id = ? ORDER BY seq",
 }
 LIST_SQL = _LIST_SQL.format(where="")
+# Only when the copy a workshop names is not in the cache of parsed frameworks yet.
+FRAMEWORK_SQL = "SELECT json FROM frameworks WHERE fingerprint = ?"
+
+# A copy already stored (another workshop has the same wording) is left as it is.
+_INSERT_FRAMEWORK = (
+    "INSERT INTO frameworks (fingerprint, json) VALUES (?, ?) ON CONFLICT (fingerprint) DO NOTHING"
+)
+# After a workshop stops naming a copy: remove it unless another workshop still names it.
+_DROP_UNUSED_FRAMEWORK = (
+    "DELETE FROM frameworks WHERE fingerprint = ? AND NOT EXISTS "
+    "(SELECT 1 FROM workshops AS w WHERE w.framework = frameworks.fingerprint)"
+)
 
 _INSERT_PARTICIPANT = (
     "INSERT INTO participants (workshop_id, id, position, name, role) VALUES (?, ?, ?, ?, ?)"
@@ -612,13 +657,19 @@ def _exists(conn: sqlite3.Connection, workshop_id: str) -> bool:
     )
 
 
+def _framework_of(conn: sqlite3.Connection, workshop_id: str) -> str | None:
+    """The fingerprint of the framework copy a workshop names; None if there is no such workshop."""
+    row = conn.execute("SELECT framework FROM workshops WHERE id = ?", (workshop_id,)).fetchone()
+    return None if row is None else row[0]
+
+
 def _load(conn: sqlite3.Connection, workshop_id: str) -> Workshop:
     key = (workshop_id,)
     row = conn.execute(LOAD_SQL["workshop"], key).fetchone()
     if row is None:
         raise WorkshopNotFound(workshop_id)
     (title, organisation, team, held_on, facilitator, name_display, reassess_on, reassesses,
-     created_at, scope_json, framework_json) = row  # fmt: skip
+     created_at, scope_json, fingerprint) = row  # fmt: skip
     participants = tuple(
         Participant(pid, name, role)
         for pid, name, role in conn.execute(LOAD_SQL["participants"], key)
@@ -645,7 +696,7 @@ def _load(conn: sqlite3.Connection, workshop_id: str) -> Workshop:
     return Workshop(
         id=workshop_id,
         title=title,
-        framework=_framework_from_json(framework_json),
+        framework=_stored_framework(conn, fingerprint),
         organisation=organisation,
         team=team,
         held_on=date_from_text(held_on),
@@ -1120,7 +1171,7 @@ def _backup_is_good(path: Path) -> bool:
         conn.close()
 
 
-def _fingerprint(conn: sqlite3.Connection) -> tuple[Any, ...] | None:
+def _saved_state(conn: sqlite3.Connection) -> tuple[Any, ...] | None:
     """What tells one saved state from the next: every write moves modified_at or the count.
 
     None for a library not created yet, or one that cannot be read.
@@ -1135,14 +1186,14 @@ def _fingerprint(conn: sqlite3.Connection) -> tuple[Any, ...] | None:
     return (version, count, newest)
 
 
-def _newest_backup_fingerprint(data_dir: Path) -> tuple[Any, ...] | None:
+def _newest_backup_state(data_dir: Path) -> tuple[Any, ...] | None:
     for candidate in backups(data_dir)[:1]:
         try:
             conn = sqlite3.connect(f"{candidate.resolve().as_uri()}?mode=ro", uri=True)
         except sqlite3.Error:
             return None
         try:
-            return _fingerprint(conn)
+            return _saved_state(conn)
         finally:
             conn.close()
     return None
@@ -1164,13 +1215,49 @@ def _dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-@lru_cache(maxsize=32)
-def _framework_from_json(text: str) -> Framework:
-    """A stored framework copy, read without the file schema (see framework_from_trusted_dict).
+class _FrameworkCache:
+    """Parsed framework copies by fingerprint, the most recently used kept.
 
-    Workshops share frameworks, so the cache also shares one object between them.
+    A fingerprint names one content in any library, so the cache can serve them all. Workshops
+    share frameworks, so it also shares one object between them (and `is` compares them fast).
     """
-    return framework_from_trusted_dict(json.loads(text))
+
+    def __init__(self, size: int = 32) -> None:
+        self._size = size
+        self._items: OrderedDict[str, Framework] = OrderedDict()
+
+    def get(self, fingerprint: str) -> Framework | None:
+        framework = self._items.get(fingerprint)
+        if framework is not None:
+            self._items.move_to_end(fingerprint)
+        return framework
+
+    def put(self, fingerprint: str, framework: Framework) -> None:
+        self._items[fingerprint] = framework
+        self._items.move_to_end(fingerprint)
+        while len(self._items) > self._size:
+            self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        self._items.clear()
+
+
+_FRAMEWORKS = _FrameworkCache()
+
+
+def _stored_framework(conn: sqlite3.Connection, fingerprint: str) -> Framework:
+    """The framework copy stored under `fingerprint`, read without the file schema."""
+    framework = _FRAMEWORKS.get(fingerprint)
+    if framework is None:
+        row = conn.execute(FRAMEWORK_SQL, (fingerprint,)).fetchone()
+        if row is None:
+            raise LibraryError(
+                "The library file is damaged: a workshop's framework is missing. "
+                "Restore the newest backup."
+            )
+        framework = framework_from_trusted_dict(json.loads(row[0]))
+        _FRAMEWORKS.put(fingerprint, framework)
+    return framework
 
 
 def _library_error(exc: BaseException, *, writing: bool) -> LibraryError:

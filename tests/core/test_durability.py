@@ -3,8 +3,9 @@
 A writer process saves edits in a loop and prints each edit's number after save_change returns.
 This test kills it with SIGKILL at random moments (some during opening, backup and recovery),
 again and again, then proves that every printed edit is in the library and that the file passes
-PRAGMA integrity_check. SIGKILL tests crash safety of the process, not of the machine: data the
-OS has accepted survives it even unsynced; power-loss safety rests on synchronous=FULL.
+PRAGMA integrity_check and foreign_key_check. SIGKILL tests crash safety of the process, not of
+the machine: data the OS has accepted survives it even unsynced; power-loss safety rests on
+synchronous=FULL.
 """
 
 from __future__ import annotations
@@ -119,5 +120,8 @@ def test_every_printed_edit_survives_random_kills(tmp_path: Path, framework: Fra
     conn = sqlite3.connect(str(data_dir / LIBRARY_FILE))
     try:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)], seed
+        # Every workshop names a stored framework copy, and the one copy is shared, not repeated.
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == [], seed
+        assert conn.execute("SELECT count(*) FROM frameworks").fetchone() == (1,), seed
     finally:
         conn.close()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 import os
 import sqlite3
 import subprocess
@@ -126,6 +128,24 @@ def raw(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(str(path), isolation_level=None)
 
 
+def framework_rows(library: Library) -> dict[str, str]:
+    """The stored framework copies, json by fingerprint."""
+    return dict(library._connection().execute("SELECT fingerprint, json FROM frameworks"))
+
+
+def framework_named(library: Library, workshop_id: str) -> str:
+    """The fingerprint of the framework copy a workshop's row names."""
+    sql = "SELECT framework FROM workshops WHERE id = ?"
+    return library._connection().execute(sql, (workshop_id,)).fetchone()[0]
+
+
+def unused_frameworks(library: Library) -> int:
+    sql = (
+        "SELECT count(*) FROM frameworks WHERE fingerprint NOT IN (SELECT framework FROM workshops)"
+    )
+    return library._connection().execute(sql).fetchone()[0]
+
+
 # -- round trips --------------------------------------------------------------------------------
 
 
@@ -197,6 +217,7 @@ def test_any_text_round_trips_exactly(
         assert_same(shared_library.load(workshop.id), workshop)
     finally:
         shared_library.delete(workshop.id)
+    assert unused_frameworks(shared_library) == 0
 
 
 def test_long_evidence_round_trips(library: Library, workshop: Workshop) -> None:
@@ -232,6 +253,92 @@ def test_workshops_share_one_loaded_framework(library: Library, framework: Frame
     assert library.load(first.id).framework is library.load(second.id).framework
 
 
+# -- framework copies, stored once --------------------------------------------------------------
+
+
+def test_workshops_with_the_same_framework_share_one_stored_copy(
+    library: Library, framework: Framework
+) -> None:
+    first, second, third = (sample_workshop(framework, f"Workshop {i}") for i in range(3))
+    library.add_many([first, second])
+    library.add(third)  # in a later transaction too
+    # The same wording reached another way (an equal but separate object) is the same copy.
+    fourth = dataclasses.replace(
+        sample_workshop(framework), framework=dataclasses.replace(framework)
+    )
+    library.add(fourth)
+    stored = framework_rows(library)
+    assert len(stored) == 1
+    ((fingerprint, text),) = stored.items()
+    assert fingerprint == hashlib.sha256(text.encode("utf-8")).hexdigest()
+    assert json.loads(text) == framework_to_dict(framework)
+    assert {framework_named(library, w.id) for w in (first, second, third, fourth)} == {fingerprint}
+
+
+def test_adapting_one_workshop_leaves_the_others_framework_as_it_was(
+    data_dir: Path, framework: Framework
+) -> None:
+    first, second = sample_workshop(framework, "Adapted"), sample_workshop(framework, "Kept")
+    barrier = framework.dimension_ids[0]
+    adapted = adapt_dimension(first, barrier, name="Our own words", question="Why not?")
+    with Library.open(data_dir) as library:
+        library.add_many([first, second])
+        shared = framework_named(library, second.id)
+        library.save_change(first, adapted)
+        assert framework_named(library, second.id) == shared
+        assert framework_named(library, first.id) != shared
+        assert len(framework_rows(library)) == 2
+    store._FRAMEWORKS.clear()  # read back from the file, not from memory
+    with Library.open(data_dir) as library:
+        kept, changed = library.load(second.id), library.load(first.id)
+    assert_same(kept, second)
+    assert kept.framework == framework
+    assert kept.framework.dimension(barrier).name == framework.dimension(barrier).name
+    assert_same(changed, adapted)
+    assert changed.framework.dimension(barrier).name == "Our own words"
+
+
+def test_a_copy_no_workshop_names_is_removed(library: Library, framework: Framework) -> None:
+    first, second = sample_workshop(framework, "First"), sample_workshop(framework, "Second")
+    barrier = framework.dimension_ids[0]
+    library.add_many([first, second])
+    original = framework_named(library, first.id)
+
+    # save_change: the first workshop's own wording; the shared copy stays for the second.
+    adapted = adapt_dimension(first, barrier, question="Why?")
+    library.save_change(first, adapted)
+    assert set(framework_rows(library)) == {original, framework_named(library, first.id)}
+    # Adapted again: the copy it had alone goes, in the same save.
+    again = adapt_dimension(adapted, barrier, question="Why now?")
+    library.save_change(adapted, again)
+    assert set(framework_rows(library)) == {original, framework_named(library, first.id)}
+    assert unused_frameworks(library) == 0
+    # Back to the shared wording: one copy for both.
+    library.save_change(again, dataclasses.replace(again, framework=framework))
+    assert set(framework_rows(library)) == {original}
+
+    # replace: a whole new workshop value with its own wording, then back.
+    library.replace(adapted)
+    assert len(framework_rows(library)) == 2
+    library.replace(first)
+    assert set(framework_rows(library)) == {original}
+
+    # delete: a copy goes with the last workshop that names it, not before.
+    library.save_change(first, adapted)
+    library.delete(first.id)
+    assert set(framework_rows(library)) == {original}
+    library.delete(second.id)
+    assert framework_rows(library) == {}
+
+
+def test_a_workshop_cannot_name_a_framework_copy_that_is_not_stored(
+    library: Library, workshop: Workshop
+) -> None:
+    library.add(workshop)
+    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+        library._connection().execute("UPDATE workshops SET framework = 'missing'")
+
+
 def test_text_that_cannot_be_stored_is_refused_and_nothing_is_saved(
     library: Library, workshop: Workshop
 ) -> None:
@@ -248,6 +355,7 @@ def test_a_failed_batch_stores_nothing(library: Library, framework: Framework) -
     with pytest.raises(LibraryError, match="repeats an id"):
         library.add_many([good, twice])
     assert not library.exists(good.id)
+    assert framework_rows(library) == {}
 
 
 # -- writing only what changed ------------------------------------------------------------------
@@ -315,7 +423,11 @@ def test_recording_a_rating_writes_one_rating_row_and_the_time(
     [
         (lambda w: update_details(w, title="Renamed"), {"workshops"}, 1),
         (lambda w: set_scope(w, w.scope[:3]), {"workshops"}, 1),
-        (lambda w: adapt_dimension(w, w.scope[0], question="Why?"), {"workshops"}, 1),
+        (
+            lambda w: adapt_dimension(w, w.scope[0], question="Why?"),
+            {"workshops", "frameworks"},
+            3,  # the new copy, the workshop naming it, and its old copy (now unused) removed
+        ),
         (lambda w: agree_consensus(w, w.scope[1], "developing"), {"workshops", "consensus"}, 2),
         (lambda w: set_target(w, w.scope[0], "consolidating"), {"workshops", "targets"}, 2),
         (lambda w: set_target(w, w.scope[0], None), {"workshops", "targets"}, 2),
@@ -361,7 +473,8 @@ def test_a_details_edit_does_not_rewrite_the_framework_copy(
     library.add(workshop)
     with Recorder(library) as recorder:
         library.save_change(workshop, update_details(workshop, team="Board"))
-    assert not any("framework_json" in s for s in recorder.writes())
+    assert recorder.tables_written() == {"workshops"}
+    assert not any("framework" in s for s in recorder.statements)
 
 
 def test_saving_no_change_writes_nothing(library: Library, workshop: Workshop) -> None:
@@ -477,6 +590,7 @@ def test_any_sequence_of_edits_is_saved_exactly(
     # The same state written from scratch reads back the same: nothing stale was left behind.
     shared_library.replace(current)
     assert_same(shared_library.load(current.id), current)
+    assert unused_frameworks(shared_library) == 0
 
 
 @pytest.mark.parametrize(
@@ -530,9 +644,13 @@ def test_list_and_load_are_a_fixed_number_of_queries(
         summaries = library.list_workshops()
     assert len(summaries) == 20
     assert len(recorder.statements) == 1
+    store._FRAMEWORKS.clear()
     with Recorder(library) as recorder:
         library.load(summaries[5].id)
-    assert len(recorder.statements) == 6  # one per table
+    assert len(recorder.statements) == 7  # one per table, and the framework copy
+    with Recorder(library) as recorder:
+        library.load(summaries[6].id)
+    assert len(recorder.statements) == 6  # the copy is parsed already
 
 
 def test_listing_reads_the_covering_index(library: Library) -> None:
