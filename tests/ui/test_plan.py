@@ -313,3 +313,25 @@ def test_projector_html_shows_the_plan_with_user_text_escaped(page, controller):
     assert "<script>" not in shown
     assert "→" in shown
     assert action.responsible in shown
+
+
+def test_scrolling_over_a_status_does_not_change_it(page, controller):
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+
+    combo = page.slots[0].status
+    before = combo.currentIndex()
+    centre = QPointF(combo.rect().center())
+    wheel = QWheelEvent(
+        centre,
+        QPointF(combo.mapToGlobal(centre.toPoint())),
+        QPoint(0, 0),
+        QPoint(0, -120),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(combo, wheel)
+    assert combo.currentIndex() == before
+    assert controller.workshop.actions_for(barrier_of(controller))[0].status == "in-progress"

@@ -62,6 +62,7 @@ REASSESS_HINT = "Most teams look again in 6 to 12 months."
 # QDateEdit has no empty state: its minimum date stands for "no date" and shows special text.
 NO_DATE = QDate(2000, 1, 1)
 NEEDS_ACTIONS_COLOUR = "#E69F00"
+DETAIL_MAX_WIDTH = 1250
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
@@ -490,6 +491,7 @@ class PlanPage(StepPage):
         ideas_intro.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
         detail = QWidget()
+        detail.setMaximumWidth(DETAIL_MAX_WIDTH)  # on a wide screen, fields stay a usable size
         column = QVBoxLayout(detail)
         column.setContentsMargins(12, 4, 12, 12)
         column.setSpacing(8)
