@@ -5,8 +5,9 @@ from __future__ import annotations
 from html import escape
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QPushButton, QRadioButton
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QFocusEvent
+from PySide6.QtWidgets import QApplication, QLabel, QPlainTextEdit, QPushButton, QRadioButton
 
 from opassess.frameworks import default_framework
 from opassess.session import EditSession
@@ -193,6 +194,54 @@ def test_evidence_is_saved_after_a_pause_in_typing(qtbot, library, fresh, fresh_
         ),
         timeout=EVIDENCE_SAVE_DELAY_MS * 5,
     )
+
+
+def test_evidence_is_saved_when_the_text_box_loses_focus(qtbot, library, fresh, fresh_controller):
+    page = make_page(qtbot, fresh_controller)
+    panel = page.private
+    ann = fresh.participants[0].id
+    panel.choose(ann)
+    qtbot.keyClick(panel.cards[0].radio, Qt.Key.Key_2)
+    qtbot.keyClicks(panel.evidence, "Standing item at every meeting")
+    QApplication.sendEvent(panel.evidence, QFocusEvent(QEvent.Type.FocusOut))
+    assert stored(library, fresh.id, ann, fresh.scope[0]).evidence == (
+        "Standing item at every meeting"
+    )
+
+
+def test_evidence_is_saved_when_the_window_closes(qtbot, library, fresh, fresh_controller):
+    page = make_page(qtbot, fresh_controller)
+    panel = page.private
+    bo = fresh.participants[1].id
+    panel.choose(bo)
+    qtbot.keyClick(panel.cards[0].radio, Qt.Key.Key_1)
+    qtbot.keyClicks(panel.evidence, "Typed just before closing")
+    page.close()
+    assert stored(library, fresh.id, bo, fresh.scope[0]).evidence == "Typed just before closing"
+
+
+def test_ctrl_enter_means_next_even_on_a_focused_button(qtbot, fresh_controller):
+    page = make_page(qtbot, fresh_controller)
+    panel = page.private
+    panel.choose(fresh_controller.workshop.participants[0].id)
+    panel.next_barrier()
+    qtbot.keyClick(panel.back, Qt.Key.Key_Return, CTRL)
+    assert panel.counter.text() == "Barrier 3 of 6"
+
+
+def test_the_next_person_sees_none_of_the_last_persons_choices(qtbot, fresh, fresh_controller):
+    page = make_page(qtbot, fresh_controller)
+    panel = page.private
+    panel.choose(fresh.participants[0].id)
+    qtbot.keyClick(panel.cards[0].radio, Qt.Key.Key_3)
+    qtbot.keyClicks(panel.evidence, "Only Ann should see this")
+    panel.finish()
+    qtbot.keyClick(panel.pass_on, Qt.Key.Key_Space)
+    qtbot.keyClick(name_button(page, "Bo Chen"), Qt.Key.Key_Space)
+    assert panel.counter.text() == "Barrier 1 of 6"
+    assert panel.stages.checkedButton() is None
+    assert panel.evidence.toPlainText() == ""
+    assert "Only Ann should see this" not in visible_text(panel)
 
 
 def test_empty_evidence_gets_a_gentle_note(qtbot, fresh_controller):

@@ -278,6 +278,8 @@ class RatePage(StepPage):
 
     def left(self) -> None:
         self.private.reset()
+        if self.fast_entry.evidence_dialog.isVisible():
+            self.fast_entry.evidence_dialog.accept()  # keep what was typed
 
     def projector_html(self) -> str | None:
         sentence = finished_sentence(rating_progress(self.controller.workshop))

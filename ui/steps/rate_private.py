@@ -9,6 +9,7 @@ short pause), when the text box loses focus, and on leaving the barrier, so noth
 from __future__ import annotations
 
 from html import escape
+from itertools import pairwise
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent
@@ -162,7 +163,14 @@ class PrivateRatingPanel(QWidget):
         layout.addWidget(self.stack)
         # Watched once every screen exists: the name grid's width, the rating keys, and the
         # evidence box losing focus.
-        for watched in (self.names_scroll.viewport(), self.rating_page, self.evidence):
+        for watched in (
+            self.names_scroll.viewport(),
+            self.rating_page,
+            self.evidence,
+            self.not_me,
+            self.back,
+            self.next,
+        ):
             watched.installEventFilter(self)
         self.refresh()
 
@@ -538,6 +546,17 @@ class PrivateRatingPanel(QWidget):
             card = self.cards.pop()
             self.stages.removeButton(card.radio)
             card.deleteLater()
+        # Tab follows the screen: the stages, not sure, the evidence, then Back and Next.
+        chain = [
+            self.not_me,
+            *(card.radio for card in self.cards),
+            self.not_sure,
+            self.evidence,
+            self.back,
+            self.next,
+        ]
+        for before, after in pairwise(chain):
+            QWidget.setTabOrder(before, after)
 
     def _check(self, stage: str | None) -> None:
         """Show a stage as chosen (None: nothing chosen) without recording anything."""
@@ -639,6 +658,10 @@ class PrivateRatingPanel(QWidget):
                 return True
         elif watched is self.rating_page and event.type() == QEvent.Type.KeyPress:
             return self._rating_key(event)  # type: ignore[arg-type]
+        elif event.type() == QEvent.Type.KeyPress and is_ctrl_enter(event):  # type: ignore[arg-type]
+            # A focused button would take Ctrl+Enter as a press of itself: it means Next here.
+            self.next_barrier()
+            return True
         return super().eventFilter(watched, event)
 
     def _rating_key(self, event: QKeyEvent) -> bool:
