@@ -11,6 +11,7 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -170,7 +171,7 @@ class ProgressPanel(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.evidence_note)
         layout.addWidget(self.table, 1)
-        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 40)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 24)
 
     def _fit_columns(self) -> None:
         header = self.table.horizontalHeader()
@@ -222,6 +223,8 @@ class RatePage(StepPage):
         splitter.addWidget(self.progress)
         splitter.setStretchFactor(0, 4)
         splitter.setStretchFactor(1, 1)
+        self.splitter = splitter
+        self._sized = False
         top = QHBoxLayout()
         top.addWidget(self.modes)
         top.addStretch(1)
@@ -232,6 +235,16 @@ class RatePage(StepPage):
         self.modes.currentChanged.connect(lambda i: self.set_mode(MODES[i]))
         self.private.participant_changed.connect(self._lock_modes)
         self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._sized:
+            # The rating screen gets the room; progress about a fifth, within its own needs.
+            self._sized = True
+            total = sum(self.splitter.sizes()) or self.width()
+            side = min(self.progress.sizeHint().width(), total // 4)
+            side = max(side, self.progress.minimumWidth())
+            self.splitter.setSizes([total - side, side])
 
     # -- modes ------------------------------------------------------------------------------------
 

@@ -344,6 +344,9 @@ class EvidenceDialog(QDialog):
         self.heading = QLabel()
         self.heading.setWordWrap(True)
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
+        bold = self.heading.font()
+        bold.setBold(True)
+        self.heading.setFont(bold)
         prompt = QLabel("What have you seen that makes you say this? Real behaviours and actions.")
         prompt.setWordWrap(True)
         self.editor = QPlainTextEdit()
@@ -364,7 +367,7 @@ class EvidenceDialog(QDialog):
         layout.addWidget(prompt)
         layout.addWidget(self.editor, 1)
         layout.addWidget(buttons)
-        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 72)
         self.key: tuple[str, str] | None = None
 
     def edit(self, key: tuple[str, str], heading: str, evidence: str) -> None:

@@ -14,6 +14,7 @@ from itertools import pairwise
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QButtonGroup,
     QFrame,
     QGridLayout,
@@ -45,6 +46,8 @@ NOT_SURE_ID = 999  # a button id no stage uses (ids -1 and below are assigned by
 # With more people than this, the name chooser offers a box to find a name.
 FIND_NAME_FROM = 12
 MAX_NAME_COLUMNS = 4
+# A stage card needs about this many characters of width to read well; narrower, they stack.
+CARD_READABLE_CHARS = 32
 
 WHO = "who"
 RATING = "rating"
@@ -165,6 +168,7 @@ class PrivateRatingPanel(QWidget):
         # evidence box losing focus.
         for watched in (
             self.names_scroll.viewport(),
+            self.rating_scroll.viewport(),
             self.rating_page,
             self.evidence,
             self.not_me,
@@ -239,7 +243,7 @@ class PrivateRatingPanel(QWidget):
 
         self.stages = QButtonGroup(self)
         self.stages.setExclusive(True)
-        self.cards_row = QHBoxLayout()
+        self.cards_row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.cards: list[StageCard] = []
         self.not_sure = QRadioButton("Not sure  (0 or N)")
         self.not_sure.setAccessibleName("Not sure")
@@ -305,6 +309,7 @@ class PrivateRatingPanel(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(content)
+        self.rating_scroll = scroll
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
@@ -546,6 +551,7 @@ class PrivateRatingPanel(QWidget):
             card = self.cards.pop()
             self.stages.removeButton(card.radio)
             card.deleteLater()
+        self._arrange_cards()
         # Tab follows the screen: the stages, not sure, the evidence, then Back and Next.
         chain = [
             self.not_me,
@@ -557,6 +563,14 @@ class PrivateRatingPanel(QWidget):
         ]
         for before, after in pairwise(chain):
             QWidget.setTabOrder(before, after)
+
+    def _arrange_cards(self) -> None:
+        """Cards side by side when there is room for them, one above another when not."""
+        per_card = self.fontMetrics().averageCharWidth() * CARD_READABLE_CHARS
+        room = self.rating_scroll.viewport().width() >= per_card * max(1, len(self.cards))
+        wanted = QBoxLayout.Direction.LeftToRight if room else QBoxLayout.Direction.TopToBottom
+        if self.cards_row.direction() != wanted:
+            self.cards_row.setDirection(wanted)
 
     def _check(self, stage: str | None) -> None:
         """Show a stage as chosen (None: nothing chosen) without recording anything."""
@@ -650,6 +664,8 @@ class PrivateRatingPanel(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.names_scroll.viewport() and event.type() == QEvent.Type.Resize:
             self._place_names()
+        elif watched is self.rating_scroll.viewport() and event.type() == QEvent.Type.Resize:
+            self._arrange_cards()
         elif watched is self.evidence:
             if event.type() == QEvent.Type.FocusOut:
                 self.save_evidence()
