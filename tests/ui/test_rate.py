@@ -140,6 +140,16 @@ def test_a_large_team_finds_a_name_by_typing(qtbot, library):
     assert panel.find_name.text() == ""
 
 
+def test_stage_cards_stack_when_the_screen_is_narrow(qtbot, fresh_controller):
+    page = make_page(qtbot, fresh_controller)
+    panel = page.private
+    panel.choose(fresh_controller.workshop.participants[0].id)
+    qtbot.waitUntil(lambda: panel.cards[0].isVisible())
+    assert panel.cards[0].y() == panel.cards[1].y()
+    page.resize(480, 700)
+    qtbot.waitUntil(lambda: panel.cards[1].y() > panel.cards[0].y())
+
+
 def test_digits_typed_in_the_evidence_box_are_text_not_stages(
     qtbot, library, fresh, fresh_controller
 ):
@@ -392,6 +402,17 @@ def test_keying_a_stage_records_it_and_moves_right(qtbot, library, fresh, fresh_
         Qt.KeyboardModifier.ShiftModifier,
     )
     assert stored(library, fresh.id, fresh.participants[0].id, fresh.scope[3]).stage == NOT_SURE
+
+
+def test_arrows_and_tab_move_between_cells(qtbot, fresh_controller):
+    page = fast_page(qtbot, fresh_controller)
+    view, model = page.fast_entry.view, page.fast_entry.model
+    view.setCurrentIndex(model.index(0, 0))
+    qtbot.keyClick(view, Qt.Key.Key_Tab)
+    qtbot.keyClick(view, Qt.Key.Key_Down)
+    assert (view.currentIndex().row(), view.currentIndex().column()) == (1, 1)
+    qtbot.keyClick(view, Qt.Key.Key_Left)
+    assert (view.currentIndex().row(), view.currentIndex().column()) == (1, 0)
 
 
 def test_keying_in_the_last_column_wraps_to_the_next_row(qtbot, fresh_controller):
