@@ -1,0 +1,1128 @@
+"""The wall chart: every rating as a dot, one row per barrier, one column per stage.
+
+It stands in for the paper wall chart with sticky dots. Each dot has its stage's colour and its own
+shape (circle, square, triangle; a diamond for "not sure"), so it reads in greyscale and with any
+common colour blindness. The agreed stage has a thick frame, the target a dashed one, and each row
+says how far apart the ratings are and flags a disagreement worth talking about (from
+opassess.analysis: the chart computes no statistics of its own).
+
+Until the facilitator reveals the ratings the chart shows only how many are in, never where: no
+dots, no spread, no flags, and the rows stay in the framework's order (ordering by disagreement
+would give the ratings away).
+
+Drawn with QPainter rather than a plotting library: it is a categorical dot chart, and start-up
+stays fast. All geometry is worked out once per data or size change (`placement()`); a paint walks
+the precomputed rows and stamps one cached sprite per dot, so it costs O(dots).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFocusEvent,
+    QFont,
+    QFontMetricsF,
+    QHelpEvent,
+    QImage,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
+    QPixmap,
+    QPolygonF,
+    QResizeEvent,
+)
+from PySide6.QtWidgets import QToolTip, QWidget
+
+from opassess.analysis import BarrierSummary, by_disagreement, summarise
+from opassess.workshop import NOT_SURE, Workshop, chart_labels, initials
+from ui.style import (
+    DISAGREEMENT_COLOUR,
+    PROJECTOR_BACKGROUND,
+    PROJECTOR_TEXT,
+    stage_colour,
+)
+
+ORDER_FRAMEWORK = "framework"
+ORDER_DISAGREEMENT = "disagreement"
+ORDERS = (ORDER_FRAMEWORK, ORDER_DISAGREEMENT)
+
+# One shape per stage, first stage first; "not sure" is always the diamond.
+STAGE_SHAPES = ("circle", "square", "triangle", "inverted-triangle", "hexagon", "star")
+NOT_SURE_SHAPE = "diamond"
+FLAG = "⚠"
+NOT_SURE_TITLE = "Not sure"
+NOT_SURE_WEIGHT = 0.6  # the "Not sure" column's width against a stage column's
+
+_PROJECTOR_FLAG_COLOUR = "#FF8A80"  # the disagreement red, lightened to read on a dark screen
+
+
+def stage_shape(level_ids: Sequence[str], stage: str) -> str:
+    """The dot shape for a stage id (or NOT_SURE) within a framework's levels."""
+    if stage == NOT_SURE or stage not in level_ids:
+        return NOT_SURE_SHAPE
+    return STAGE_SHAPES[list(level_ids).index(stage) % len(STAGE_SHAPES)]
+
+
+def shape_path(shape: str, rect: QRectF) -> QPainterPath:
+    """A dot of the given shape filling `rect`, sized so the shapes look equally heavy."""
+    path = QPainterPath()
+    cx, cy = rect.center().x(), rect.center().y()
+    w, h = rect.width(), rect.height()
+    if shape == "circle":
+        path.addEllipse(rect)
+    elif shape == "square":
+        inset = w * 0.07
+        path.addRect(rect.adjusted(inset, inset, -inset, -inset))
+    elif shape == "diamond":
+        path.addPolygon(
+            QPolygonF(
+                [
+                    QPointF(cx, rect.top()),
+                    QPointF(rect.right(), cy),
+                    QPointF(cx, rect.bottom()),
+                    QPointF(rect.left(), cy),
+                ]
+            )
+        )
+        path.closeSubpath()
+    elif shape in ("triangle", "inverted-triangle"):
+        top, bottom = rect.top(), rect.bottom()
+        if shape == "inverted-triangle":
+            top, bottom = bottom, top
+        path.addPolygon(
+            QPolygonF(
+                [QPointF(cx, top), QPointF(rect.right(), bottom), QPointF(rect.left(), bottom)]
+            )
+        )
+        path.closeSubpath()
+    else:  # hexagon or star: polygons around the centre
+        points = 6 if shape == "hexagon" else 10
+        polygon = QPolygonF()
+        for i in range(points):
+            angle = math.pi / 2 + i * 2 * math.pi / points
+            radius = w / 2 if shape == "hexagon" or i % 2 == 0 else w / 4.4
+            polygon.append(
+                QPointF(cx + radius * math.cos(angle), cy - radius * math.sin(angle) * h / w)
+            )
+        path.addPolygon(polygon)
+        path.closeSubpath()
+    return path
+
+
+def stage_icon(
+    level_ids: Sequence[str],
+    stage: str,
+    size: int,
+    outline: QColor | None = None,
+    device_pixel_ratio: float = 1.0,
+) -> QPixmap:
+    """A stage's dot (colour and shape) as a pixmap, for legends, buttons and headings."""
+    return _sprite(
+        stage_colour(tuple(level_ids), stage),
+        stage_shape(level_ids, stage),
+        size,
+        outline or QColor(0, 0, 0, 150),
+        device_pixel_ratio,
+    )
+
+
+def spread_words(spread: int | None) -> str:
+    """How far apart the definite ratings are, in words."""
+    if spread is None:
+        return "No stage chosen yet"
+    if spread == 0:
+        return "All at one stage"
+    return f"{spread} stage{'s' if spread != 1 else ''} apart"
+
+
+def hidden_words(rated: int, participants: int) -> str:
+    """What a hidden row says: how many ratings are in, never what they are."""
+    if rated == 0:
+        return "No ratings yet — hidden until revealed"
+    counted = f"{rated} of {participants}" if rated < participants else str(rated)
+    return f"{counted} rating{'s' if rated != 1 else ''} in — hidden until revealed"
+
+
+# -- what the chart works out once per change ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DotPlacement:
+    participant_id: str
+    dimension_id: str
+    stage: str  # a stage id or NOT_SURE
+    rect: QRectF  # the dot itself
+    label: str  # as drawn under the dot; "" when there is none
+    label_rect: QRectF | None
+
+
+@dataclass(frozen=True)
+class RowPlacement:
+    dimension_id: str
+    name: str
+    rect: QRectF  # the whole row, name to flag
+    name_rect: QRectF
+    name_lines: tuple[str, ...]  # the name wrapped (and elided) to fit
+    cells: dict[str, QRectF]  # stage id or NOT_SURE -> its cell
+    spread_text: str  # "" while hidden
+    missing_text: str  # e.g. "2 yet to rate"; "" while hidden
+    reasons: tuple[str, ...]  # why the row is flagged; () while hidden
+    flag_rect: QRectF | None
+    stat_rect: QRectF
+    hidden_text: str  # "" once revealed
+    consensus: str | None
+    target: str | None
+
+
+@dataclass(frozen=True)
+class _Style:
+    projector: bool
+    background: QColor
+    alternate: QColor
+    text: QColor
+    muted: QColor
+    grid: QColor
+    selected: QColor
+    accent: QColor
+    flag: QColor
+    outline: QColor
+    name_font: QFont
+    header_font: QFont
+    small_font: QFont
+    label_font: QFont
+    flag_font: QFont
+    margin: float
+    max_dot: int
+    min_labelled_dot: int
+    frame_width: float
+
+
+@dataclass(frozen=True)
+class ChartPlacement:
+    """Everything a paint needs, worked out for one size and one state of the data."""
+
+    size: QSize
+    revealed: bool
+    rows: tuple[RowPlacement, ...]
+    dots: tuple[DotPlacement, ...]
+    dot_size: int
+    labels_shown: bool
+    labels_dropped: bool  # names were asked for but there is no room for them
+    header_rect: QRectF
+    headers: tuple[tuple[str, str, QRectF], ...]  # (stage id / NOT_SURE / "", text, rect)
+    footer_rect: QRectF
+    message: str  # shown instead of rows when there is nothing to chart
+    style: _Style
+    sprites: dict[str, QPixmap]
+    sprite_pad: float
+
+    def row(self, dimension_id: str) -> RowPlacement | None:
+        return next((r for r in self.rows if r.dimension_id == dimension_id), None)
+
+
+class WallChart(QWidget):
+    """The team's ratings as dots on a wall chart; click a row (or Up/Down) to select a barrier."""
+
+    barrier_clicked = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None, projector: bool = False) -> None:
+        super().__init__(parent)
+        self._projector = projector
+        self._workshop: Workshop | None = None
+        self._summaries: list[BarrierSummary] = []
+        self._revealed = False
+        self._order = ORDER_FRAMEWORK
+        self._selected = ""
+        self._labels = True
+        self._placement: ChartPlacement | None = None
+        self._text_cache: dict[tuple[str, str, int, int], tuple[str, ...]] = {}
+        self._width_cache: dict[tuple[str, str], float] = {}
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMouseTracking(True)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.setAccessibleName("Wall chart of the team's ratings")
+
+    # -- public API ------------------------------------------------------------------------------
+
+    @property
+    def projector(self) -> bool:
+        return self._projector
+
+    @property
+    def revealed(self) -> bool:
+        return self._revealed
+
+    @property
+    def order(self) -> str:
+        return self._order
+
+    @property
+    def labels(self) -> bool:
+        return self._labels
+
+    def selected(self) -> str:
+        return self._selected
+
+    def workshop(self) -> Workshop | None:
+        return self._workshop
+
+    def set_workshop(
+        self, workshop: Workshop | None, summaries: Sequence[BarrierSummary] | None = None
+    ) -> None:
+        """Chart this workshop; summaries default to analysis.summarise(workshop).
+
+        A workshop is immutable, so being handed the very same one again (without summaries)
+        changes nothing and costs nothing."""
+        if workshop is self._workshop and summaries is None and workshop is not None:
+            return
+        self._workshop = workshop
+        if workshop is None:
+            self._summaries = []
+        else:
+            self._summaries = list(summaries) if summaries is not None else summarise(workshop)
+            if self._selected not in workshop.scope:
+                self._selected = workshop.scope[0] if workshop.scope else ""
+        self._invalidate()
+
+    def set_revealed(self, revealed: bool) -> None:
+        if revealed != self._revealed:
+            self._revealed = revealed
+            self._invalidate()
+
+    def set_order(self, order: str) -> None:
+        """ORDER_FRAMEWORK, or ORDER_DISAGREEMENT (most disagreement first, once revealed)."""
+        if order not in ORDERS:
+            raise ValueError(f"order is one of {', '.join(ORDERS)}")
+        if order != self._order:
+            self._order = order
+            self._invalidate()
+
+    def set_selected(self, dimension_id: str) -> None:
+        if dimension_id != self._selected:
+            self._selected = dimension_id
+            self.update()  # selection is drawn from the row rectangles: no new layout
+
+    def set_labels(self, shown: bool) -> None:
+        """Show participants' labels by the dots, as the workshop's name setting allows."""
+        if shown != self._labels:
+            self._labels = shown
+            self._invalidate()
+
+    def row_order(self) -> list[str]:
+        """The barriers in the order the chart shows them."""
+        return [s.dimension_id for s in self._ordered()]
+
+    def placement(self) -> ChartPlacement:
+        """The geometry of the chart at its current size (worked out now if out of date)."""
+        if self._placement is None or self._placement.size != self.size():
+            self._placement = self._place(
+                self.size(), self._style(self.size(), self._projector), self.devicePixelRatioF()
+            )
+        return self._placement
+
+    def render_png(
+        self, path: str, size: QSize | None = None, projector: bool | None = None
+    ) -> bool:
+        """Save the chart as a PNG at `size` (projector resolution by default), e.g. for slides.
+
+        `projector` picks the dark, large-type look; by default the chart's own."""
+        size = size or QSize(1920, 1080)
+        projector = self._projector if projector is None else projector
+        placement = self._place(size, self._style(size, projector), 1.0)
+        image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+        painter = QPainter(image)
+        try:
+            _paint(painter, placement, self._selected, focused=False)
+        finally:
+            painter.end()
+        return image.save(path, "PNG")
+
+    # -- Qt ----------------------------------------------------------------------------------------
+
+    def sizeHint(self) -> QSize:
+        return QSize(960, 540)
+
+    def minimumSizeHint(self) -> QSize:
+        style = self._style(self.size(), self._projector)
+        rows = max(1, len(self._summaries))
+        line = QFontMetricsF(style.name_font).lineSpacing()
+        header = QFontMetricsF(style.header_font).lineSpacing() * 1.8
+        footer = QFontMetricsF(style.small_font).lineSpacing() * 1.6
+        return QSize(520, int(header + footer + rows * (line * 1.4 + 8) + 2 * style.margin))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._placement = None
+        super().resizeEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.PaletteChange):
+            self._text_cache.clear()
+            self._width_cache.clear()
+            self._invalidate()
+        super().changeEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        try:
+            _paint(painter, self.placement(), self._selected, self.hasFocus())
+        finally:
+            painter.end()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            row = self._row_at(event.position())
+            if row is not None:
+                self._choose(row.dimension_id)
+                event.accept()
+                return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        over_row = self._row_at(event.position()) is not None
+        self.setCursor(
+            Qt.CursorShape.PointingHandCursor if over_row else Qt.CursorShape.ArrowCursor
+        )
+        super().mouseMoveEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        order = self.row_order()
+        key = event.key()
+        plain = not (event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier)
+        if (
+            order
+            and plain
+            and key in (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Home, Qt.Key.Key_End)
+        ):
+            index = order.index(self._selected) if self._selected in order else -1
+            if key == Qt.Key.Key_Up:
+                index = max(0, index - 1)
+            elif key == Qt.Key.Key_Down:
+                index = min(len(order) - 1, index + 1)
+            elif key == Qt.Key.Key_Home:
+                index = 0
+            else:
+                index = len(order) - 1
+            self._choose(order[index])
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            text = self._tooltip_at(QPointF(event.pos()))
+            if text:
+                QToolTip.showText(event.globalPos(), text, self)
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().event(event)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        self.update()
+        super().focusInEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        self.update()
+        super().focusOutEvent(event)
+
+    # -- internals ---------------------------------------------------------------------------------
+
+    def _invalidate(self) -> None:
+        self._placement = None
+        self._describe()
+        self.update()
+
+    def _choose(self, dimension_id: str) -> None:
+        self.set_selected(dimension_id)
+        self.barrier_clicked.emit(dimension_id)
+
+    def _ordered(self) -> list[BarrierSummary]:
+        if self._revealed and self._order == ORDER_DISAGREEMENT:
+            return by_disagreement(self._summaries)
+        return list(self._summaries)
+
+    def _row_at(self, point: QPointF) -> RowPlacement | None:
+        return next((r for r in self.placement().rows if r.rect.contains(point)), None)
+
+    def _tooltip_at(self, point: QPointF) -> str:
+        placement = self.placement()
+        row = next((r for r in placement.rows if r.rect.contains(point)), None)
+        if row is None or self._workshop is None:
+            return ""
+        framework = self._workshop.framework
+        if row.flag_rect is not None and row.flag_rect.contains(point):
+            return "Worth discussing: " + "; ".join(row.reasons) + "."
+        labels = chart_labels(self._workshop)
+        for dot in placement.dots:
+            if dot.dimension_id == row.dimension_id and dot.rect.adjusted(-2, -2, 2, 2).contains(
+                point
+            ):
+                stage = NOT_SURE_TITLE if dot.stage == NOT_SURE else framework.level(dot.stage).name
+                who = labels.get(dot.participant_id, "")
+                return f"{who}: {stage}" if who else stage
+        if row.name_rect.contains(point):
+            dimension = framework.dimension(row.dimension_id)
+            return f"{dimension.name}\n{dimension.question}".strip()
+        return row.hidden_text
+
+    def _describe(self) -> None:
+        """A plain-text account of the chart for screen readers (no more than the chart shows)."""
+        if self._workshop is None:
+            self.setAccessibleDescription("")
+            return
+        framework = self._workshop.framework
+        parts = []
+        for s in self._ordered():
+            if not self._revealed:
+                answered = s.rated + s.not_sure
+                parts.append(f"{s.name}: {hidden_words(answered, answered + s.missing)}")
+                continue
+            counts = ", ".join(
+                f"{n} {framework.level(level).name.lower()}" for level, n in s.counts.items()
+            )
+            agreed = f"; agreed {framework.level(s.consensus).name.lower()}" if s.consensus else ""
+            parts.append(f"{s.name}: {counts}, {s.not_sure} not sure{agreed}")
+        self.setAccessibleDescription(". ".join(parts))
+
+    def _style(self, size: QSize, projector: bool) -> _Style:
+        base = QFont(self.font())
+        if projector:
+            # Type scales with the screen so the back of the room can read it.
+            pixels = round(min(max(size.height() / 36, 14.0), 56.0))
+            base.setPixelSize(pixels)
+            background, text = QColor(PROJECTOR_BACKGROUND), QColor(PROJECTOR_TEXT)
+            alternate = QColor("#171D23")
+            muted = QColor("#C8D0D8")
+            grid = QColor("#3A4550")
+            selected = QColor("#24384A")
+            accent = QColor("#FFFFFF")
+            flag = QColor(_PROJECTOR_FLAG_COLOUR)
+            outline = QColor(255, 255, 255, 210)
+            scale = pixels / 14.0
+        else:
+            factor = min(max(size.height() / 800, 1.0), 2.0)
+            if factor > 1.0:
+                points = base.pointSizeF()
+                if points > 0:
+                    base.setPointSizeF(points * factor)
+                else:
+                    base.setPixelSize(round(base.pixelSize() * factor))
+            palette = self.palette()
+            background = palette.base().color()
+            alternate = palette.alternateBase().color()
+            text = palette.text().color()
+            muted = palette.placeholderText().color()
+            grid = palette.mid().color()
+            highlight = palette.highlight().color()
+            selected = QColor(highlight)
+            selected.setAlpha(55)
+            accent = highlight
+            flag = (
+                QColor(DISAGREEMENT_COLOUR)
+                if background.lightness() > 128
+                else QColor(_PROJECTOR_FLAG_COLOUR)
+            )
+            outline = (
+                QColor(0, 0, 0, 150) if background.lightness() > 128 else QColor(255, 255, 255, 190)
+            )
+            scale = QFontMetricsF(base).height() / 16.0 * factor
+        header = QFont(base)
+        header.setBold(True)
+        small = _scaled(base, 0.85)
+        small_label = _scaled(base, 0.78)
+        flag_font = _scaled(header, 1.3)
+        return _Style(
+            projector=projector,
+            background=background,
+            alternate=alternate,
+            text=text,
+            muted=muted,
+            grid=grid,
+            selected=selected,
+            accent=accent,
+            flag=flag,
+            outline=outline,
+            name_font=base,
+            header_font=header,
+            small_font=small,
+            label_font=small_label,
+            flag_font=flag_font,
+            margin=round(8 * max(scale, 1.0)),
+            max_dot=round((size.height() / 20) if projector else 24 * max(scale, 1.0)),
+            min_labelled_dot=round(12 * max(scale, 1.0)) if projector else 9,
+            frame_width=max(2.0, round(2.5 * max(scale, 1.0))),
+        )
+
+    # -- the layout: once per change of data, state or size ---------------------------------------
+
+    def _place(self, size: QSize, style: _Style, dpr: float) -> ChartPlacement:
+        width, height = float(size.width()), float(size.height())
+        margin = style.margin
+        header_fm = QFontMetricsF(style.header_font)
+        name_fm = QFontMetricsF(style.name_font)
+        small_fm = QFontMetricsF(style.small_font)
+        label_fm = QFontMetricsF(style.label_font)
+        header_h = round(header_fm.lineSpacing() * 1.8)
+        footer_h = round(small_fm.lineSpacing() * 1.7)
+        header_rect = QRectF(margin, margin, width - 2 * margin, header_h)
+        footer_rect = QRectF(margin, height - margin - footer_h, width - 2 * margin, footer_h)
+        workshop = self._workshop
+        summaries = self._ordered()
+
+        def empty(message: str) -> ChartPlacement:
+            return ChartPlacement(
+                size,
+                self._revealed,
+                (),
+                (),
+                0,
+                False,
+                False,
+                header_rect,
+                (),
+                footer_rect,
+                message,
+                style,
+                {},
+                0.0,
+            )
+
+        if workshop is None:
+            return empty("No workshop is open.")
+        if not summaries:
+            return empty("No barriers are in scope.")
+
+        levels = workshop.framework.levels
+        level_ids = tuple(level.id for level in levels)
+        # Columns: barrier names | one per stage | a narrower "Not sure" | spread and flag.
+        name_w = round(min(max(width * 0.24, header_fm.horizontalAdvance("M") * 9), width * 0.4))
+        stat_candidates = ["All at one stage", "2 stages apart", "2 yet to rate", "Spread"]
+        stat_w = round(
+            min(
+                max(self._width(style.small_font, t) for t in stat_candidates)
+                + header_fm.horizontalAdvance(FLAG) * 1.6
+                + margin * 2,
+                width * 0.2,
+            )
+        )
+        plot_left = margin + name_w
+        plot_w = max(width - 2 * margin - name_w - stat_w, 1.0)
+        stage_w = plot_w / (len(levels) + NOT_SURE_WEIGHT)
+        not_sure_w = plot_w - stage_w * len(levels)
+        column_x = [plot_left + i * stage_w for i in range(len(levels))] + [
+            plot_left + len(levels) * stage_w
+        ]
+        column_w = [stage_w] * len(levels) + [not_sure_w]
+        column_keys = (*level_ids, NOT_SURE)
+        stat_left = plot_left + plot_w
+
+        headers = [("", "Barrier", QRectF(margin, margin, name_w, header_h))]
+        headers += [
+            (key, level.name, QRectF(column_x[i], margin, column_w[i], header_h))
+            for i, (key, level) in enumerate(zip(level_ids, levels, strict=True))
+        ]
+        headers.append(
+            (NOT_SURE, NOT_SURE_TITLE, QRectF(column_x[-1], margin, not_sure_w, header_h))
+        )
+        if self._revealed:
+            headers.append(("", "Spread", QRectF(stat_left + margin - 6, margin, stat_w, header_h)))
+
+        top = margin + header_h
+        line = name_fm.lineSpacing()
+        min_row = line * 1.4 + 8
+        row_h = max((footer_rect.top() - top) / len(summaries), min_row)
+        name_lines_max = max(1, int((row_h - 6) // line))
+
+        # The ratings behind each row, in participant order (one dot per rating).
+        ratings = {s.dimension_id: workshop.ratings_for(s.dimension_id) for s in summaries}
+        participants = len(workshop.participants)
+
+        # One dot size for the whole chart, as stickers on a wall are all the same size: the
+        # largest at which the fullest cell still takes every dot without overlap.
+        pad = math.ceil(style.frame_width) + 5  # inside the agreed and target frames
+        inner_stage = (stage_w - 2 * pad, row_h - 2 * pad)
+        inner_not_sure = (not_sure_w - 2 * pad, row_h - 2 * pad)
+        most_stage = most_not_sure = 0
+        for found in ratings.values():
+            counts: dict[str, int] = {}
+            for rating in found:
+                counts[rating.stage] = counts.get(rating.stage, 0) + 1
+            most_not_sure = max(most_not_sure, counts.pop(NOT_SURE, 0))
+            most_stage = max(most_stage, *counts.values(), 0)
+
+        labels: dict[str, str] = {}
+        labels_shown = labels_dropped = False
+        dot = _largest_dot(
+            most_stage, most_not_sure, inner_stage, inner_not_sure, style.max_dot, 0, 0
+        )
+        label_w = label_h = 0
+        if self._revealed and self._labels and workshop.name_display != "anonymous":
+            wanted = chart_labels(workshop)
+            candidates = [wanted]
+            if workshop.name_display == "names":  # names first, initials if names won't fit
+                candidates.append({p.id: initials(p.name) for p in workshop.participants})
+            for option in candidates:
+                widest = max(
+                    (self._width(style.label_font, t) for t in option.values()), default=0.0
+                )
+                widest = min(widest, stage_w * 0.45)
+                lw = math.ceil(widest + label_fm.horizontalAdvance(" "))
+                lh = math.ceil(label_fm.height())
+                fitted = _largest_dot(
+                    most_stage, most_not_sure, inner_stage, inner_not_sure, style.max_dot, lw, lh
+                )
+                if fitted >= style.min_labelled_dot:
+                    labels, dot, label_w, label_h = option, fitted, lw, lh
+                    labels_shown = True
+                    break
+            labels_dropped = not labels_shown and any(ratings.values())
+
+        rows: list[RowPlacement] = []
+        dots: list[DotPlacement] = []
+        gap = _gap(dot)
+        slot_w = max(dot + gap, label_w)
+        slot_h = dot + gap + label_h
+        for index, summary in enumerate(summaries):
+            y = top + index * row_h
+            rect = QRectF(margin, y, width - 2 * margin, row_h)
+            cells = {
+                key: QRectF(column_x[i], y, column_w[i], row_h) for i, key in enumerate(column_keys)
+            }
+            name_rect = QRectF(margin + 6, y + 3, name_w - 12, row_h - 6)
+            name_lines = self._wrapped(
+                summary.name, style.name_font, name_rect.width(), name_lines_max
+            )
+            stat_rect = QRectF(stat_left + margin, y, stat_w - margin, row_h)
+            rated = summary.rated + summary.not_sure
+            if self._revealed:
+                flag_rect = None
+                if summary.disagreement:
+                    flag_w = QFontMetricsF(style.flag_font).horizontalAdvance(FLAG) * 1.3
+                    flag_rect = QRectF(rect.right() - flag_w, y, flag_w, row_h)
+                rows.append(
+                    RowPlacement(
+                        summary.dimension_id,
+                        summary.name,
+                        rect,
+                        name_rect,
+                        name_lines,
+                        cells,
+                        spread_words(summary.spread),
+                        f"{summary.missing} yet to rate" if summary.missing else "",
+                        summary.disagreement_reasons,
+                        flag_rect,
+                        stat_rect,
+                        "",
+                        summary.consensus,
+                        summary.target,
+                    )
+                )
+            else:
+                rows.append(
+                    RowPlacement(
+                        summary.dimension_id,
+                        summary.name,
+                        rect,
+                        name_rect,
+                        name_lines,
+                        cells,
+                        "",
+                        "",
+                        (),
+                        None,
+                        stat_rect,
+                        hidden_words(rated, participants),
+                        None,
+                        None,
+                    )
+                )
+                continue
+            by_stage: dict[str, list] = {}
+            for rating in ratings[summary.dimension_id]:
+                by_stage.setdefault(rating.stage, []).append(rating)
+            for stage, group in by_stage.items():
+                cell = cells.get(stage)
+                if cell is None:
+                    continue  # a stage the framework no longer has: nowhere to put it
+                inner = cell.adjusted(pad, pad, -pad, -pad)
+                cols = max(1, min(len(group), int(inner.width() // slot_w)))
+                block_h = -(-len(group) // cols) * slot_h
+                x0 = round(inner.left())
+                y0 = round(inner.top() + max(0.0, (inner.height() - block_h) / 2))
+                for position, rating in enumerate(group):
+                    sx = x0 + (position % cols) * slot_w
+                    sy = y0 + (position // cols) * slot_h
+                    dot_rect = QRectF(sx + (slot_w - dot) // 2, sy + gap // 2, dot, dot)
+                    text = labels.get(rating.participant_id, "") if labels_shown else ""
+                    label_rect = None
+                    if text:
+                        label_rect = QRectF(sx, sy + dot + gap // 2, slot_w, label_h)
+                        text = self._elided(text, style.label_font, slot_w)
+                    dots.append(
+                        DotPlacement(
+                            rating.participant_id,
+                            summary.dimension_id,
+                            stage,
+                            dot_rect,
+                            text,
+                            label_rect,
+                        )
+                    )
+
+        sprite_pad = max(1.0, dot / 12)
+        sprites = {}
+        if dots:
+            for key in column_keys:
+                sprites[key] = _sprite(
+                    stage_colour(level_ids, key),
+                    stage_shape(level_ids, key),
+                    dot,
+                    style.outline,
+                    dpr,
+                )
+        return ChartPlacement(
+            size=size,
+            revealed=self._revealed,
+            rows=tuple(rows),
+            dots=tuple(dots),
+            dot_size=dot if self._revealed else 0,
+            labels_shown=labels_shown,
+            labels_dropped=labels_dropped,
+            header_rect=header_rect,
+            headers=tuple(headers),
+            footer_rect=footer_rect,
+            message="",
+            style=style,
+            sprites=sprites,
+            sprite_pad=sprite_pad,
+        )
+
+    def _width(self, font: QFont, text: str) -> float:
+        key = (font.key(), text)
+        found = self._width_cache.get(key)
+        if found is None:
+            found = self._width_cache[key] = QFontMetricsF(font).horizontalAdvance(text)
+        return found
+
+    def _elided(self, text: str, font: QFont, width: float) -> str:
+        if self._width(font, text) <= width:
+            return text
+        return QFontMetricsF(font).elidedText(text, Qt.TextElideMode.ElideRight, width)
+
+    def _wrapped(self, text: str, font: QFont, width: float, max_lines: int) -> tuple[str, ...]:
+        key = (text, font.key(), int(width), max_lines)
+        found = self._text_cache.get(key)
+        if found is None:
+            found = self._text_cache[key] = _wrap(text, QFontMetricsF(font), width, max_lines)
+        return found
+
+
+# -- geometry helpers ---------------------------------------------------------------------------
+
+
+def _scaled(font: QFont, factor: float) -> QFont:
+    """`font` resized by `factor`, whether its size is in points or (on the projector) pixels."""
+    scaled = QFont(font)
+    if font.pixelSize() > 0:
+        scaled.setPixelSize(max(8, round(font.pixelSize() * factor)))
+    else:
+        scaled.setPointSizeF(max(6.5, font.pointSizeF() * factor))
+    return scaled
+
+
+def _gap(dot: int) -> int:
+    """Space between neighbouring dots: a quarter of a dot, never under two pixels."""
+    return max(2, round(dot * 0.25))
+
+
+def _fits(count: int, width: float, height: float, dot: int, label_w: int, label_h: int) -> bool:
+    if count == 0:
+        return True
+    slot_w = max(dot + _gap(dot), label_w)
+    slot_h = dot + _gap(dot) + label_h
+    cols = min(count, int(width // slot_w))
+    if cols < 1:
+        return False
+    return -(-count // cols) * slot_h <= height
+
+
+def _largest_dot(
+    most_stage: int,
+    most_not_sure: int,
+    stage_cell: tuple[float, float],
+    not_sure_cell: tuple[float, float],
+    max_dot: int,
+    label_w: int,
+    label_h: int,
+) -> int:
+    """The largest whole-pixel dot at which the fullest stage and not-sure cells hold their dots.
+
+    Never below two pixels: past that the chart clips rather than vanish (200 people in a small
+    window)."""
+    for dot in range(max(max_dot, 2), 1, -1):
+        if _fits(most_stage, *stage_cell, dot, label_w, label_h) and _fits(
+            most_not_sure, *not_sure_cell, dot, label_w, label_h
+        ):
+            return dot
+    return 2
+
+
+def _wrap(text: str, metrics: QFontMetricsF, width: float, max_lines: int) -> tuple[str, ...]:
+    """Word-wrap `text` to `width`, at most `max_lines` lines, the last elided if need be."""
+    words = text.split()
+    lines: list[str] = []
+    current = ""
+    for word in words:
+        trial = f"{current} {word}" if current else word
+        if current and metrics.horizontalAdvance(trial) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = trial
+    if current:
+        lines.append(current)
+    if len(lines) > max_lines:
+        rest = " ".join(lines[max_lines - 1 :])
+        lines = [*lines[: max_lines - 1], rest]
+    elide = Qt.TextElideMode.ElideRight
+    return tuple(metrics.elidedText(line, elide, width) for line in lines)
+
+
+def _sprite(colour: QColor, shape: str, size: int, outline: QColor, dpr: float) -> QPixmap:
+    pad = max(1.0, size / 12)
+    side = size + 2 * pad
+    pixmap = QPixmap(math.ceil(side * dpr), math.ceil(side * dpr))
+    pixmap.setDevicePixelRatio(dpr)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    try:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        pen = QPen(outline, pad)
+        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+        painter.setPen(pen)
+        painter.setBrush(colour)
+        painter.drawPath(shape_path(shape, QRectF(pad, pad, size, size)))
+    finally:
+        painter.end()
+    return pixmap
+
+
+# -- painting: O(rows + dots) over the precomputed placement -------------------------------------
+
+
+def _paint(painter: QPainter, placement: ChartPlacement, selected: str, focused: bool) -> None:
+    style = placement.style
+    width, height = placement.size.width(), placement.size.height()
+    painter.fillRect(QRectF(0, 0, width, height), style.background)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+    painter.setPen(style.text)
+
+    if placement.message:
+        painter.setFont(style.name_font)
+        painter.setPen(style.muted)
+        painter.drawText(
+            QRectF(0, 0, width, height), Qt.AlignmentFlag.AlignCenter, placement.message
+        )
+        return
+
+    level_ids = tuple(key for key, _text, _rect in placement.headers if key and key != NOT_SURE)
+    _paint_header(painter, placement, level_ids)
+
+    grid_pen = QPen(style.grid, 1)
+    for index, row in enumerate(placement.rows):
+        if row.dimension_id == selected:
+            painter.fillRect(row.rect, style.selected)
+            bar = QRectF(
+                row.rect.left(),
+                row.rect.top(),
+                max(4.0, style.frame_width * 1.5),
+                row.rect.height(),
+            )
+            painter.fillRect(bar, style.accent)
+        elif index % 2:
+            painter.fillRect(row.rect, style.alternate)
+        painter.setPen(style.text)
+        painter.setFont(style.name_font)
+        metrics = QFontMetricsF(style.name_font)
+        line_h = metrics.lineSpacing()
+        block = line_h * len(row.name_lines)
+        y = row.name_rect.top() + max(0.0, (row.name_rect.height() - block) / 2) + metrics.ascent()
+        x = row.name_rect.left() + (style.frame_width if row.dimension_id == selected else 0)
+        for text in row.name_lines:
+            painter.drawText(QPointF(x, y), text)
+            y += line_h
+        painter.setPen(grid_pen)
+        painter.drawLine(row.rect.bottomLeft(), row.rect.bottomRight())
+        if row.hidden_text:
+            cells = list(row.cells.values())
+            span = QRectF(
+                cells[0].left(),
+                row.rect.top(),
+                cells[-1].right() - cells[0].left(),
+                row.rect.height(),
+            )
+            painter.setPen(style.muted)
+            painter.setFont(style.small_font)
+            painter.drawText(span, Qt.AlignmentFlag.AlignCenter, row.hidden_text)
+            continue
+        _paint_row_stats(painter, row, style)
+        _paint_frames(painter, row, style)
+
+    # Column rules, over the rows.
+    if placement.rows:
+        painter.setPen(grid_pen)
+        top = placement.header_rect.top()
+        # While hidden the rules stop at the header, leaving each row's count line clear.
+        bottom = (
+            placement.rows[-1].rect.bottom() if placement.revealed else placement.rows[0].rect.top()
+        )
+        first = placement.rows[0]
+        lefts = [cell.left() for cell in first.cells.values()]
+        lefts.append(list(first.cells.values())[-1].right())
+        for x in lefts:
+            painter.drawLine(QPointF(x, top), QPointF(x, bottom))
+        painter.drawLine(
+            QPointF(first.rect.left(), first.rect.top()),
+            QPointF(first.rect.right(), first.rect.top()),
+        )
+
+    # The dots: one cached sprite each, then their labels.
+    pad = placement.sprite_pad
+    sprites = placement.sprites
+    for dot in placement.dots:
+        painter.drawPixmap(QPointF(dot.rect.left() - pad, dot.rect.top() - pad), sprites[dot.stage])
+    if placement.labels_shown:
+        painter.setFont(style.label_font)
+        painter.setPen(style.text)
+        centre = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
+        for dot in placement.dots:
+            if dot.label_rect is not None:
+                painter.drawText(dot.label_rect, centre, dot.label)
+
+    if focused and not style.projector:
+        row = placement.row(selected)
+        if row is not None:
+            pen = QPen(style.accent, 1, Qt.PenStyle.DotLine)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(row.rect.adjusted(1, 1, -1, -1))
+
+    _paint_footer(painter, placement)
+
+
+def _paint_header(painter: QPainter, placement: ChartPlacement, level_ids: tuple[str, ...]) -> None:
+    style = placement.style
+    painter.setFont(style.header_font)
+    metrics = QFontMetricsF(style.header_font)
+    icon = round(metrics.height() * 0.75)
+    for key, text, rect in placement.headers:
+        painter.setPen(style.text)
+        if not key:
+            painter.drawText(
+                rect.adjusted(6, 0, 0, 0),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                text,
+            )
+            continue
+        label = metrics.elidedText(text, Qt.TextElideMode.ElideRight, rect.width() - icon - 12)
+        total = icon + 6 + metrics.horizontalAdvance(label)
+        x = rect.left() + max(4.0, (rect.width() - total) / 2)
+        shape_rect = QRectF(x, rect.center().y() - icon / 2, icon, icon)
+        painter.setPen(QPen(style.outline, max(1.0, icon / 12)))
+        painter.setBrush(stage_colour(level_ids, key))
+        painter.drawPath(shape_path(stage_shape(level_ids, key), shape_rect))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(style.text)
+        painter.drawText(
+            QRectF(x + icon + 6, rect.top(), rect.width(), rect.height()),
+            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+            label,
+        )
+
+
+def _paint_row_stats(painter: QPainter, row: RowPlacement, style: _Style) -> None:
+    painter.setFont(style.small_font)
+    metrics = QFontMetricsF(style.small_font)
+    lines = [row.spread_text] + ([row.missing_text] if row.missing_text else [])
+    text_rect = QRectF(row.stat_rect)
+    if row.flag_rect is not None:
+        text_rect.setRight(row.flag_rect.left())
+    block = metrics.lineSpacing() * len(lines)
+    y = text_rect.top() + (text_rect.height() - block) / 2 + metrics.ascent()
+    for index, text in enumerate(lines):
+        painter.setPen(style.text if index == 0 else style.muted)
+        painter.drawText(
+            QPointF(text_rect.left(), y),
+            metrics.elidedText(text, Qt.TextElideMode.ElideRight, text_rect.width()),
+        )
+        y += metrics.lineSpacing()
+    if row.flag_rect is not None:
+        painter.setPen(style.flag)
+        painter.setFont(style.flag_font)
+        painter.drawText(row.flag_rect, Qt.AlignmentFlag.AlignCenter, FLAG)
+
+
+def _paint_frames(painter: QPainter, row: RowPlacement, style: _Style) -> None:
+    half = style.frame_width / 2
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    if row.consensus in row.cells:
+        painter.setPen(QPen(style.text, style.frame_width))
+        painter.drawRect(
+            row.cells[row.consensus].adjusted(half + 1, half + 1, -half - 1, -half - 1)
+        )
+    if row.target in row.cells:
+        pen = QPen(style.text, max(1.5, style.frame_width * 0.6), Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        inset = style.frame_width + 3 if row.target == row.consensus else half + 1
+        painter.drawRect(row.cells[row.target].adjusted(inset, inset, -inset, -inset))
+
+
+def _paint_footer(painter: QPainter, placement: ChartPlacement) -> None:
+    style = placement.style
+    rect = placement.footer_rect
+    painter.setFont(style.small_font)
+    metrics = QFontMetricsF(style.small_font)
+    middle = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
+    if not placement.revealed:
+        painter.setPen(style.muted)
+        painter.drawText(rect, middle, "Ratings stay hidden until the facilitator reveals them.")
+        return
+    swatch = metrics.height() * 0.9
+    space = metrics.horizontalAdvance("  ")
+    x = rect.left()
+    cy = rect.center().y()
+    items = [("solid", "Agreed stage"), ("dash", "Target"), ("flag", "Worth discussing")]
+    for kind, text in items:
+        if kind == "flag":
+            painter.setPen(style.flag)
+            painter.setFont(style.flag_font)
+            flag_w = QFontMetricsF(style.flag_font).horizontalAdvance(FLAG)
+            painter.drawText(QRectF(x, rect.top(), flag_w + 2, rect.height()), middle, FLAG)
+            painter.setFont(style.small_font)
+            x += flag_w + space / 2
+        else:
+            width = style.frame_width if kind == "solid" else max(1.5, style.frame_width * 0.6)
+            pen_style = Qt.PenStyle.SolidLine if kind == "solid" else Qt.PenStyle.DashLine
+            painter.setPen(QPen(style.text, width, pen_style))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(QRectF(x, cy - swatch / 2, swatch * 1.6, swatch))
+            x += swatch * 1.6 + space / 2
+        painter.setPen(style.text)
+        painter.drawText(
+            QRectF(x, rect.top(), metrics.horizontalAdvance(text) + 2, rect.height()), middle, text
+        )
+        x += metrics.horizontalAdvance(text) + space * 2
+    if placement.labels_dropped:
+        painter.setPen(style.muted)
+        note = "Too many dots to name them all" + ("" if style.projector else ": hover for who")
+        painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, note)
