@@ -356,6 +356,27 @@ def test_undo_shows_the_earlier_choice_on_the_private_screen(
     assert stored(library, fresh.id, ann, fresh.scope[0]) is None
 
 
+def test_a_participant_removed_while_rating_goes_back_to_the_names(qtbot, fresh, fresh_controller):
+    from opassess.workshop import remove_participant
+
+    page = make_page(qtbot, fresh_controller)
+    failures = []
+    fresh_controller.failed.connect(failures.append)
+    panel = page.private
+    cy = fresh.participants[2].id
+    panel.choose(cy)
+    qtbot.keyClicks(panel.evidence, "Half typed")
+    fresh_controller.apply("Remove participant", remove_participant, cy)
+    assert panel.screen == WHO
+    assert panel.participant_id == ""
+    assert failures == []
+    assert page.modes.isEnabled()
+    assert [b.text() for b in panel.findChildren(QPushButton) if b.isVisible()] == [
+        "Ann Baker",
+        "Bo Chen",
+    ]
+
+
 # -- fast entry -----------------------------------------------------------------------------------
 
 

@@ -362,8 +362,10 @@ class PrivateRatingPanel(QWidget):
         self._rebuild_names()
         self._barriers = self.controller.workshop.scope
         if self._participant and not self.controller.workshop.has_participant(self._participant):
+            self._clear_screen(save=False)
             self.show_names()
         elif self._participant:
+            self._position = min(self._position, len(self._barriers) - 1)
             self._show_barrier()
 
     def on_change(self, change: WorkshopChange) -> None:
@@ -373,7 +375,8 @@ class PrivateRatingPanel(QWidget):
         if not self._participant:
             return
         if not workshop.has_participant(self._participant):
-            self._drafts.clear()
+            # Removed from the team (or their addition undone): nothing left to save.
+            self._clear_screen(save=False)
             self.show_names()
             return
         if change.scope or change.framework:
@@ -496,9 +499,9 @@ class PrivateRatingPanel(QWidget):
         elif self._listed:
             self._listed[0].setFocus()
 
-    def _clear_screen(self) -> None:
+    def _clear_screen(self, *, save: bool = True) -> None:
         was_rating = bool(self._participant)
-        if was_rating:
+        if was_rating and save:
             self.save_evidence()
         self._save_timer.stop()
         self._participant = ""
