@@ -18,11 +18,13 @@ the precomputed rows and stamps one cached sprite per dot, so it costs O(dots).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
+    QAccessible,
     QColor,
     QFocusEvent,
     QFont,
@@ -154,8 +156,7 @@ def hidden_words(rated: int, participants: int) -> str:
 # -- what the chart works out once per change ------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class DotPlacement:
+class DotPlacement(NamedTuple):  # a tuple: hundreds are made per change, so they must be cheap
     participant_id: str
     dimension_id: str
     stage: str  # a stage id or NOT_SURE
@@ -244,7 +245,7 @@ class WallChart(QWidget):
         self._labels = True
         self._placement: ChartPlacement | None = None
         self._text_cache: dict[tuple[str, str, int, int], tuple[str, ...]] = {}
-        self._width_cache: dict[tuple[str, str], float] = {}
+        self._width_cache: dict[str, dict[str, float]] = {}  # font key -> text -> width
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(True)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
@@ -438,7 +439,8 @@ class WallChart(QWidget):
 
     def _invalidate(self) -> None:
         self._placement = None
-        self._describe()
+        if QAccessible.isActive():  # only when a screen reader is listening
+            self._describe()
         self.update()
 
     def _choose(self, dimension_id: str) -> None:
@@ -608,7 +610,7 @@ class WallChart(QWidget):
         stat_candidates = ["All at one stage", "2 stages apart", "2 yet to rate", "Spread"]
         stat_w = round(
             min(
-                max(self._width(style.small_font, t) for t in stat_candidates)
+                max(self._widths(style.small_font, stat_candidates))
                 + header_fm.horizontalAdvance(FLAG) * 1.6
                 + margin * 2,
                 width * 0.2,
@@ -671,9 +673,7 @@ class WallChart(QWidget):
             if workshop.name_display == "names":  # names first, initials if names won't fit
                 candidates.append({p.id: initials(p.name) for p in workshop.participants})
             for option in candidates:
-                widest = max(
-                    (self._width(style.label_font, t) for t in option.values()), default=0.0
-                )
+                widest = max(self._widths(style.label_font, option.values()), default=0.0)
                 widest = min(widest, stage_w * 0.45)
                 lw = math.ceil(widest + label_fm.horizontalAdvance(" "))
                 lh = math.ceil(label_fm.height())
@@ -765,7 +765,7 @@ class WallChart(QWidget):
                     text = labels.get(rating.participant_id, "") if labels_shown else ""
                     label_rect = None
                     if text:
-                        label_rect = QRectF(sx, sy + dot + gap // 2, slot_w, label_h)
+                        label_rect = QRectF(sx, sy + dot + gap // 2 + 1, slot_w, label_h)
                         text = self._elided(text, style.label_font, slot_w)
                     dots.append(
                         DotPlacement(
@@ -806,15 +806,21 @@ class WallChart(QWidget):
             sprite_pad=sprite_pad,
         )
 
-    def _width(self, font: QFont, text: str) -> float:
-        key = (font.key(), text)
-        found = self._width_cache.get(key)
-        if found is None:
-            found = self._width_cache[key] = QFontMetricsF(font).horizontalAdvance(text)
+    def _widths(self, font: QFont, texts: Iterable[str]) -> list[float]:
+        """The advance width of each text in `font`, measured once and remembered."""
+        cache = self._width_cache.setdefault(font.key(), {})
+        metrics = None
+        found = []
+        for text in texts:
+            width = cache.get(text)
+            if width is None:
+                metrics = metrics or QFontMetricsF(font)
+                width = cache[text] = metrics.horizontalAdvance(text)
+            found.append(width)
         return found
 
     def _elided(self, text: str, font: QFont, width: float) -> str:
-        if self._width(font, text) <= width:
+        if self._widths(font, (text,))[0] <= width:
             return text
         return QFontMetricsF(font).elidedText(text, Qt.TextElideMode.ElideRight, width)
 
@@ -897,7 +903,21 @@ def _wrap(text: str, metrics: QFontMetricsF, width: float, max_lines: int) -> tu
     return tuple(metrics.elidedText(line, elide, width) for line in lines)
 
 
+_SPRITES: dict[tuple[int, str, int, int, float], QPixmap] = {}
+
+
 def _sprite(colour: QColor, shape: str, size: int, outline: QColor, dpr: float) -> QPixmap:
+    """One dot, drawn once per colour, shape, size and screen, then stamped many times."""
+    key = (colour.rgba(), shape, size, outline.rgba(), dpr)
+    found = _SPRITES.get(key)
+    if found is None:
+        if len(_SPRITES) > 256:
+            _SPRITES.clear()
+        found = _SPRITES[key] = _draw_sprite(colour, shape, size, outline, dpr)
+    return found
+
+
+def _draw_sprite(colour: QColor, shape: str, size: int, outline: QColor, dpr: float) -> QPixmap:
     pad = max(1.0, size / 12)
     side = size + 2 * pad
     pixmap = QPixmap(math.ceil(side * dpr), math.ceil(side * dpr))
@@ -923,7 +943,9 @@ def _paint(painter: QPainter, placement: ChartPlacement, selected: str, focused:
     style = placement.style
     width, height = placement.size.width(), placement.size.height()
     painter.fillRect(QRectF(0, 0, width, height), style.background)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    # Rules and frames are straight lines, and dots are pre-drawn sprites: no antialiasing
+    # needed (it would triple the cost of a paint). Only the header's shapes turn it on.
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
     painter.setPen(style.text)
 
@@ -939,6 +961,7 @@ def _paint(painter: QPainter, placement: ChartPlacement, selected: str, focused:
     _paint_header(painter, placement, level_ids)
 
     grid_pen = QPen(style.grid, 1)
+    name_metrics = QFontMetricsF(style.name_font)
     for index, row in enumerate(placement.rows):
         if row.dimension_id == selected:
             painter.fillRect(row.rect, style.selected)
@@ -953,10 +976,13 @@ def _paint(painter: QPainter, placement: ChartPlacement, selected: str, focused:
             painter.fillRect(row.rect, style.alternate)
         painter.setPen(style.text)
         painter.setFont(style.name_font)
-        metrics = QFontMetricsF(style.name_font)
-        line_h = metrics.lineSpacing()
+        line_h = name_metrics.lineSpacing()
         block = line_h * len(row.name_lines)
-        y = row.name_rect.top() + max(0.0, (row.name_rect.height() - block) / 2) + metrics.ascent()
+        y = (
+            row.name_rect.top()
+            + max(0.0, (row.name_rect.height() - block) / 2)
+            + name_metrics.ascent()
+        )
         x = row.name_rect.left() + (style.frame_width if row.dimension_id == selected else 0)
         for text in row.name_lines:
             painter.drawText(QPointF(x, y), text)
@@ -1040,7 +1066,9 @@ def _paint_header(painter: QPainter, placement: ChartPlacement, level_ids: tuple
         shape_rect = QRectF(x, rect.center().y() - icon / 2, icon, icon)
         painter.setPen(QPen(style.outline, max(1.0, icon / 12)))
         painter.setBrush(stage_colour(level_ids, key))
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.drawPath(shape_path(stage_shape(level_ids, key), shape_rect))
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.setPen(style.text)
         painter.drawText(
@@ -1109,14 +1137,14 @@ def _paint_footer(painter: QPainter, placement: ChartPlacement) -> None:
             flag_w = QFontMetricsF(style.flag_font).horizontalAdvance(FLAG)
             painter.drawText(QRectF(x, rect.top(), flag_w + 2, rect.height()), middle, FLAG)
             painter.setFont(style.small_font)
-            x += flag_w + space / 2
+            x += flag_w + space * 0.75
         else:
             width = style.frame_width if kind == "solid" else max(1.5, style.frame_width * 0.6)
             pen_style = Qt.PenStyle.SolidLine if kind == "solid" else Qt.PenStyle.DashLine
             painter.setPen(QPen(style.text, width, pen_style))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRect(QRectF(x, cy - swatch / 2, swatch * 1.6, swatch))
-            x += swatch * 1.6 + space / 2
+            x += swatch * 1.6 + space * 0.75
         painter.setPen(style.text)
         painter.drawText(
             QRectF(x, rect.top(), metrics.horizontalAdvance(text) + 2, rect.height()), middle, text
