@@ -650,7 +650,7 @@ class WallChart(QWidget):
 
         # One dot size for the whole chart, as stickers on a wall are all the same size: the
         # largest at which the fullest cell still takes every dot without overlap.
-        pad = math.ceil(style.frame_width) + 5  # inside the agreed and target frames
+        pad = math.ceil(style.frame_width) + 3  # just inside the agreed and target frames
         inner_stage = (stage_w - 2 * pad, row_h - 2 * pad)
         inner_not_sure = (not_sure_w - 2 * pad, row_h - 2 * pad)
         most_stage = most_not_sure = 0
@@ -1111,7 +1111,7 @@ def _paint_frames(painter: QPainter, row: RowPlacement, style: _Style) -> None:
     if row.target in row.cells:
         pen = QPen(style.text, max(1.5, style.frame_width * 0.6), Qt.PenStyle.DashLine)
         painter.setPen(pen)
-        inset = style.frame_width + 3 if row.target == row.consensus else half + 1
+        inset = style.frame_width + 2 if row.target == row.consensus else half + 1
         painter.drawRect(row.cells[row.target].adjusted(inset, inset, -inset, -inset))
 
 
