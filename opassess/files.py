@@ -8,8 +8,24 @@ the old file or the new one, never half of one; and both keep dates as ISO 8601 
 from __future__ import annotations
 
 import os
+import re
 from datetime import date
 from pathlib import Path
+
+_UNSAFE_IN_FILE_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+_RESERVED_ON_WINDOWS = {"CON", "PRN", "AUX", "NUL"} | {
+    f"{device}{n}" for device in ("COM", "LPT") for n in range(1, 10)
+}
+_MAX_STEM = 120
+
+
+def safe_file_stem(title: str) -> str:
+    """A file name (without suffix) from a workshop's title that every common system accepts."""
+    name = _UNSAFE_IN_FILE_NAMES.sub("-", title)
+    name = " ".join(name.split())[:_MAX_STEM].strip(" .")
+    if not name or name.upper() in _RESERVED_ON_WINDOWS:
+        name = f"{name} workshop".strip()
+    return name
 
 
 def fsync_file(path: Path) -> None:

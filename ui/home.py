@@ -21,11 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from opassess.interchange import FILE_SUFFIX
 from opassess.store import WorkshopSummary
 from ui.controller import LibraryController
 from ui.style import DISAGREEMENT_COLOUR, scaled_font
-
-SESSION_SUFFIX = ".opassess"
 
 
 class WorkshopListModel(QAbstractTableModel):
@@ -293,5 +292,5 @@ class HomePage(QWidget):
         return [
             Path(url.toLocalFile())
             for url in mime.urls()
-            if url.isLocalFile() and url.toLocalFile().lower().endswith(SESSION_SUFFIX)
+            if url.isLocalFile() and url.toLocalFile().lower().endswith(FILE_SUFFIX)
         ]

@@ -26,14 +26,15 @@ from PySide6.QtWidgets import (
 )
 
 from opassess import __version__
-from opassess.interchange import WorkshopExists
+from opassess.interchange import FILE_SUFFIX, WorkshopExists
 from ui.controller import LibraryController, WorkshopController
-from ui.home import SESSION_SUFFIX, HomePage
+from ui.home import HomePage
 from ui.steps import StepPage
+from ui.steps.review import session_file_name
 from ui.style import DISAGREEMENT_COLOUR, scaled_font
 
 MAX_RECENT_FILES = 8
-SESSION_FILTER = f"OpAssess session (*{SESSION_SUFFIX})"
+SESSION_FILTER = f"OpAssess session (*{FILE_SUFFIX})"
 
 
 class MessageBar(QWidget):
@@ -81,11 +82,12 @@ class WorkshopView(QWidget):
         self.purpose.setWordWrap(True)
         self.message_bar = MessageBar()
 
+        self.consensus_page = ConsensusPage(controller)
         self.pages: list[StepPage] = [
             SetupPage(controller),
             ExplainPage(controller),
             RatePage(controller),
-            ConsensusPage(controller),
+            self.consensus_page,
             PlanPage(controller),
             ReviewPage(controller, load_previous=library.load),
         ]
@@ -259,6 +261,7 @@ class MainWindow(QMainWindow):
         controller.history_changed.connect(self._update_actions)
         controller.changed.connect(lambda _change: self._mirror_on_projector())
         controller.barrier_selected.connect(lambda _d: self._mirror_on_projector())
+        view.consensus_page.chart_options_changed.connect(self._chart_options_changed)
         self.workshop_controller = controller
         self.workshop_view = view
         self.stack.addWidget(view)
@@ -309,8 +312,14 @@ class MainWindow(QMainWindow):
 
         self.projector = ProjectorWindow(self.workshop_controller)
         self.projector.closed.connect(self._projector_closed)
+        chart = self.workshop_view.consensus_page.chart
+        self.projector.set_chart_options(chart.order, chart.labels)
         self._mirror_on_projector()
         self.projector.present()
+
+    def _chart_options_changed(self, order: str, labels: bool) -> None:
+        if self.projector is not None:
+            self.projector.set_chart_options(order, labels)
 
     def _projector_closed(self) -> None:
         self.projector = None
@@ -402,14 +411,14 @@ class MainWindow(QMainWindow):
         workshop = self.library.load(workshop_id)
         if workshop is None:
             return
-        suggested = str(Path(self._last_folder()) / (_file_stem(workshop.title) + SESSION_SUFFIX))
+        suggested = str(Path(self._last_folder()) / session_file_name(workshop.title))
         chosen, _filter = QFileDialog.getSaveFileName(
             self, "Export session file", suggested, SESSION_FILTER
         )
         if chosen:
             path = Path(chosen)
-            if path.suffix.lower() != SESSION_SUFFIX:
-                path = path.with_name(path.name + SESSION_SUFFIX)
+            if path.suffix.lower() != FILE_SUFFIX:
+                path = path.with_name(path.name + FILE_SUFFIX)
             if self.library.export(workshop_id, path):
                 self._remember_file(path)
 
@@ -509,6 +518,7 @@ SHORTCUTS = (
     ("Fast entry: 0 or N", "Record “not sure”"),
     ("Fast entry: Enter", "Type the evidence for the cell"),
     ("Fast entry: Delete", "Clear the cell's rating"),
+    ("Consensus: Alt+Up / Alt+Down", "Previous / next barrier"),
     ("Private rating: 1 2 3 / 0", "Choose a stage / not sure; Ctrl+Enter for the next barrier"),
     ("Ctrl+/", "This list"),
 )
@@ -533,9 +543,3 @@ class ShortcutsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(table)
         layout.addWidget(buttons)
-
-
-def _file_stem(title: str) -> str:
-    """A file name from a title: characters no file system accepts become spaces."""
-    cleaned = "".join(" " if c in '<>:"/\\|?*' or ord(c) < 32 else c for c in title).strip()
-    return cleaned[:80].rstrip(". ") or "workshop"

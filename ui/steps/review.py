@@ -8,7 +8,6 @@ Every piece of text a person typed (names, evidence, rationale, actions) is esca
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from opassess.analysis import BarrierSummary, Movement, movement, summarise
 from opassess.changes import WorkshopChange
+from opassess.files import safe_file_stem
 from opassess.interchange import FILE_SUFFIX, SessionFileError, write_session_file
 from opassess.workshop import Workshop
 from ui.controller import WorkshopController
@@ -37,11 +37,6 @@ from ui.steps.plan import count_words, date_text, gap_words, stage_name, status_
 LoadPrevious = Callable[[str], "Workshop | None"]
 ChooseSavePath = Callable[[str], "str | None"]
 
-_UNSAFE_IN_FILE_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
-_RESERVED_ON_WINDOWS = {"CON", "PRN", "AUX", "NUL"} | {
-    f"{device}{n}" for device in ("COM", "LPT") for n in range(1, 10)
-}
-_MAX_NAME = 120
 READABLE_WIDTH = 1200  # pixels of text, at most
 
 _STYLE = """
@@ -64,12 +59,8 @@ def _e(value: object) -> str:
 
 
 def session_file_name(title: str) -> str:
-    """A file name from a workshop's title that every common system accepts."""
-    name = _UNSAFE_IN_FILE_NAMES.sub("-", title)
-    name = " ".join(name.split())[:_MAX_NAME].strip(" .")
-    if not name or name.upper() in _RESERVED_ON_WINDOWS:
-        name = f"{name} workshop".strip()
-    return name + FILE_SUFFIX
+    """A session file name from a workshop's title that every common system accepts."""
+    return safe_file_stem(title) + FILE_SUFFIX
 
 
 # -- the document -------------------------------------------------------------------------------
