@@ -17,7 +17,6 @@ names any more is removed in the same transaction.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -525,6 +524,8 @@ class Library:
         if memo is not None and memo[0] is framework:
             return memo[1], memo[2]
         text = _dumps(framework_to_dict(framework))
+        import hashlib  # only writes need it; keeps OpenSSL off the start-up path
+
         fingerprint = hashlib.sha256(text.encode("utf-8")).hexdigest()
         self._framework_memo = (framework, fingerprint, text)
         return fingerprint, text

@@ -11,7 +11,6 @@ Mappings held by a workshop are never mutated in place: an edit builds a new map
 from __future__ import annotations
 
 import dataclasses
-import uuid
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -37,6 +36,8 @@ class TargetBelowConsensus(WorkshopError):
 
 
 def new_id() -> str:
+    import uuid  # here, not at the top: it imports `platform`, a cost on every start-up
+
     return str(uuid.uuid4())
 
 

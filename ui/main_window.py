@@ -26,11 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from opassess import __version__
+from opassess.files import safe_file_stem
 from opassess.interchange import FILE_SUFFIX, WorkshopExists
 from ui.controller import LibraryController, WorkshopController
 from ui.home import HomePage
 from ui.steps import StepPage
-from ui.steps.review import session_file_name
 from ui.style import DISAGREEMENT_COLOUR, scaled_font
 
 MAX_RECENT_FILES = 8
@@ -411,7 +411,7 @@ class MainWindow(QMainWindow):
         workshop = self.library.load(workshop_id)
         if workshop is None:
             return
-        suggested = str(Path(self._last_folder()) / session_file_name(workshop.title))
+        suggested = str(Path(self._last_folder()) / (safe_file_stem(workshop.title) + FILE_SUFFIX))
         chosen, _filter = QFileDialog.getSaveFileName(
             self, "Export session file", suggested, SESSION_FILTER
         )
