@@ -1,0 +1,111 @@
+"""The main window's manners: steps, projector, undo, delete, settings and recent files."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QMessageBox
+
+from opassess.interchange import write_session_file
+from opassess.workshop import new_workshop
+from ui.controller import LibraryController
+from ui.main_window import MainWindow, ShortcutsDialog
+
+
+def _window(qtbot, library, tmp_path):
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(LibraryController(library), settings)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_steps_are_free_to_move_between(qtbot, library, demo, tmp_path):
+    window = _window(qtbot, library, tmp_path)
+    assert window.open_workshop(demo.id)
+    view = window.workshop_view
+    titles = [page.title for page in view.pages]
+    assert titles == ["Setup", "Explain", "Rate", "Consensus", "Plan", "Review"]
+    window._go_to_step(4)
+    assert view.current_page.title == "Plan"
+    window.previous_step_action.trigger()
+    assert view.current_page.title == "Consensus"
+    window.next_step_action.trigger()
+    window.next_step_action.trigger()
+    window.next_step_action.trigger()
+    assert view.current_page.title == "Review"
+
+
+def test_projector_mirrors_the_step_and_escape_leaves(qtbot, library, demo, tmp_path):
+    window = _window(qtbot, library, tmp_path)
+    window.open_workshop(demo.id)
+    window._go_to_step(1)
+    window.projector_action.trigger()
+    projector = window.projector
+    assert projector is not None and projector.isVisible()
+    assert not projector.showing_chart
+    window._go_to_step(3)
+    assert projector.showing_chart
+    qtbot.keyClick(projector, Qt.Key.Key_Escape)
+    assert window.projector is None
+
+
+def test_undo_labels_follow_the_last_edit(qtbot, library, demo, tmp_path):
+    from opassess.workshop import update_details
+
+    window = _window(qtbot, library, tmp_path)
+    window.open_workshop(demo.id)
+    assert not window.undo_action.isEnabled()
+    window.workshop_controller.apply("Workshop details", update_details, team="Top team")
+    assert window.undo_action.text() == "&Undo Workshop details"
+    assert window.saved_label.text().startswith("✓ Saved: Workshop details")
+    window.undo_action.trigger()
+    assert library.load(demo.id).team == demo.team
+    assert window.redo_action.isEnabled()
+
+
+def test_delete_asks_first_and_can_be_undone(qtbot, library, demo, tmp_path, monkeypatch):
+    window = _window(qtbot, library, tmp_path)
+    answers = iter([QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes])
+    monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: next(answers))
+    window.delete_workshop(demo.id)
+    assert library.exists(demo.id)
+    window.delete_workshop(demo.id)
+    assert not library.exists(demo.id)
+    assert window.undo_action.isEnabled()
+    window.undo_action.trigger()
+    assert library.load(demo.id) == demo
+
+
+def test_geometry_and_recent_files_are_remembered(qtbot, library, demo, tmp_path):
+    window = _window(qtbot, library, tmp_path)
+    window.resize(1000, 700)
+    closed_at = window.size()
+    session_file = tmp_path / "team.opassess"
+    write_session_file(new_workshop(demo.framework, title="Another team"), session_file)
+    window.import_files([session_file])
+    window.close()
+    again = _window(qtbot, library, tmp_path)
+    assert again.settings.value("window/geometry") is not None
+    assert again.size() == closed_at
+    assert again.recent_files() == [str(session_file)]
+    assert [a.text() for a in again.recent_menu.actions()] == ["team.opassess"]
+
+
+def test_a_refused_edit_shows_a_message_in_the_workshop(qtbot, library, demo, tmp_path):
+    from opassess.workshop import update_details
+
+    window = _window(qtbot, library, tmp_path)
+    window.open_workshop(demo.id)
+    window.workshop_controller.apply("Workshop details", update_details, title=" ")
+    bar = window.workshop_view.message_bar
+    assert bar.isVisible() and "title" in bar.label.text()
+
+
+def test_shortcuts_are_listed(qtbot):
+    from PySide6.QtWidgets import QTableWidget
+
+    dialog = ShortcutsDialog()
+    qtbot.addWidget(dialog)
+    table = dialog.findChild(QTableWidget)
+    keys = [table.item(row, 0).text() for row in range(table.rowCount())]
+    assert "Ctrl+Z" in keys and "F5" in keys
