@@ -152,7 +152,7 @@ class MainWindow(QMainWindow):
         self.library = library
         self.settings = settings or QSettings()
         self.setWindowTitle("OpAssess")
-        self.setMinimumSize(900, 600)
+        self.setMinimumSize(640, 480)
         self.workshop_controller: WorkshopController | None = None
         self.workshop_view: WorkshopView | None = None
         self.projector = None

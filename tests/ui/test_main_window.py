@@ -78,7 +78,7 @@ def test_delete_asks_first_and_can_be_undone(qtbot, library, demo, tmp_path, mon
 
 def test_geometry_and_recent_files_are_remembered(qtbot, library, demo, tmp_path):
     window = _window(qtbot, library, tmp_path)
-    window.resize(1000, 700)
+    window.resize(760, 560)
     closed_at = window.size()
     session_file = tmp_path / "team.opassess"
     write_session_file(new_workshop(demo.framework, title="Another team"), session_file)
