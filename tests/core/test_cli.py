@@ -122,3 +122,16 @@ def test_an_unknown_command_is_a_usage_error(run, capsys):
         run("nonsense-command")
     assert exit_info.value.code == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_the_library_folder_comes_from_the_flag_then_the_environment(tmp_path, monkeypatch, capsys):
+    from opassess.paths import DATA_DIR_ENV, default_data_dir
+
+    from_env = tmp_path / "from-env"
+    monkeypatch.setenv(DATA_DIR_ENV, str(from_env))
+    assert default_data_dir() == from_env
+    assert default_data_dir(tmp_path / "flag") == tmp_path / "flag"
+    assert main(["demo", "--add"]) == 0
+    assert (from_env / "library.sqlite3").exists()
+    monkeypatch.delenv(DATA_DIR_ENV)
+    assert default_data_dir().name == "OpAssess"  # the user's data folder, via platformdirs
