@@ -1,4 +1,5 @@
-"""Small pieces shared by everything that writes files: syncing to disk, and dates as text.
+"""Small pieces shared by everything that writes files: atomic writes, syncing, plain error
+reasons, safe file names, and dates as text.
 
 The library (store.py) and session files (interchange.py) both write a complete file under
 another name, sync it, rename it into place and sync the folder, so that a crash leaves either
@@ -7,10 +8,15 @@ the old file or the new one, never half of one; and both keep dates as ISO 8601 
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
+import uuid
+from contextlib import suppress
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 _UNSAFE_IN_FILE_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 _RESERVED_ON_WINDOWS = {"CON", "PRN", "AUX", "NUL"} | {
@@ -57,3 +63,70 @@ def date_text(value: date | None) -> str | None:
 def date_from_text(text: str | None) -> date | None:
     """The date that date_text wrote; None stays None."""
     return None if text is None else date.fromisoformat(text)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` as the whole of `path`, or leave `path` as it was.
+
+    A temp file in the same folder is written, flushed and synced, then renamed over the target;
+    on any failure the temp file is removed and the OSError raised (see plain_os_reason).
+    """
+    folder = path.parent
+    temp = folder / f".{path.name[:100]}.{uuid.uuid4().hex[:12]}.tmp"
+    try:
+        keep_mode: int | None = stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        keep_mode = None
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    fd = os.open(temp, flags, 0o666)
+    try:
+        try:
+            handle = os.fdopen(fd, "wb")
+        except BaseException:
+            os.close(fd)
+            raise
+        with handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if keep_mode is not None:
+            with suppress(OSError):
+                os.chmod(temp, keep_mode)
+        os.replace(temp, path)
+    except BaseException:
+        with suppress(OSError):
+            os.remove(temp)
+        raise
+    # The new file is in place; making the rename itself durable is best effort.
+    with suppress(OSError):
+        fsync_folder(folder)
+
+
+def plain_os_reason(exc: OSError, verb: Literal["read", "write"]) -> str:
+    """Why a file could not be read or written, in words a person can act on."""
+    code = exc.errno
+    if code == errno.ENOSPC:
+        return "the disk is full."
+    if code == getattr(errno, "EDQUOT", None):
+        return "the disk quota is used up."
+    if code == errno.EROFS:
+        return "the disk is read-only."
+    if code in (errno.EACCES, errno.EPERM):
+        if verb == "write":
+            return (
+                "permission denied (the folder or the file may be read-only, "
+                "or the file may be open in another program)."
+            )
+        return "permission denied."
+    if code == errno.ENOENT:
+        return "the folder does not exist." if verb == "write" else "the file does not exist."
+    if code == errno.ENOTDIR:
+        return "part of the path is not a folder."
+    if code == errno.EISDIR:
+        return "it is a folder, not a file."
+    if code == errno.ENAMETOOLONG:
+        return "the name is too long."
+    if code == errno.EIO:
+        return "the disk reported an input/output error."
+    reason = (exc.strerror or str(exc) or type(exc).__name__).strip().rstrip(".")
+    return reason[:1].lower() + reason[1:] + "."

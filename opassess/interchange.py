@@ -13,14 +13,10 @@ file exactly as it was. Write then read gives back an equal Workshop.
 from __future__ import annotations
 
 import dataclasses
-import errno
 import json
 import os
 import re
-import stat
-import uuid
 from collections.abc import Iterator, Sequence
-from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from itertools import islice
@@ -28,7 +24,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from opassess import __version__
-from opassess.files import date_from_text, date_text, fsync_folder
+from opassess.files import date_from_text, date_text, plain_os_reason, write_atomically
 from opassess.frameworks import Framework, FrameworkError, framework_from_dict, framework_to_dict
 from opassess.validation import json_path, schema_problems
 from opassess.workshop import (
@@ -298,73 +294,14 @@ def _datetime_text(value: datetime) -> str:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    """Temp file in the same folder, flushed and synced, then renamed over the target."""
-    folder = path.parent
-    temp = folder / f".{path.name[:100]}.{uuid.uuid4().hex[:12]}.tmp"
     try:
-        keep_mode: int | None = stat.S_IMODE(os.stat(path).st_mode)
-    except OSError:
-        keep_mode = None
-    try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+        write_atomically(path, data)
     except OSError as exc:
         raise _os_error("write", path, exc) from exc
-    try:
-        try:
-            handle = os.fdopen(fd, "wb")
-        except BaseException:
-            os.close(fd)
-            raise
-        with handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if keep_mode is not None:
-            with suppress(OSError):
-                os.chmod(temp, keep_mode)
-        os.replace(temp, path)
-    except BaseException as exc:
-        with suppress(OSError):
-            os.remove(temp)
-        if isinstance(exc, OSError):
-            raise _os_error("write", path, exc) from exc
-        raise
-    # The new file is in place; making the rename itself durable is best effort.
-    with suppress(OSError):
-        fsync_folder(folder)
 
 
 def _os_error(verb: Literal["read", "write"], path: Path, exc: OSError) -> SessionFileError:
-    return SessionFileError(f"Could not {verb} {path.name}: {_os_reason(exc, verb)}")
-
-
-def _os_reason(exc: OSError, verb: Literal["read", "write"]) -> str:
-    code = exc.errno
-    if code == errno.ENOSPC:
-        return "the disk is full."
-    if code == getattr(errno, "EDQUOT", None):
-        return "the disk quota is used up."
-    if code == errno.EROFS:
-        return "the disk is read-only."
-    if code in (errno.EACCES, errno.EPERM):
-        if verb == "write":
-            return (
-                "permission denied (the folder or the file may be read-only, "
-                "or the file may be open in another program)."
-            )
-        return "permission denied."
-    if code == errno.ENOENT:
-        return "the folder does not exist." if verb == "write" else "the file does not exist."
-    if code == errno.ENOTDIR:
-        return "part of the path is not a folder."
-    if code == errno.EISDIR:
-        return "it is a folder, not a file."
-    if code == errno.ENAMETOOLONG:
-        return "the name is too long."
-    if code == errno.EIO:
-        return "the disk reported an input/output error."
-    reason = (exc.strerror or str(exc) or type(exc).__name__).strip().rstrip(".")
-    return reason[:1].lower() + reason[1:] + "."
+    return SessionFileError(f"Could not {verb} {path.name}: {plain_os_reason(exc, verb)}")
 
 
 def _megabytes(size: int) -> str:
