@@ -16,7 +16,7 @@ from opassess import __version__
 from opassess.paths import default_data_dir
 
 if TYPE_CHECKING:
-    from opassess.store import Library
+    from opassess.store import Library, WorkshopSummary
     from opassess.workshop import Workshop
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
@@ -85,7 +85,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="a workshop in the library (its id, the first characters of it, or its title), "
         "or a session file",
     )
-    exporter.add_argument("--json", metavar="PATH", required=True, help="write a session file")
+    exporter.add_argument("--json", metavar="PATH", help="write a session file (.opassess)")
+    exporter.add_argument("--xlsx", metavar="PATH", help="write the Excel workbook")
+    exporter.add_argument("--pdf", metavar="PATH", help="write the PDF report")
+
+    forms = commands.add_parser("forms", help="write rating forms for people to fill in")
+    forms.add_argument("workshop", metavar="WORKSHOP_OR_FILE")
+    forms.add_argument("--pdf", metavar="PATH", help="printable paper forms, one per participant")
+    forms.add_argument(
+        "--xlsx", metavar="DIR", help="a spreadsheet form per participant, into this folder"
+    )
+
+    ratings = commands.add_parser(
+        "import-ratings", help="take filled-in spreadsheet forms into a workshop (all or nothing)"
+    )
+    ratings.add_argument("workshop", metavar="WORKSHOP", help="a workshop in the library")
+    ratings.add_argument("files", metavar="FILE", nargs="+")
 
     commands.add_parser("backups", help="list the library's backups, newest first")
     restore = commands.add_parser(
@@ -122,12 +137,14 @@ def _fail(message: str) -> int:
 
 def _user_message(exc: Exception) -> str | None:
     """The one-line message for an error the user can act on, or None for a real bug."""
+    from opassess.export import ExportError
     from opassess.frameworks import FrameworkError
     from opassess.interchange import SessionFileError
     from opassess.store import LibraryError
     from opassess.workshop import WorkshopError
 
-    if isinstance(exc, (FrameworkError, SessionFileError, LibraryError, WorkshopError)):
+    known = (ExportError, FrameworkError, SessionFileError, LibraryError, WorkshopError)
+    if isinstance(exc, known):
         return " ".join(str(exc).split("\n"))
     if isinstance(exc, OSError):
         where = f" ({exc.filename})" if exc.filename else ""
@@ -189,11 +206,57 @@ def _command_list(args: argparse.Namespace) -> int:
 
 
 def _command_export(args: argparse.Namespace) -> int:
-    from opassess.interchange import write_session_file
-
+    if not (args.json or args.xlsx or args.pdf):
+        raise UserError("say what to write: --json PATH, --xlsx PATH, --pdf PATH (one or more).")
     workshop = _find_workshop(args, args.workshop)
-    write_session_file(workshop, Path(args.json))
-    print(f"Wrote “{workshop.title}” to {args.json}")
+    if args.json:
+        from opassess.interchange import write_session_file
+
+        write_session_file(workshop, Path(args.json))
+        print(f"Wrote the session file {args.json}")
+    if args.xlsx:
+        from opassess.export.xlsx import write_workbook
+
+        write_workbook(workshop, Path(args.xlsx))
+        print(f"Wrote the workbook {args.xlsx}")
+    if args.pdf:
+        from opassess.export.pdf import write_report
+
+        write_report(workshop, Path(args.pdf))
+        print(f"Wrote the report {args.pdf}")
+    return EXIT_OK
+
+
+def _command_forms(args: argparse.Namespace) -> int:
+    if not (args.pdf or args.xlsx):
+        raise UserError("say what to write: --pdf PATH, --xlsx DIR, or both.")
+    workshop = _find_workshop(args, args.workshop)
+    if args.pdf:
+        from opassess.export.paper_forms import write_paper_forms
+
+        write_paper_forms(workshop, Path(args.pdf))
+        print(f"Wrote {len(workshop.participants)} paper forms to {args.pdf}")
+    if args.xlsx:
+        from opassess.export.rating_forms import write_rating_forms
+
+        folder = Path(args.xlsx)
+        folder.mkdir(parents=True, exist_ok=True)
+        written = write_rating_forms(workshop, folder)
+        print(f"Wrote {len(written)} spreadsheet forms to {folder}")
+    return EXIT_OK
+
+
+def _command_import_ratings(args: argparse.Namespace) -> int:
+    from opassess.export.rating_forms import apply_rating_forms, read_rating_forms
+    from opassess.session import EditSession
+
+    with _library(args) as library:
+        summary = _find_summary(library, args.workshop)
+        session = EditSession.open(library, summary.id)
+        forms = read_rating_forms(session.workshop, [Path(f) for f in args.files])
+        session.apply("Import rating forms", apply_rating_forms, forms)
+    answers = sum(len(form.answers) for form in forms)
+    print(f"Took {answers} ratings from {len(forms)} forms into “{summary.title}”")
     return EXIT_OK
 
 
@@ -205,17 +268,23 @@ def _find_workshop(args: argparse.Namespace, reference: str) -> Workshop:
     if path.is_file():
         return read_session_file(path)
     with _library(args) as library:
-        summaries = library.list_workshops()
-        by_id = [s for s in summaries if s.id == reference]
-        if not by_id and len(reference) >= 4:
-            by_id = [s for s in summaries if s.id.startswith(reference)]
-        matches = by_id or [s for s in summaries if s.title.casefold() == reference.casefold()]
-        if not matches:
-            raise UserError(f"no session file or workshop called {reference!r} (see `list`).")
-        if len(matches) > 1:
-            ids = ", ".join(s.id[:8] for s in matches[:5])
-            raise UserError(f"{reference!r} matches {len(matches)} workshops ({ids}); use an id.")
-        return library.load(matches[0].id)
+        return library.load(_find_summary(library, reference, or_file=True).id)
+
+
+def _find_summary(library: Library, reference: str, or_file: bool = False) -> WorkshopSummary:
+    """A library workshop by id, id prefix (4 characters or more) or exact title."""
+    summaries = library.list_workshops()
+    by_id = [s for s in summaries if s.id == reference]
+    if not by_id and len(reference) >= 4:
+        by_id = [s for s in summaries if s.id.startswith(reference)]
+    matches = by_id or [s for s in summaries if s.title.casefold() == reference.casefold()]
+    if not matches:
+        what = "session file or workshop" if or_file else "workshop"
+        raise UserError(f"no {what} called {reference!r} (see `list`).")
+    if len(matches) > 1:
+        ids = ", ".join(s.id[:8] for s in matches[:5])
+        raise UserError(f"{reference!r} matches {len(matches)} workshops ({ids}); use an id.")
+    return matches[0]
 
 
 def _command_backups(args: argparse.Namespace) -> int:
@@ -243,6 +312,8 @@ _COMMANDS = {
     "import": _command_import,
     "list": _command_list,
     "export": _command_export,
+    "forms": _command_forms,
+    "import-ratings": _command_import_ratings,
     "backups": _command_backups,
     "restore": _command_restore,
 }
