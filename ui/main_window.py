@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -124,6 +124,15 @@ class WorkshopView(QWidget):
         self._update_heading()
         self.go_to_step(0)
 
+    def add_export_buttons(self, actions: tuple[QAction, ...]) -> None:
+        """The Review step's export row gets a button for each export the File menu offers."""
+        review = self.pages[-1]
+        for export_action in actions:
+            button = QToolButton()
+            button.setDefaultAction(export_action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            review.export_buttons.addWidget(button)
+
     @property
     def current_page(self) -> StepPage:
         return self.pages[self.stack.currentIndex()]
@@ -167,6 +176,12 @@ class MainWindow(QMainWindow):
         self.undo_delete_button = QPushButton("Undo delete")
         self.undo_delete_button.hide()
         self.statusBar().addPermanentWidget(self.undo_delete_button)
+        from ui.exports import ExportRunner
+
+        self.exports = ExportRunner(self)
+        self.exports.finished.connect(
+            lambda description, _result: self.statusBar().showMessage(f"{description}: done", 8000)
+        )
         self._create_actions()
         self._create_menus()
         self._connect_signals()
@@ -189,6 +204,42 @@ class MainWindow(QMainWindow):
         self.import_action = action("&Import session files…", "Ctrl+I", self.import_with_dialog)
         self.export_action = action(
             "&Export session file…", "Ctrl+E", self.export_current, "Save this workshop to a file"
+        )
+        self.workbook_action = action(
+            "Excel &workbook…",
+            "Ctrl+Shift+E",
+            self.export_workbook,
+            "Save the workshop as an Excel workbook",
+        )
+        self.report_action = action(
+            "PDF &report…", "Ctrl+P", self.export_report, "Save the workshop as a PDF report"
+        )
+        self.paper_forms_action = action(
+            "&Paper rating forms (PDF)…",
+            None,
+            self.export_paper_forms,
+            "Printable forms, one per participant, for rooms without the laptop",
+        )
+        self.spreadsheet_forms_action = action(
+            "&Spreadsheet rating forms…",
+            None,
+            self.export_spreadsheet_forms,
+            "An Excel form per participant to fill in before or after the workshop",
+        )
+        self.import_forms_action = action(
+            "Import &filled-in forms…",
+            None,
+            self.import_rating_forms,
+            "Take ratings from spreadsheet forms people filled in (all or nothing)",
+        )
+        self.chart_png_action = action(
+            "Save wall chart as &PNG…",
+            None,
+            self.save_chart_png,
+            "The wall chart at projector resolution, for slides",
+        )
+        self.chart_copy_action = action(
+            "&Copy wall chart", "Ctrl+Shift+C", self.copy_chart, "Copy the wall chart as a picture"
         )
         self.library_action = action("Back to the &library", "Ctrl+L", self.show_home)
         self.quit_action = action("&Quit", QKeySequence.StandardKey.Quit, self.close)
@@ -217,6 +268,13 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.new_action)
         file_menu.addAction(self.import_action)
         file_menu.addAction(self.export_action)
+        file_menu.addAction(self.workbook_action)
+        file_menu.addAction(self.report_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.paper_forms_action)
+        file_menu.addAction(self.spreadsheet_forms_action)
+        file_menu.addAction(self.import_forms_action)
+        file_menu.addSeparator()
         self.recent_menu = file_menu.addMenu("Recent session &files")
         file_menu.addSeparator()
         file_menu.addAction(self.library_action)
@@ -226,6 +284,8 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.redo_action)
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(self.projector_action)
+        view_menu.addAction(self.chart_png_action)
+        view_menu.addAction(self.chart_copy_action)
         view_menu.addSeparator()
         view_menu.addAction(self.previous_step_action)
         view_menu.addAction(self.next_step_action)
@@ -262,6 +322,14 @@ class MainWindow(QMainWindow):
         controller.changed.connect(lambda _change: self._mirror_on_projector())
         controller.barrier_selected.connect(lambda _d: self._mirror_on_projector())
         view.consensus_page.chart_options_changed.connect(self._chart_options_changed)
+        view.add_export_buttons(
+            (
+                self.workbook_action,
+                self.report_action,
+                self.paper_forms_action,
+                self.spreadsheet_forms_action,
+            )
+        )
         self.workshop_controller = controller
         self.workshop_view = view
         self.stack.addWidget(view)
@@ -359,7 +427,17 @@ class MainWindow(QMainWindow):
         self.undo_action.setText(f"&Undo {undo}" if undo else "&Undo")
         self.redo_action.setEnabled(redo is not None)
         self.redo_action.setText(f"&Redo {redo}" if redo else "&Redo")
-        self.export_action.setEnabled(in_workshop)
+        for workshop_action in (
+            self.export_action,
+            self.workbook_action,
+            self.report_action,
+            self.paper_forms_action,
+            self.spreadsheet_forms_action,
+            self.import_forms_action,
+            self.chart_png_action,
+            self.chart_copy_action,
+        ):
+            workshop_action.setEnabled(in_workshop)
         self.projector_action.setEnabled(in_workshop)
         self.library_action.setEnabled(in_workshop)
         for step_action in (self.next_step_action, self.previous_step_action, *self.step_actions):
@@ -421,6 +499,121 @@ class MainWindow(QMainWindow):
                 path = path.with_name(path.name + FILE_SUFFIX)
             if self.library.export(workshop_id, path):
                 self._remember_file(path)
+
+    # -- exports ---------------------------------------------------------------------------------
+
+    def choose_save_path(self, title: str, suggested: Path, file_filter: str) -> Path | None:
+        """Ask where to save; replaced in tests."""
+        chosen, _filter = QFileDialog.getSaveFileName(self, title, str(suggested), file_filter)
+        return Path(chosen) if chosen else None
+
+    def choose_folder(self, title: str) -> Path | None:
+        chosen = QFileDialog.getExistingDirectory(self, title, self._last_folder())
+        return Path(chosen) if chosen else None
+
+    def choose_open_paths(self, title: str, file_filter: str) -> list[Path]:
+        files, _filter = QFileDialog.getOpenFileNames(self, title, self._last_folder(), file_filter)
+        return [Path(f) for f in files]
+
+    def _export_to_file(self, description: str, suffix: str, file_filter: str, write) -> None:
+        if self.workshop_controller is None or self.exports.busy:
+            return
+        workshop = self.workshop_controller.workshop
+        suggested = Path(self._last_folder()) / (safe_file_stem(workshop.title) + suffix)
+        path = self.choose_save_path(f"Save the {description}", suggested, file_filter)
+        if path is None:
+            return
+        if path.suffix.lower() != suffix:
+            path = path.with_name(path.name + suffix)
+        self.settings.setValue("recent/folder", str(path.parent))
+        self.exports.run(f"Saving the {description}", lambda: write(workshop, path), path.parent)
+
+    def export_workbook(self) -> None:
+        def write(workshop, path: Path) -> None:
+            from opassess.export.xlsx import write_workbook
+
+            write_workbook(workshop, path)
+
+        self._export_to_file("Excel workbook", ".xlsx", "Excel workbook (*.xlsx)", write)
+
+    def export_report(self) -> None:
+        def write(workshop, path: Path) -> None:
+            from opassess.export.pdf import write_report
+
+            write_report(workshop, path)
+
+        self._export_to_file("PDF report", ".pdf", "PDF document (*.pdf)", write)
+
+    def export_paper_forms(self) -> None:
+        def write(workshop, path: Path) -> None:
+            from opassess.export.paper_forms import write_paper_forms
+
+            write_paper_forms(workshop, path)
+
+        self._export_to_file("paper rating forms", ".pdf", "PDF document (*.pdf)", write)
+
+    def export_spreadsheet_forms(self) -> None:
+        if self.workshop_controller is None or self.exports.busy:
+            return
+        folder = self.choose_folder("Choose a folder for the spreadsheet forms")
+        if folder is None:
+            return
+        workshop = self.workshop_controller.workshop
+        self.settings.setValue("recent/folder", str(folder))
+
+        def write() -> object:
+            from opassess.export.rating_forms import write_rating_forms
+
+            return write_rating_forms(workshop, folder)
+
+        self.exports.run("Saving the spreadsheet rating forms", write, folder)
+
+    def import_rating_forms(self) -> None:
+        if self.workshop_controller is None:
+            return
+        paths = self.choose_open_paths("Import filled-in rating forms", "Excel workbook (*.xlsx)")
+        if not paths:
+            return
+        from opassess.export.rating_forms import apply_rating_forms, read_rating_forms
+
+        from opassess.export import ExportError
+
+        try:
+            forms = read_rating_forms(self.workshop_controller.workshop, paths)
+        except ExportError as problem:
+            QMessageBox.warning(self, "Rating forms not imported", str(problem))
+            return
+        if self.workshop_controller.apply("Import rating forms", apply_rating_forms, forms):
+            answers = sum(len(form.answers) for form in forms)
+            self.statusBar().showMessage(
+                f"Took {answers} ratings from {len(forms)} forms. Ctrl+Z undoes it.", 10000
+            )
+
+    def save_chart_png(self) -> None:
+        if self.workshop_view is None:
+            return
+        workshop = self.workshop_controller.workshop
+        suggested = Path(self._last_folder()) / (
+            safe_file_stem(workshop.title) + " - wall chart.png"
+        )
+        path = self.choose_save_path("Save the wall chart", suggested, "PNG image (*.png)")
+        if path is None:
+            return
+        if path.suffix.lower() != ".png":
+            path = path.with_name(path.name + ".png")
+        if self.workshop_view.consensus_page.chart.render_png(str(path)):
+            self.statusBar().showMessage(f"Saved the wall chart as {path.name}", 8000)
+        else:
+            QMessageBox.warning(self, "OpAssess", f"Could not save {path.name}.")
+
+    def copy_chart(self) -> None:
+        if self.workshop_view is None:
+            return
+        from PySide6.QtGui import QGuiApplication
+
+        image = self.workshop_view.consensus_page.chart.render_image()
+        QGuiApplication.clipboard().setImage(image)
+        self.statusBar().showMessage("Copied the wall chart: paste it into a slide", 8000)
 
     def delete_workshop(self, workshop_id: str) -> None:
         summary = next((s for s in self.library.summaries() if s.id == workshop_id), None)
