@@ -1,0 +1,430 @@
+"""The workshop as an Excel workbook: summary with a chart, ratings ready for pivot tables, the
+agreed stages and plan, an action tracker, and the framework's wording.
+
+Every piece of text a person typed is written as literal text (never a formula, whatever it
+starts with), with characters a workbook cannot hold replaced by a visible mark. The workbook is
+built in memory and written in one atomic step, so a failed export leaves no half-written file
+and an earlier file unchanged.
+
+openpyxl is imported at the top of this module; callers import the module only when an export is
+asked for.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+from opassess import files
+from opassess.analysis import summarise
+from opassess.export import ExportError
+from opassess.export.cells import MAX_CELL_CHARS, REPLACEMENT, spreadsheet_text
+from opassess.workshop import NOT_SURE, Workshop
+
+SUMMARY = "Summary"
+RATINGS = "Ratings"
+PLAN = "Consensus and plan"
+ACTIONS = "Actions"
+DESCRIPTORS = "Descriptors"
+BREAKTHROUGHS = "Breakthroughs"
+SHEET_NAMES = (SUMMARY, RATINGS, PLAN, ACTIONS, DESCRIPTORS, BREAKTHROUGHS)
+
+RATINGS_HEADER = ("Participant", "Role", "Barrier", "Stage", "Evidence")
+PLAN_HEADER = (
+    "Barrier",
+    "Agreed stage",
+    "Rationale",
+    "Dissent",
+    "Target stage",
+    "Action",
+    "Responsible",
+    "Accountable",
+    "Due",
+    "Status",
+)
+ACTIONS_HEADER = ("Action", "Barrier", "Responsible", "Accountable", "Due date", "Status")
+DESCRIPTORS_HEADER = ("Barrier", "Stage", "Descriptor")
+BREAKTHROUGHS_HEADER = ("Number", "Breakthrough", "Summary", "Barriers", "Suggested action")
+GAP_HEADER = "Gap to target (stages)"
+SPREAD_HEADER = "Spread (stages)"
+NOT_SURE_LABEL = "Not sure"
+NOT_RATED_LABEL = "Not rated"
+STATUS_LABELS = {
+    "planned": "Planned",
+    "in-progress": "In progress",
+    "done": "Done",
+    "dropped": "Dropped",
+}
+DATE_FORMAT = "d mmm yyyy"
+ACTIONS_TABLE = "ActionTracker"
+CREATOR = "OpAssess"
+
+MAX_WIDTH = 60
+MIN_WIDTH = 8
+DATE_WIDTH = 12
+_SURROGATES = re.compile("[\ud800-\udfff]")
+_HEADER_FONT = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_TOP = Alignment(vertical="top")
+
+
+def write_workbook(workshop: Workshop, path: Path) -> None:
+    """Write `workshop` as an .xlsx workbook at `path`, replacing any file there atomically.
+
+    Raises ExportError with a plain message when the file cannot be written; the file at `path`,
+    if any, is then left as it was and no temporary file remains.
+    """
+    path = Path(path)
+    data = workbook_bytes(workshop)
+    try:
+        files.write_atomically(path, data)
+    except OSError as exc:
+        raise ExportError(
+            f"Could not write {path.name}: {files.plain_os_reason(exc, 'write')}"
+        ) from exc
+
+
+def workbook_bytes(workshop: Workshop) -> bytes:
+    """The complete .xlsx file for `workshop`, built in memory."""
+    writer = _Writer()
+    buffer = BytesIO()
+    writer.build(workshop).save(buffer)
+    data = buffer.getvalue()
+    if writer.has_carriage_return:
+        data = _keep_carriage_returns(data)
+    return data
+
+
+def cell_text(value: str) -> str:
+    """`value` as this workbook stores it: spreadsheet-safe, and no longer than Excel allows."""
+    text = _SURROGATES.sub(REPLACEMENT, spreadsheet_text(value))
+    # Excel's limit counts UTF-16 units: a character beyond the BMP (an emoji) counts twice.
+    if len(text) > MAX_CELL_CHARS // 2 and _utf16_length(text) > MAX_CELL_CHARS:
+        while _utf16_length(text) > MAX_CELL_CHARS - 1:
+            text = text[: -max(1, (_utf16_length(text) - MAX_CELL_CHARS + 1) // 2)]
+        text += "…"
+    return text
+
+
+def _utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+# -- the content of each sheet ----------------------------------------------------------------
+
+
+@dataclass
+class SheetContent:
+    """One sheet's cells as plain values (text, whole numbers, dates or None), header included."""
+
+    name: str
+    rows: list[list[Any]]
+    header_row: int = 1  # 1-based row of the column headings
+    label_rows: int = 0  # leading rows of label/value pairs (the Summary's workshop details)
+    autofilter: bool = True
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def sheet_contents(workshop: Workshop) -> list[SheetContent]:
+    """Every sheet's rows, in order: what the workbook holds, before any styling."""
+    framework = workshop.framework
+    levels = framework.levels
+    stage_name = {level.id: level.name for level in levels}
+    stage_name[NOT_SURE] = NOT_SURE_LABEL
+    dimensions = workshop.scoped_dimensions()
+
+    def stage(level_id: str | None) -> str | None:
+        return None if level_id is None else stage_name.get(level_id, level_id)
+
+    details: list[list[Any]] = [
+        ["Workshop", workshop.title],
+        ["Organisation", workshop.organisation],
+        ["Team", workshop.team],
+        ["Date", workshop.held_on],
+        ["Facilitator", workshop.facilitator],
+        ["Participants", len(workshop.participants)],
+        ["Re-assess by", workshop.reassess_on],
+    ]
+    summary_header = [
+        "Barrier",
+        "Agreed stage",
+        "Target stage",
+        GAP_HEADER,
+        SPREAD_HEADER,
+        "Disagreement",
+        *(level.name for level in levels),
+        NOT_SURE_LABEL,
+        NOT_RATED_LABEL,
+    ]
+    summary_rows = [
+        [
+            s.name,
+            stage(s.consensus),
+            stage(s.target),
+            s.gap,
+            s.spread,
+            "; ".join(s.disagreement_reasons),
+            *s.counts.values(),
+            s.not_sure,
+            s.missing,
+        ]
+        for s in summarise(workshop)
+    ]
+    summary = SheetContent(
+        SUMMARY,
+        [*details, [], summary_header, *summary_rows],
+        header_row=len(details) + 2,
+        label_rows=len(details),
+        autofilter=False,
+        extra={"first_count_column": 7, "levels": len(levels), "barriers": len(summary_rows)},
+    )
+
+    names = workshop.display_names()
+    ratings_rows: list[list[Any]] = [list(RATINGS_HEADER)]
+    for dimension in dimensions:
+        for participant in workshop.participants:
+            rating = workshop.ratings.get((participant.id, dimension.id))
+            if rating is not None:
+                ratings_rows.append(
+                    [
+                        names[participant.id],
+                        participant.role,
+                        dimension.name,
+                        stage(rating.stage),
+                        rating.evidence,
+                    ]
+                )
+
+    plan_rows: list[list[Any]] = [list(PLAN_HEADER)]
+    action_rows: list[list[Any]] = [list(ACTIONS_HEADER)]
+    for dimension in dimensions:
+        agreed = workshop.consensus.get(dimension.id)
+        barrier = [
+            dimension.name,
+            stage(agreed.stage) if agreed else None,
+            agreed.rationale if agreed else None,
+            agreed.dissent if agreed else None,
+            stage(workshop.targets.get(dimension.id)),
+        ]
+        actions = workshop.actions_for(dimension.id)
+        if not actions:
+            plan_rows.append([*barrier, None, None, None, None, None])
+        for index, action in enumerate(actions):
+            status = STATUS_LABELS.get(action.status, action.status)
+            plan_rows.append(
+                [
+                    *(barrier if index == 0 else [dimension.name, None, None, None, None]),
+                    action.text,
+                    action.responsible,
+                    action.accountable,
+                    action.due_on,
+                    status,
+                ]
+            )
+            action_rows.append(
+                [
+                    action.text,
+                    dimension.name,
+                    action.responsible,
+                    action.accountable,
+                    action.due_on,
+                    status,
+                ]
+            )
+
+    descriptor_rows: list[list[Any]] = [list(DESCRIPTORS_HEADER)]
+    for dimension in dimensions:
+        for level in levels:
+            for line in dimension.descriptors.get(level.id, ()):
+                descriptor_rows.append([dimension.name, level.name, line])
+
+    in_scope = {d.id: d.name for d in dimensions}
+    breakthrough_rows: list[list[Any]] = [list(BREAKTHROUGHS_HEADER)]
+    for suggestion in framework.suggestions:
+        helped = [in_scope[d] for d in suggestion.dimensions if d in in_scope]
+        if not helped:
+            continue
+        first = [suggestion.number, suggestion.name, suggestion.summary, "; ".join(helped)]
+        for action_text in suggestion.actions or ("",):
+            breakthrough_rows.append([*first, action_text])
+
+    return [
+        summary,
+        SheetContent(RATINGS, ratings_rows),
+        SheetContent(PLAN, plan_rows),
+        SheetContent(ACTIONS, action_rows, autofilter=False),
+        SheetContent(DESCRIPTORS, descriptor_rows),
+        SheetContent(BREAKTHROUGHS, breakthrough_rows),
+    ]
+
+
+# -- writing ----------------------------------------------------------------------------------
+
+
+class _Writer:
+    def __init__(self) -> None:
+        self.has_carriage_return = False
+
+    def build(self, workshop: Workshop) -> Workbook:
+        workbook = Workbook()
+        workbook.remove(workbook.active)
+        workbook.properties.title = self.text(workshop.title)
+        workbook.properties.creator = CREATOR
+        workbook.properties.lastModifiedBy = CREATOR
+        for content in sheet_contents(workshop):
+            sheet = workbook.create_sheet(content.name)
+            self.fill(sheet, content)
+            if content.name == SUMMARY:
+                _add_chart(sheet, content)
+            elif content.name == ACTIONS:
+                _add_table(sheet, content)
+        return workbook
+
+    def text(self, value: str) -> str:
+        text = cell_text(value)
+        if "\r" in text:
+            self.has_carriage_return = True
+        return text
+
+    def fill(self, sheet: Worksheet, content: SheetContent) -> None:
+        # The workshop details may run on to the right; only their labels set a width.
+        labels = [row[:1] for row in content.rows[: content.label_rows]]
+        widths = _column_widths([*labels, *content.rows[content.label_rows :]])
+        wrap = {column for column, width in widths.items() if width is None}
+        for row_number, row in enumerate(content.rows, start=1):
+            heading = row_number == content.header_row or row_number <= content.label_rows
+            for column, value in enumerate(row, start=1):
+                if value is None or value == "":
+                    continue
+                cell = sheet.cell(row=row_number, column=column)
+                if isinstance(value, str):
+                    cell.value = self.text(value)
+                    cell.data_type = "s"  # literal text, even when it starts with "="
+                else:
+                    cell.value = value
+                    if isinstance(value, date):
+                        cell.number_format = DATE_FORMAT
+                if heading and (row_number == content.header_row or column == 1):
+                    cell.font = _HEADER_FONT
+                    if row_number == content.header_row:
+                        cell.fill = _HEADER_FILL
+                        cell.alignment = _WRAP
+                elif column in wrap and row_number > content.label_rows:
+                    cell.alignment = _WRAP
+                elif isinstance(value, str):
+                    cell.alignment = _TOP
+        for column, width in widths.items():
+            letter = get_column_letter(column)
+            sheet.column_dimensions[letter].width = MAX_WIDTH if width is None else width
+        last_column = get_column_letter(max(len(content.rows[content.header_row - 1]), 1))
+        last_row = max(len(content.rows), content.header_row + 1)
+        sheet.freeze_panes = f"A{content.header_row + 1}"
+        sheet.print_title_rows = f"{content.header_row}:{content.header_row}"
+        if content.autofilter:
+            sheet.auto_filter.ref = f"A{content.header_row}:{last_column}{last_row}"
+        setup = sheet.page_setup
+        setup.orientation = "landscape"
+        setup.paperSize = sheet.PAPERSIZE_A4
+        setup.fitToWidth = 1
+        setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _column_widths(rows: Sequence[Sequence[Any]]) -> dict[int, float | None]:
+    """Column -> width in characters; None for a column whose text needs wrapping."""
+    longest: dict[int, int] = {}
+    wraps: set[int] = set()
+    for row in rows:
+        for column, value in enumerate(row, start=1):
+            if value is None:
+                continue
+            if isinstance(value, str):
+                if len(value) > MAX_WIDTH or "\n" in value or "\r" in value:
+                    wraps.add(column)
+                    continue
+                length = len(value)
+            elif isinstance(value, date):
+                length = DATE_WIDTH
+            else:
+                length = len(str(value))
+            if length > longest.get(column, 0):
+                longest[column] = length
+    widths: dict[int, float | None] = {}
+    for column in sorted(set(longest) | wraps):
+        if column in wraps:
+            widths[column] = None
+        else:
+            widths[column] = float(min(max(longest[column] + 2, MIN_WIDTH), MAX_WIDTH))
+    return widths
+
+
+def _add_chart(sheet: Worksheet, content: SheetContent) -> None:
+    """A stacked bar per barrier: how many rated it at each stage."""
+    barriers = content.extra["barriers"]
+    first = content.extra["first_count_column"]
+    last = first + content.extra["levels"] - 1
+    header = content.header_row
+    chart = BarChart()
+    chart.type = "bar"
+    chart.grouping = "stacked"
+    chart.overlap = 100
+    chart.title = "Ratings per stage"
+    chart.y_axis.title = "Participants"
+    chart.y_axis.majorGridlines = None
+    chart.x_axis.scaling.orientation = "maxMin"  # barriers top to bottom, as in the table
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.legend.position = "b"
+    chart.add_data(
+        Reference(sheet, min_col=first, max_col=last, min_row=header, max_row=header + barriers),
+        titles_from_data=True,
+    )
+    chart.set_categories(
+        Reference(sheet, min_col=1, max_col=1, min_row=header + 1, max_row=header + barriers)
+    )
+    chart.width = 18
+    chart.height = max(7.5, 2 + 1.2 * barriers)
+    columns = len(content.rows[header - 1])
+    sheet.add_chart(chart, f"{get_column_letter(columns + 2)}1")
+
+
+def _add_table(sheet: Worksheet, content: SheetContent) -> None:
+    """The action tracker as an Excel table: filter buttons, banded rows, grows as typed into."""
+    last_row = max(len(content.rows), 2)  # a table needs a row under its headings
+    last_column = get_column_letter(len(content.rows[0]))
+    table = Table(displayName=ACTIONS_TABLE, ref=f"A1:{last_column}{last_row}")
+    table.tableStyleInfo = TableStyleInfo(
+        name="TableStyleMedium2", showRowStripes=True, showColumnStripes=False
+    )
+    sheet.add_table(table)
+
+
+def _keep_carriage_returns(data: bytes) -> bytes:
+    """Escape carriage returns in the package's XML as &#13;, which a reader keeps.
+
+    A raw CR in XML text is read back as a line feed, so text typed with one would not read back
+    as typed. openpyxl's writer leaves it raw; this rewrites the parts that hold it.
+    """
+    source = zipfile.ZipFile(BytesIO(data))
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            part = source.read(info)
+            if info.filename.endswith(".xml") and b"\r" in part:
+                part = part.replace(b"\r", b"&#13;")
+            target.writestr(info, part)
+    return out.getvalue()
