@@ -323,3 +323,22 @@ def test_apply_is_a_pure_edit_replacing_earlier_answers(demo: Workshop) -> None:
     assert once.rating(pid, did).evidence == "first"
     assert (again.rating(pid, did).stage, again.rating(pid, did).evidence) == (NOT_SURE, "")
     assert demo.ratings == {}
+
+
+def test_stage_names_with_commas_use_the_list_on_the_hidden_sheet(
+    demo: Workshop, tmp_path: Path
+) -> None:
+    levels = tuple(
+        dataclasses.replace(level, name=f"{level.name}, more or less")
+        for level in demo.framework.levels
+    )
+    ws = dataclasses.replace(demo, framework=dataclasses.replace(demo.framework, levels=levels))
+    path = write_rating_forms(ws, tmp_path)[0]
+    book = openpyxl.load_workbook(path)
+    (validation,) = book[FORM_SHEET].data_validations.dataValidation
+    assert validation.formula1 == "'opassess'!$E$2:$E$5"
+    choices = [book[DATA_SHEET][f"E{row}"].value for row in range(2, 6)]
+    assert choices == [level.name for level in levels] + ["Not sure"]
+    fill(path, {0: ("developing, MORE or less", "")})
+    (form,) = read_rating_forms(ws, [path])
+    assert form.answers == ((ws.scope[0], "developing", ""),)
