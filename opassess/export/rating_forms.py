@@ -329,10 +329,16 @@ def _read_form(workshop: Workshop, path: Path, problems: _Problems) -> FormAnswe
         )
         return None
 
-    if DATA_SHEET not in book.sheetnames or FORM_SHEET not in book.sheetnames:
+    if DATA_SHEET not in book.sheetnames:
         problems.add(
-            f"{source}: not an OpAssess rating form (the sheets '{FORM_SHEET}' and "
-            f"'{DATA_SHEET}' are missing); use the form as it was sent."
+            f"{source}: not an OpAssess rating form (it has no sheet '{DATA_SHEET}'); "
+            "use the form as it was sent."
+        )
+        return None
+    if FORM_SHEET not in book.sheetnames:
+        problems.add(
+            f"{source}: the sheet '{FORM_SHEET}' is missing or was renamed; "
+            f"name it '{FORM_SHEET}' again, or fill in a fresh copy of the form."
         )
         return None
     data_sheet = book[DATA_SHEET]

@@ -342,3 +342,14 @@ def test_stage_names_with_commas_use_the_list_on_the_hidden_sheet(
     fill(path, {0: ("developing, MORE or less", "")})
     (form,) = read_rating_forms(ws, [path])
     assert form.answers == ((ws.scope[0], "developing", ""),)
+
+
+def test_renamed_form_sheet_is_named_in_the_problem(demo: Workshop, tmp_path: Path) -> None:
+    path = write_rating_forms(demo, tmp_path)[0]
+    book = openpyxl.load_workbook(path)
+    book[FORM_SHEET].title = "My answers"
+    book.save(path)
+    with pytest.raises(RatingFormError) as error:
+        read_rating_forms(demo, [path])
+    (line,) = problem_lines(error)
+    assert line.startswith(f"{path.name}: the sheet 'Rating form' is missing or was renamed")
