@@ -68,7 +68,11 @@ def test_ruff_is_clean():
     if ruff is None:
         pytest.fail("ruff is not installed: install the test extra (pip install -e .[test])")
     result = subprocess.run(
-        [ruff, "check", "--quiet", "."], cwd=ROOT, capture_output=True, text=True, check=False
+        [ruff, "check", "--no-cache", "--quiet", "."],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout
 

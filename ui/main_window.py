@@ -574,9 +574,8 @@ class MainWindow(QMainWindow):
         paths = self.choose_open_paths("Import filled-in rating forms", "Excel workbook (*.xlsx)")
         if not paths:
             return
-        from opassess.export.rating_forms import apply_rating_forms, read_rating_forms
-
         from opassess.export import ExportError
+        from opassess.export.rating_forms import apply_rating_forms, read_rating_forms
 
         try:
             forms = read_rating_forms(self.workshop_controller.workshop, paths)
