@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Sequence
+from copy import copy
 from dataclasses import dataclass, field
 from datetime import date
 from io import BytesIO
@@ -278,6 +279,7 @@ def sheet_contents(workshop: Workshop) -> list[SheetContent]:
 class _Writer:
     def __init__(self) -> None:
         self.has_carriage_return = False
+        self.styles: dict[str, Any] = {}
 
     def build(self, workshop: Workshop) -> Workbook:
         workbook = Workbook()
@@ -294,6 +296,31 @@ class _Writer:
                 _add_table(sheet, content)
         return workbook
 
+    def style(self, cell: Any, kind: str) -> None:
+        """Give `cell` one of the workbook's few styles.
+
+        Setting font, fill and alignment through openpyxl hashes each one per cell, which cost
+        as much as the rest of the export; the first cell of a kind is styled that way and the
+        others copy its style indexes.
+        """
+        template = self.styles.get(kind)
+        if template is not None:
+            cell._style = copy(template)
+            return
+        if kind in ("heading", "label"):
+            cell.font = _HEADER_FONT
+        if kind == "heading":
+            cell.fill = _HEADER_FILL
+            cell.alignment = _WRAP
+        elif kind == "wrap":
+            cell.alignment = _WRAP
+        elif kind == "top":
+            cell.alignment = _TOP
+        elif kind == "date":
+            cell.number_format = DATE_FORMAT
+            cell.alignment = _TOP
+        self.styles[kind] = copy(cell._style)
+
     def text(self, value: str) -> str:
         text = cell_text(value)
         if "\r" in text:
@@ -306,7 +333,8 @@ class _Writer:
         widths = _column_widths([*labels, *content.rows[content.label_rows :]])
         wrap = {column for column, width in widths.items() if width is None}
         for row_number, row in enumerate(content.rows, start=1):
-            heading = row_number == content.header_row or row_number <= content.label_rows
+            heading = row_number == content.header_row
+            label = row_number <= content.label_rows
             for column, value in enumerate(row, start=1):
                 if value is None or value == "":
                     continue
@@ -316,17 +344,16 @@ class _Writer:
                     cell.data_type = "s"  # literal text, even when it starts with "="
                 else:
                     cell.value = value
-                    if isinstance(value, date):
-                        cell.number_format = DATE_FORMAT
-                if heading and (row_number == content.header_row or column == 1):
-                    cell.font = _HEADER_FONT
-                    if row_number == content.header_row:
-                        cell.fill = _HEADER_FILL
-                        cell.alignment = _WRAP
-                elif column in wrap and row_number > content.label_rows:
-                    cell.alignment = _WRAP
-                elif isinstance(value, str):
-                    cell.alignment = _TOP
+                if heading:
+                    self.style(cell, "heading")
+                elif label and column == 1:
+                    self.style(cell, "label")
+                elif isinstance(value, date):
+                    self.style(cell, "date")
+                elif column in wrap and not label:
+                    self.style(cell, "wrap")
+                elif isinstance(value, str) and not label:
+                    self.style(cell, "top")
         for column, width in widths.items():
             letter = get_column_letter(column)
             sheet.column_dimensions[letter].width = MAX_WIDTH if width is None else width
