@@ -1,0 +1,643 @@
+"""The workshop report as a PDF: cover, wall chart, one section per barrier, the action plan,
+the re-assessment date and the stage descriptors.
+
+The wall chart and the spreads are vector drawings (reportlab.graphics), so they print sharp at
+any size and their labels stay text. All user text goes through pdf_style.para_text, or
+pdf_style.plain_text where it is drawn directly. The whole file is built in memory and written
+with files.write_atomically: a failed export leaves any earlier report untouched.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from opassess import files
+from opassess.analysis import BarrierSummary, summarise
+from opassess.export import ExportError
+from opassess.export.pdf_style import (
+    DISAGREEMENT_COLOUR,
+    FONT,
+    FONT_BOLD,
+    NOT_SURE_LABEL,
+    drawing,
+    marker,
+    para_text,
+    paragraphs,
+    plain_text,
+    register_fonts,
+    stage_colour,
+    stage_shape,
+    styles,
+)
+from opassess.workshop import NOT_SURE, Workshop, chart_labels
+
+MARGIN_X = 50.0
+MARGIN_TOP = 58.0
+MARGIN_BOTTOM = 50.0
+LABEL_WIDTH = 150.0  # the wall chart's barrier-name column
+
+
+def write_report(workshop: Workshop, path: str | Path) -> None:
+    """Write the workshop report to `path` as a PDF; ExportError if it cannot be written."""
+    path = Path(path)
+    data = report_bytes(workshop)
+    try:
+        files.write_atomically(path, data)
+    except OSError as exc:
+        raise ExportError(
+            f"The report could not be saved to {path.name}: {files.plain_os_reason(exc, 'write')}"
+        ) from exc
+
+
+def report_bytes(workshop: Workshop) -> bytes:
+    """The report as PDF bytes."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import SimpleDocTemplate
+    from reportlab.platypus.doctemplate import LayoutError
+
+    register_fonts()
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN_X,
+        rightMargin=MARGIN_X,
+        topMargin=MARGIN_TOP,
+        bottomMargin=MARGIN_BOTTOM,
+        title=plain_text(workshop.title),
+        author=plain_text(workshop.facilitator) or "OpAssess",
+        subject="Breakthrough workshop report",
+        creator="OpAssess",
+    )
+    story = report_story(workshop, doc.width)
+    header = " — ".join(plain_text(t) for t in (workshop.title, workshop.organisation) if t)
+    try:
+        doc.build(story, canvasmaker=numbered_canvas(header, skip_header_on_first=True))
+    except LayoutError as exc:
+        raise ExportError(f"The report could not be laid out: {exc}") from exc
+    return buffer.getvalue()
+
+
+# -- page furniture -------------------------------------------------------------------------------
+
+
+def numbered_canvas(header: str, *, skip_header_on_first: bool = False) -> Any:
+    """A canvas class that draws the running header and "Page n of m" on every page once the
+    page count is known."""
+    from reportlab.lib import colors
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfgen.canvas import Canvas
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            # Every page starts in the bundled font, so no standard font is referenced at all.
+            kwargs["initialFontName"] = kwargs.get("initialFontName") or FONT
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self._furniture(total)
+                super().showPage()
+            super().save()
+
+        def _furniture(self, total: int) -> None:
+            width, height = self._pagesize
+            number = self._pageNumber
+            self.saveState()
+            self.setFillColor(colors.HexColor("#555555"))
+            self.setStrokeColor(colors.HexColor("#BBBBBB"))
+            if header and not (skip_header_on_first and number == 1):
+                self.setFont(FONT, 8)
+                text = header
+                room = width - 2 * MARGIN_X
+                if stringWidth(text, FONT, 8) > room:
+                    while text and stringWidth(text + "…", FONT, 8) > room:
+                        text = text[: max(0, len(text) - max(1, len(text) // 20))]
+                    text += "…"
+                self.drawString(MARGIN_X, height - 34, text)
+                self.line(MARGIN_X, height - 39, width - MARGIN_X, height - 39)
+            self.setFont(FONT, 8)
+            self.drawRightString(width - MARGIN_X, 28, f"Page {number} of {total}")
+            self.restoreState()
+
+    return NumberedCanvas
+
+
+# -- the story ------------------------------------------------------------------------------------
+
+
+def report_story(workshop: Workshop, width: float) -> list[Any]:
+    from reportlab.platypus import PageBreak
+
+    summaries = summarise(workshop)
+    story: list[Any] = []
+    story += cover(workshop, width)
+    story.append(PageBreak())
+    story += wall_chart_section(workshop, summaries, width)
+    for summary in summaries:
+        story.append(PageBreak())
+        story += barrier_section(workshop, summary, width)
+    story.append(PageBreak())
+    story += action_plan(workshop, width)
+    story.append(PageBreak())
+    story += descriptors_appendix(workshop)
+    return story
+
+
+def long_date(value: date | None) -> str:
+    return f"{value.day} {value:%B %Y}" if value else "not set"
+
+
+def stage_name(workshop: Workshop, stage: str | None) -> str:
+    if stage is None:
+        return "not set"
+    if stage == NOT_SURE:
+        return NOT_SURE_LABEL
+    try:
+        return workshop.framework.level(stage).name
+    except KeyError:
+        return stage
+
+
+def status_text(status: str) -> str:
+    return status.replace("-", " ").capitalize()
+
+
+def cover(workshop: Workshop, width: float) -> list[Any]:
+    from reportlab.lib import colors
+    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+
+    s = styles()
+    story: list[Any] = [Spacer(1, 40)]
+    story += paragraphs(workshop.title, s["title"])
+    for line in (workshop.organisation, workshop.team):
+        if line:
+            story += paragraphs(line, s["subtitle"])
+    story.append(Spacer(1, 12))
+    details = [
+        ("Date", long_date(workshop.held_on)),
+        ("Facilitator", workshop.facilitator or "not recorded"),
+        ("Framework", workshop.framework.name),
+        ("Barriers assessed", str(len(workshop.scope))),
+        ("Re-assess by", long_date(workshop.reassess_on)),
+    ]
+    rows = [
+        [Paragraph(label, s["cell_bold"]), Paragraph(para_text(value), s["cell"])]
+        for label, value in details
+    ]
+    table = Table(rows, colWidths=[110, width - 110], hAlign="LEFT", splitInRow=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("FONTNAME", (0, 0), (-1, -1), FONT),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
+    story += [
+        table,
+        Spacer(1, 18),
+        Paragraph(f"Participants ({len(workshop.participants)})", s["h2"]),
+    ]
+    if workshop.participants:
+        names = workshop.display_names()
+        people = [[Paragraph("Name", s["cell_bold"]), Paragraph("Role", s["cell_bold"])]]
+        people += [
+            [Paragraph(para_text(names[p.id]), s["cell"]), Paragraph(para_text(p.role), s["cell"])]
+            for p in workshop.participants
+        ]
+        grid = Table(people, colWidths=[width * 0.45, width * 0.55], repeatRows=1, splitInRow=1)
+        grid.setStyle(
+            TableStyle(
+                [
+                    ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor("#444444")),
+                    ("LINEBELOW", (0, 1), (-1, -1), 0.3, colors.HexColor("#CCCCCC")),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("FONTNAME", (0, 0), (-1, -1), FONT),
+                ]
+            )
+        )
+        story.append(grid)
+    else:
+        story.append(Paragraph("No participants recorded.", s["muted"]))
+    return story
+
+
+# -- the wall chart -------------------------------------------------------------------------------
+
+
+def _columns(workshop: Workshop) -> list[str]:
+    return [*workshop.framework.level_ids, NOT_SURE]
+
+
+def _label_lines(text: str, font: str, size: float, room: float, most: int = 4) -> list[str]:
+    from reportlab.lib.utils import simpleSplit
+
+    lines = simpleSplit(plain_text(text), font, size, room) or [""]
+    if len(lines) > most:
+        lines = [*lines[: most - 1], lines[most - 1] + "…"]
+    return lines
+
+
+def wall_chart_section(
+    workshop: Workshop, summaries: list[BarrierSummary], width: float
+) -> list[Any]:
+    from reportlab.platypus import Paragraph, Spacer
+
+    s = styles()
+    story: list[Any] = [
+        Paragraph("Wall chart", s["h1"]),
+        Paragraph(
+            "One mark per participant's rating, by colour and shape of stage. The stage the team "
+            "agreed has a solid outline; the target stage a dashed one.",
+            s["muted"],
+        ),
+        Spacer(1, 6),
+    ]
+    story += wall_chart(workshop, summaries, width)
+    story += [Spacer(1, 10), chart_legend(workshop, width)]
+    return story
+
+
+def wall_chart(workshop: Workshop, summaries: list[BarrierSummary], width: float) -> list[Any]:
+    """The chart as flowables: a column header, then one vector drawing per barrier (so a chart
+    of many barriers or a large team splits between rows across pages)."""
+    from reportlab.graphics.shapes import Line, Rect, String
+    from reportlab.lib import colors
+
+    columns = _columns(workshop)
+    level_ids = workshop.framework.level_ids
+    cell = (width - LABEL_WIDTH) / len(columns)
+    most = max((max([*x.counts.values(), x.not_sure]) for x in summaries), default=0)
+    pitch, dot = (11.0, 8.0) if most <= 40 else (7.0, 5.5)
+    per_row = max(1, int((cell - 10) // pitch))
+
+    head = drawing(width, 24)
+    for index, stage in enumerate(columns):
+        x = LABEL_WIDTH + index * cell
+        name = stage_name(workshop, stage)
+        lines = _label_lines(name, FONT_BOLD, 8.5, cell - 20, most=1)
+        text_width = _string_width(lines[0], FONT_BOLD, 8.5)
+        start = x + (cell - text_width - 12) / 2
+        head.add(
+            marker(stage_shape(level_ids, stage), start + 4, 10, 8, stage_colour(level_ids, stage))
+        )
+        head.add(String(start + 12, 7, lines[0], fontName=FONT_BOLD, fontSize=8.5))
+    head.add(Line(0, 1, width, 1, strokeColor=colors.HexColor("#444444"), strokeWidth=0.8))
+    flowables: list[Any] = [head]
+
+    labels = chart_labels(workshop)
+    for row_index, summary in enumerate(summaries):
+        name_lines = _label_lines(summary.name, FONT_BOLD, 8.5, LABEL_WIDTH - 10)
+        extra = 1 if summary.disagreement else 0
+        by_stage: dict[str, list[str]] = {stage: [] for stage in columns}
+        for rating in workshop.ratings_for(summary.dimension_id):
+            key = rating.stage if rating.stage in by_stage else NOT_SURE
+            by_stage[key].append(labels.get(rating.participant_id, ""))
+        dot_rows = max((math.ceil(len(v) / per_row) for v in by_stage.values()), default=0)
+        height = max(12 * (len(name_lines) + extra) + 12, dot_rows * pitch + 22, 40)
+        row = drawing(width, height)
+        if row_index % 2 == 0:
+            row.add(
+                Rect(0, 0, width, height, fillColor=colors.HexColor("#F3F3F3"), strokeColor=None)
+            )
+        y = height - 14
+        for line in name_lines:
+            row.add(String(6, y, line, fontName=FONT_BOLD, fontSize=8.5))
+            y -= 12
+        if summary.disagreement:
+            row.add(
+                String(
+                    6,
+                    y,
+                    "Worth discussing",
+                    fontName=FONT,
+                    fontSize=7.5,
+                    fillColor=colors.HexColor(DISAGREEMENT_COLOUR),
+                )
+            )
+        for index, stage in enumerate(columns):
+            x = LABEL_WIDTH + index * cell
+            row.add(Line(x, 0, x, height, strokeColor=colors.HexColor("#CCCCCC"), strokeWidth=0.5))
+            if stage == summary.consensus:
+                row.add(
+                    Rect(
+                        x + 2,
+                        2,
+                        cell - 4,
+                        height - 4,
+                        fillColor=None,
+                        strokeColor=colors.HexColor("#222222"),
+                        strokeWidth=1.8,
+                    )
+                )
+            if stage == summary.target:
+                inset = 5 if stage == summary.consensus else 2
+                row.add(
+                    Rect(
+                        x + inset,
+                        inset,
+                        cell - 2 * inset,
+                        height - 2 * inset,
+                        fillColor=None,
+                        strokeColor=colors.HexColor("#222222"),
+                        strokeWidth=1.0,
+                        strokeDashArray=[4, 3],
+                    )
+                )
+            count = len(by_stage[stage])
+            if count:
+                row.add(
+                    String(
+                        x + cell - 8,
+                        height - 12,
+                        str(count),
+                        fontName=FONT,
+                        fontSize=7,
+                        fillColor=colors.HexColor("#555555"),
+                        textAnchor="end",
+                    )
+                )
+            colour = stage_colour(level_ids, stage)
+            shape = stage_shape(level_ids, stage)
+            for position in range(count):
+                column, line = position % per_row, position // per_row
+                cx = x + 10 + column * pitch
+                cy = height - 12 - line * pitch
+                row.add(marker(shape, cx, cy, dot, colour))
+        row.add(Line(0, 0, width, 0, strokeColor=colors.HexColor("#CCCCCC"), strokeWidth=0.5))
+        flowables.append(row)
+    return flowables
+
+
+def chart_legend(workshop: Workshop, width: float) -> Any:
+    from reportlab.graphics.shapes import Rect, String
+    from reportlab.lib import colors
+
+    level_ids = workshop.framework.level_ids
+    items: list[tuple[str, Any]] = []
+    for stage in _columns(workshop):
+        items.append((stage_name(workshop, stage), ("marker", stage)))
+    items += [("Agreed stage", ("box", None)), ("Target stage", ("box", [4, 3]))]
+    picture = drawing(width, 16 * math.ceil(len(items) / 4) + 4)
+    slot = width / 4
+    for index, (label, (kind, extra)) in enumerate(items):
+        x = (index % 4) * slot
+        y = picture.height - 12 - (index // 4) * 16
+        if kind == "marker":
+            picture.add(
+                marker(
+                    stage_shape(level_ids, extra), x + 6, y + 3, 9, stage_colour(level_ids, extra)
+                )
+            )
+        else:
+            picture.add(
+                Rect(
+                    x,
+                    y - 3,
+                    14,
+                    12,
+                    fillColor=None,
+                    strokeColor=colors.HexColor("#222222"),
+                    strokeWidth=1.8 if extra is None else 1.0,
+                    strokeDashArray=extra,
+                )
+            )
+        text = _label_lines(label, FONT, 8.5, slot - 24, most=1)[0]
+        picture.add(String(x + 18, y, text, fontName=FONT, fontSize=8.5))
+    return picture
+
+
+def _string_width(text: str, font: str, size: float) -> float:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return stringWidth(text, font, size)
+
+
+def spread_bars(workshop: Workshop, summary: BarrierSummary, width: float) -> Any:
+    """Counts per stage (and not sure) as small horizontal vector bars."""
+    from reportlab.graphics.shapes import Rect, String
+    from reportlab.lib import colors
+
+    level_ids = workshop.framework.level_ids
+    rows = [(stage, summary.counts.get(stage, 0)) for stage in level_ids]
+    rows.append((NOT_SURE, summary.not_sure))
+    total = max(1, len(workshop.participants))
+    label_room, count_room = 110.0, 30.0
+    bar_room = min(width - label_room - count_room, 260.0)
+    picture = drawing(width, 15 * len(rows) + 2)
+    for index, (stage, count) in enumerate(rows):
+        y = picture.height - 13 - index * 15
+        colour = stage_colour(level_ids, stage)
+        picture.add(marker(stage_shape(level_ids, stage), 5, y + 4, 8, colour))
+        name = _label_lines(stage_name(workshop, stage), FONT, 8.5, label_room - 20, most=1)[0]
+        picture.add(String(14, y + 1, name, fontName=FONT, fontSize=8.5))
+        picture.add(
+            Rect(
+                label_room, y, bar_room, 10, fillColor=colors.HexColor("#EEEEEE"), strokeColor=None
+            )
+        )
+        if count:
+            picture.add(
+                Rect(
+                    label_room,
+                    y,
+                    bar_room * count / total,
+                    10,
+                    fillColor=colors.HexColor(colour),
+                    strokeColor=None,
+                )
+            )
+        picture.add(
+            String(label_room + bar_room + 6, y + 1, str(count), fontName=FONT, fontSize=8.5)
+        )
+    return picture
+
+
+# -- one barrier ----------------------------------------------------------------------------------
+
+
+def barrier_section(workshop: Workshop, summary: BarrierSummary, width: float) -> list[Any]:
+    from reportlab.platypus import Paragraph, Spacer
+
+    s = styles()
+    dimension = workshop.framework.dimension(summary.dimension_id)
+    story: list[Any] = paragraphs(dimension.name, s["h1"])
+    if dimension.question:
+        story += paragraphs(dimension.question, s["muted"])
+    story.append(Paragraph("The spread", s["h2"]))
+    story.append(spread_bars(workshop, summary, width))
+    notes = []
+    if summary.missing:
+        notes.append(
+            f"{summary.missing} of {len(workshop.participants)} did not rate this barrier."
+        )
+    if summary.disagreement:
+        reasons = "; ".join(summary.disagreement_reasons)
+        story.append(Spacer(1, 4))
+        story.append(Paragraph(f"Worth discussing: {para_text(reasons)}.", s["warning"]))
+    for note in notes:
+        story.append(Paragraph(note, s["muted"]))
+
+    story.append(Paragraph("Evidence", s["h2"]))
+    labels = chart_labels(workshop)
+    level_ids = workshop.framework.level_ids
+    ratings = workshop.ratings_for(summary.dimension_id)
+    any_rating = False
+    for stage in _columns(workshop):
+        group = [r for r in ratings if (r.stage if r.stage in level_ids else NOT_SURE) == stage]
+        if not group:
+            continue
+        any_rating = True
+        story.append(Paragraph(f"{para_text(stage_name(workshop, stage))} ({len(group)})", s["h3"]))
+        for rating in group:
+            label = labels.get(rating.participant_id, "")
+            prefix = f"<b>{para_text(label)}:</b> " if label else "• "
+            if rating.evidence.strip():
+                story += paragraphs(rating.evidence.strip(), s["quote"], prefix)
+            else:
+                story.append(
+                    Paragraph(prefix + "<font color='#777777'>no evidence given</font>", s["quote"])
+                )
+    if not any_rating:
+        story.append(Paragraph("No ratings yet.", s["muted"]))
+
+    story.append(Paragraph("What the team agreed", s["h2"]))
+    agreed = workshop.consensus.get(summary.dimension_id)
+    if agreed is None:
+        story.append(Paragraph("No stage agreed yet.", s["body"]))
+    else:
+        story.append(
+            Paragraph(
+                f"Agreed stage: <b>{para_text(stage_name(workshop, agreed.stage))}</b>", s["body"]
+            )
+        )
+        if agreed.rationale.strip():
+            story += paragraphs(agreed.rationale.strip(), s["quote"], "<b>Why:</b> ")
+        if agreed.dissent.strip():
+            story += paragraphs(agreed.dissent.strip(), s["quote"], "<b>Dissent:</b> ")
+    target = f"Target: <b>{para_text(stage_name(workshop, summary.target))}</b>"
+    if summary.gap:
+        steps = abs(summary.gap)
+        target += (
+            f" ({steps} stage{'s' if steps != 1 else ''} {'up' if summary.gap > 0 else 'down'})"
+        )
+    elif summary.gap == 0:
+        target += " (hold the agreed stage)"
+    story.append(Paragraph(target, s["body"]))
+
+    story.append(Paragraph("Key actions", s["h2"]))
+    actions = workshop.actions_for(summary.dimension_id)
+    if actions:
+        story.append(actions_table(workshop, [(None, a) for a in actions], width))
+    else:
+        story.append(Paragraph("No actions agreed yet.", s["muted"]))
+    return story
+
+
+def actions_table(workshop: Workshop, rows: list[tuple[str | None, Any]], width: float) -> Any:
+    """Actions as a table of paragraphs; a barrier column when the rows carry barrier names.
+    Rows split within themselves across pages, so a very long action still lays out."""
+    from reportlab.lib import colors
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    s = styles()
+    with_barrier = any(name is not None for name, _ in rows)
+    fixed = [70.0, 70.0, 74.0, 58.0]  # "31 December 2026" fits the due column on one line
+    head = ["Action", "Responsible", "Accountable", "Due", "Status"]
+    if with_barrier:
+        head = ["Barrier", *head]
+        fixed = [88.0, *fixed]
+    flex = width - sum(fixed)
+    widths = [88.0, flex, *fixed[1:]] if with_barrier else [flex, *fixed]
+    data: list[list[Any]] = [[Paragraph(h, s["cell_bold"]) for h in head]]
+    for name, action in rows:
+        cells = [
+            paragraphs(action.text, s["cell"]),
+            Paragraph(para_text(action.responsible), s["cell"]),
+            Paragraph(para_text(action.accountable), s["cell"]),
+            Paragraph(long_date(action.due_on) if action.due_on else "", s["cell"]),
+            Paragraph(status_text(action.status), s["cell"]),
+        ]
+        if with_barrier:
+            cells = [Paragraph(para_text(name or ""), s["cell"]), *cells]
+        data.append(cells)
+    table = Table(data, colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("FONTNAME", (0, 0), (-1, -1), FONT),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8E8E8")),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor("#444444")),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.3, colors.HexColor("#BBBBBB")),
+                ("LEFTPADDING", (0, 0), (-1, -1), 4),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
+    return table
+
+
+def action_plan(workshop: Workshop, width: float) -> list[Any]:
+    from reportlab.platypus import Paragraph
+
+    s = styles()
+    story: list[Any] = [Paragraph("Action plan", s["h1"])]
+    rows = [
+        (dimension.name, action)
+        for dimension in workshop.scoped_dimensions()
+        for action in workshop.actions_for(dimension.id)
+    ]
+    if rows:
+        story.append(actions_table(workshop, rows, width))
+    else:
+        story.append(Paragraph("No actions agreed yet.", s["muted"]))
+    story.append(Paragraph("Re-assessment", s["h2"]))
+    if workshop.reassess_on:
+        story.append(
+            Paragraph(
+                f"The team will re-assess on <b>{long_date(workshop.reassess_on)}</b>, to see "
+                "which barriers have moved and how the actions went.",
+                s["body"],
+            )
+        )
+    else:
+        story.append(Paragraph("No re-assessment date set yet.", s["body"]))
+    return story
+
+
+def descriptors_appendix(workshop: Workshop) -> list[Any]:
+    from reportlab.platypus import Paragraph
+
+    s = styles()
+    framework = workshop.framework
+    story: list[Any] = [Paragraph("Appendix: stage descriptors", s["h1"])]
+    story += paragraphs(framework.name, s["muted"])
+    for level in framework.levels:
+        if level.summary:
+            story += paragraphs(level.summary, s["small"], f"<b>{para_text(level.name)}:</b> ")
+    for dimension in workshop.scoped_dimensions():
+        story += paragraphs(dimension.name, s["h2"])
+        if dimension.question:
+            story += paragraphs(dimension.question, s["muted"])
+        for level in framework.levels:
+            items = dimension.descriptors.get(level.id, ())
+            if not items:
+                continue
+            story.append(Paragraph(para_text(level.name), s["h3"]))
+            for item in items:
+                story += paragraphs(item, s["small"], "• ")
+    return story

@@ -1,0 +1,208 @@
+"""The PDF report: content that reads back, the embedded font, literal user text, long text,
+vector charts and atomic writes."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from opassess import files
+from opassess.demo import demo_workshop
+from opassess.export import ExportError
+from opassess.export.pdf import write_report
+from opassess.export.pdf_style import REPLACEMENT, para_text, plain_text, text_chunks
+from opassess.workshop import (
+    Workshop,
+    add_participant,
+    record_rating,
+    update_details,
+)
+
+INTERNATIONAL = [
+    "Siân ap Rhys",
+    "Ŵyn Pryce",
+    "Małgorzata Wiśniewska",
+    "Γιώργος Παπαδόπουλος",
+    "Çağla Yılmaz",
+    "İsmail Demir",
+    "Ольга Иванова",
+]
+
+
+def pdf_text(path: Path) -> str:
+    reader = PdfReader(path)
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
+
+def report(workshop: Workshop, tmp_path: Path, name: str = "report.pdf") -> Path:
+    path = tmp_path / name
+    write_report(workshop, path)
+    return path
+
+
+def test_names_evidence_and_actions_read_back(workshop: Workshop, tmp_path: Path) -> None:
+    text = pdf_text(report(workshop, tmp_path))
+    for expected in (
+        "Leadership team self-assessment",
+        "Riverside Council",
+        "Priya Shah",
+        "Tomás Ó Briain",
+        "Chief Executive",
+        "Performance is item 9 of 10 at CMT.",
+        "Quarterly reviews since April.",
+        "Reviews exist but nobody acts on them.",
+        "Put performance first on every CMT agenda",
+        "Alex Morgan",
+        "Page 1 of",
+    ):
+        assert expected in text, expected
+
+
+def test_metadata_title_and_author(workshop: Workshop, tmp_path: Path) -> None:
+    meta = PdfReader(report(workshop, tmp_path)).metadata
+    assert meta.title == "Leadership team self-assessment"
+    assert meta.author == "Alex Morgan"
+    nobody = update_details(workshop, facilitator="")
+    assert PdfReader(report(nobody, tmp_path, "b.pdf")).metadata.author == "OpAssess"
+
+
+def test_dejavu_is_embedded_and_international_names_read_back(
+    workshop: Workshop, tmp_path: Path
+) -> None:
+    barrier = workshop.scope[0]
+    for name in INTERNATIONAL:
+        workshop = add_participant(workshop, name, "Director")
+        pid = workshop.participants[-1].id
+        workshop = record_rating(workshop, pid, barrier, "developing", f"Evidence from {name}.")
+    path = report(workshop, tmp_path)
+    reader = PdfReader(path)
+    used = set()
+    for page in reader.pages:
+        fonts = {k: v.get_object() for k, v in page["/Resources"]["/Font"].items()}
+        content = page.get_contents().get_data().decode("latin-1")
+        for key in set(re.findall(r"(/F[\w+]+) [\d.]+ Tf", content)):
+            font = fonts[key]
+            used.add(str(font["/BaseFont"]))
+            if "/DescendantFonts" in font:
+                font = font["/DescendantFonts"][0].get_object()
+            assert "/FontFile2" in font["/FontDescriptor"].get_object()  # embedded
+    assert used == {"/AAAAAA+DejaVuSans", "/AAAAAA+DejaVuSans-Bold"}, used
+    text = pdf_text(path)
+    for name in INTERNATIONAL:
+        assert name in text, name
+        assert f"Evidence from {name}." in text, name
+
+
+def test_markup_like_text_prints_literally(workshop: Workshop, tmp_path: Path) -> None:
+    pid = workshop.participants[0].id
+    barrier = workshop.scope[0]
+    tricky = ["<b>bold</b> & <i>x</i>", "<para>", "&amp;", "a < b > c", "<br/>"]
+    workshop = record_rating(workshop, pid, barrier, "starting", "\n".join(tricky))
+    workshop = update_details(workshop, title="Q&A <team> review")
+    path = report(workshop, tmp_path)
+    text = pdf_text(path)
+    for piece in tricky:
+        assert piece in text, piece
+    assert "Q&A <team> review" in text
+    assert PdfReader(path).metadata.title == "Q&A <team> review"
+
+
+def test_control_characters_do_not_crash(workshop: Workshop, tmp_path: Path) -> None:
+    pid = workshop.participants[0].id
+    barrier = workshop.scope[0]
+    nasty = "bell\x07 null\x00 esc\x1b tab\tcr\r\nform\x0c del\x7f c1\x85 end"
+    workshop = record_rating(workshop, pid, barrier, "starting", nasty)
+    workshop = add_participant(workshop, "Odd\x01Name", "Role\x02")
+    text = pdf_text(report(workshop, tmp_path))
+    assert "bell" in text and "end" in text
+    assert REPLACEMENT in text
+
+
+def test_para_text_and_plain_text() -> None:
+    assert para_text("<b>x</b> & y\nz") == "&lt;b&gt;x&lt;/b&gt; &amp; y<br/>z"
+    assert para_text("a\x00b") == f"a{REPLACEMENT}b"
+    assert para_text("\ud800") == REPLACEMENT
+    assert plain_text("one\ntwo\x07") == f"one two{REPLACEMENT}"
+    pieces = text_chunks("word " * 1000, 500)
+    assert all(len(p) <= 500 for p in pieces)
+    assert " ".join(pieces).split() == ["word"] * 1000
+
+
+def test_very_long_evidence_splits_across_pages(workshop: Workshop, tmp_path: Path) -> None:
+    pid = workshop.participants[0].id
+    barrier = workshop.scope[0]
+    words = " ".join(f"w{i}" for i in range(20000))[:100_000]
+    workshop = record_rating(workshop, pid, barrier, "starting", words)
+    short = PdfReader(report(demo_workshop(participants=2), tmp_path, "short.pdf"))
+    reader = PdfReader(report(workshop, tmp_path))
+    assert len(reader.pages) > len(short.pages) + 10
+    text = pdf_text(tmp_path / "report.pdf")
+    assert "w0 w1 w2" in text and "w15000" in text
+
+
+def test_very_long_text_without_spaces_and_long_action(workshop: Workshop, tmp_path: Path) -> None:
+    pid = workshop.participants[0].id
+    barrier = workshop.scope[0]
+    workshop = record_rating(workshop, pid, barrier, "starting", "x" * 100_000)
+    action = workshop.actions_for(barrier)[0]
+    long_action = dataclasses.replace(action, text="Long action words " * 1500)
+    workshop = dataclasses.replace(workshop, actions={barrier: (long_action,)})
+    reader = PdfReader(report(workshop, tmp_path))
+    assert len(reader.pages) > 10
+
+
+def test_anonymous_report_names_nobody_in_the_evidence(workshop: Workshop, tmp_path: Path) -> None:
+    named = pdf_text(report(workshop, tmp_path, "named.pdf"))
+    assert "Priya Shah: Performance is item 9" in named
+    anonymous = update_details(workshop, name_display="anonymous")
+    text = pdf_text(report(anonymous, tmp_path, "anon.pdf"))
+    assert "Performance is item 9 of 10 at CMT." in text
+    assert "Priya Shah: Performance" not in text
+    initials = pdf_text(report(update_details(workshop, name_display="initials"), tmp_path))
+    assert "PS: Performance is item 9" in initials
+
+
+def test_wall_chart_is_vector(tmp_path: Path) -> None:
+    path = report(demo_workshop(participants=8), tmp_path)
+    reader = PdfReader(path)
+    chart_pages = [p for p in reader.pages if "Wall chart" in (p.extract_text() or "")]
+    assert chart_pages
+    for page in reader.pages:
+        xobjects = page["/Resources"].get("/XObject", {})
+        for xobject in xobjects.values():
+            assert xobject.get_object().get("/Subtype") != "/Image"
+    # The marks are drawn as paths: the chart page's content has many fill operations.
+    content = chart_pages[0].get_contents().get_data().decode("latin-1")
+    assert len(re.findall(r"\bf\b|\bB\b", content)) >= 8 * 6
+
+
+def test_demo_report_with_many_participants(tmp_path: Path) -> None:
+    text = pdf_text(report(demo_workshop(participants=60), tmp_path))
+    assert "Action plan" in text and "Appendix: stage descriptors" in text
+
+
+def test_missing_folder_is_an_export_error(workshop: Workshop, tmp_path: Path) -> None:
+    with pytest.raises(ExportError, match="folder does not exist"):
+        write_report(workshop, tmp_path / "missing" / "report.pdf")
+    assert not (tmp_path / "missing").exists()
+
+
+def test_failed_write_leaves_the_old_file_and_no_temp(
+    workshop: Workshop, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(b"earlier report")
+
+    def failing_replace(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(files.os, "replace", failing_replace)
+    with pytest.raises(ExportError, match="disk is full"):
+        write_report(workshop, path)
+    assert path.read_bytes() == b"earlier report"
+    assert os.listdir(tmp_path) == ["report.pdf"]
