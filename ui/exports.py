@@ -67,7 +67,8 @@ class ExportRunner(QObject):
         self._parent = parent
         self._running: dict[int, tuple[_Job, QProgressDialog, str, Path]] = {}
         self._numbers = 0
-        self.ask_to_open_folder = True
+        # Off in tests and scripted runs: outcomes then arrive only through the signals.
+        self.show_dialogs = True
 
     def run(self, description: str, work: Callable[[], object], folder: Path) -> None:
         """Start `work` in a worker thread; when done, offer to open `folder`."""
@@ -92,7 +93,7 @@ class ExportRunner(QObject):
         _job, progress, description, folder = self._running.pop(number)
         progress.close()
         self.finished.emit(description, result)
-        if self.ask_to_open_folder:
+        if self.show_dialogs:
             self._offer_folder(description, folder)
 
     @Slot(int, str)
@@ -100,8 +101,8 @@ class ExportRunner(QObject):
         _job, progress, _description, _folder = self._running.pop(number)
         progress.close()
         self.failed.emit(message)
-        if self.ask_to_open_folder:
-            QMessageBox.warning(self._parent, "OpAssess", message)
+        if self.show_dialogs:
+            QMessageBox.warning(self._parent, "Export failed", message)
 
     def _offer_folder(self, description: str, folder: Path) -> None:
         box = QMessageBox(self._parent)

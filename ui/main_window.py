@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -32,6 +33,9 @@ from ui.controller import LibraryController, WorkshopController
 from ui.home import HomePage
 from ui.steps import StepPage
 from ui.style import DISAGREEMENT_COLOUR, scaled_font
+
+if TYPE_CHECKING:
+    from ui.wallchart import WallChart
 
 MAX_RECENT_FILES = 8
 SESSION_FILTER = f"OpAssess session (*{FILE_SUFFIX})"
@@ -322,6 +326,7 @@ class MainWindow(QMainWindow):
         controller.changed.connect(lambda _change: self._mirror_on_projector())
         controller.barrier_selected.connect(lambda _d: self._mirror_on_projector())
         view.consensus_page.chart_options_changed.connect(self._chart_options_changed)
+        self._connect_chart(view.consensus_page.chart)
         view.add_export_buttons(
             (
                 self.workbook_action,
@@ -380,6 +385,7 @@ class MainWindow(QMainWindow):
 
         self.projector = ProjectorWindow(self.workshop_controller)
         self.projector.closed.connect(self._projector_closed)
+        self._connect_chart(self.projector.chart)
         chart = self.workshop_view.consensus_page.chart
         self.projector.set_chart_options(chart.order, chart.labels)
         self._mirror_on_projector()
@@ -489,12 +495,9 @@ class MainWindow(QMainWindow):
         workshop = self.library.load(workshop_id)
         if workshop is None:
             return
-        suggested = str(Path(self._last_folder()) / (safe_file_stem(workshop.title) + FILE_SUFFIX))
-        chosen, _filter = QFileDialog.getSaveFileName(
-            self, "Export session file", suggested, SESSION_FILTER
-        )
-        if chosen:
-            path = Path(chosen)
+        suggested = Path(self._last_folder()) / (safe_file_stem(workshop.title) + FILE_SUFFIX)
+        path = self.choose_save_path("Export session file", suggested, SESSION_FILTER)
+        if path is not None:
             if path.suffix.lower() != FILE_SUFFIX:
                 path = path.with_name(path.name + FILE_SUFFIX)
             if self.library.export(workshop_id, path):
@@ -589,8 +592,19 @@ class MainWindow(QMainWindow):
             )
 
     def save_chart_png(self) -> None:
-        if self.workshop_view is None:
-            return
+        if self.workshop_view is not None:
+            self._save_chart(self.workshop_view.consensus_page.chart)
+
+    def copy_chart(self) -> None:
+        if self.workshop_view is not None:
+            self._copy_chart(self.workshop_view.consensus_page.chart)
+
+    def _connect_chart(self, chart: WallChart) -> None:
+        chart.save_requested.connect(lambda: self._save_chart(chart))
+        chart.copy_requested.connect(lambda: self._copy_chart(chart))
+
+    def _save_chart(self, chart: WallChart) -> None:
+        """Save `chart` as a PNG at projector resolution, in the chart's own look."""
         workshop = self.workshop_controller.workshop
         suggested = Path(self._last_folder()) / (
             safe_file_stem(workshop.title) + " - wall chart.png"
@@ -600,18 +614,20 @@ class MainWindow(QMainWindow):
             return
         if path.suffix.lower() != ".png":
             path = path.with_name(path.name + ".png")
-        if self.workshop_view.consensus_page.chart.render_png(str(path)):
+        if chart.render_png(str(path)):
             self.statusBar().showMessage(f"Saved the wall chart as {path.name}", 8000)
         else:
-            QMessageBox.warning(self, "OpAssess", f"Could not save {path.name}.")
+            QMessageBox.warning(
+                self,
+                "Chart not saved",
+                f"Could not save {path.name}. Check that the folder exists and that you may "
+                "write to it, or choose another folder.",
+            )
 
-    def copy_chart(self) -> None:
-        if self.workshop_view is None:
-            return
+    def _copy_chart(self, chart: WallChart) -> None:
         from PySide6.QtGui import QGuiApplication
 
-        image = self.workshop_view.consensus_page.chart.render_image()
-        QGuiApplication.clipboard().setImage(image)
+        QGuiApplication.clipboard().setImage(chart.render_image())
         self.statusBar().showMessage("Copied the wall chart: paste it into a slide", 8000)
 
     def delete_workshop(self, workshop_id: str) -> None:

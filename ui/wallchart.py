@@ -26,6 +26,7 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QAccessible,
     QColor,
+    QContextMenuEvent,
     QFocusEvent,
     QFont,
     QFontMetricsF,
@@ -41,7 +42,7 @@ from PySide6.QtGui import (
     QPolygonF,
     QResizeEvent,
 )
-from PySide6.QtWidgets import QToolTip, QWidget
+from PySide6.QtWidgets import QMenu, QToolTip, QWidget
 
 from opassess.analysis import BarrierSummary, by_disagreement, summarise
 from opassess.workshop import NOT_SURE, Workshop, chart_labels, initials
@@ -233,6 +234,9 @@ class WallChart(QWidget):
     """The team's ratings as dots on a wall chart; click a row (or Up/Down) to select a barrier."""
 
     barrier_clicked = Signal(str)
+    # From the chart's context menu; the window owns the file dialog and the clipboard.
+    save_requested = Signal()
+    copy_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None, projector: bool = False) -> None:
         super().__init__(parent)
@@ -329,10 +333,8 @@ class WallChart(QWidget):
             )
         return self._placement
 
-    def render_png(
-        self, path: str, size: QSize | None = None, projector: bool | None = None
-    ) -> bool:
-        """Save the chart as a PNG at `size` (projector resolution by default), e.g. for slides.
+    def render_image(self, size: QSize | None = None, projector: bool | None = None) -> QImage:
+        """The chart drawn at `size` (projector resolution by default), for slides.
 
         `projector` picks the dark, large-type look; by default the chart's own."""
         size = size or QSize(1920, 1080)
@@ -341,10 +343,16 @@ class WallChart(QWidget):
         image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
         painter = QPainter(image)
         try:
-            _paint(painter, placement, self._selected, focused=False)
+            _paint(painter, placement, "", focused=False)  # a slide shows no selection
         finally:
             painter.end()
-        return image.save(path, "PNG")
+        return image
+
+    def render_png(
+        self, path: str, size: QSize | None = None, projector: bool | None = None
+    ) -> bool:
+        """Save the chart as a PNG (see render_image); False if the file could not be written."""
+        return self.render_image(size, projector).save(path, "PNG")
 
     # -- Qt ----------------------------------------------------------------------------------------
 
@@ -358,6 +366,12 @@ class WallChart(QWidget):
         header = QFontMetricsF(style.header_font).lineSpacing() * 1.8
         footer = QFontMetricsF(style.small_font).lineSpacing() * 1.6
         return QSize(520, int(header + footer + rows * (line * 1.4 + 8) + 2 * style.margin))
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = QMenu(self)
+        menu.addAction("Copy chart", self.copy_requested.emit)
+        menu.addAction("Save chart as PNG…", self.save_requested.emit)
+        menu.exec(event.globalPos())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         self._placement = None

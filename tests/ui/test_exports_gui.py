@@ -1,0 +1,180 @@
+"""Exports from the window: in the background, with a plain message when they fail."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import openpyxl
+import pytest
+from PySide6.QtCore import QSettings, QSize
+from PySide6.QtGui import QColor, QGuiApplication, QImage
+from PySide6.QtWidgets import QMessageBox
+
+from opassess.export.rating_forms import FIRST_BARRIER_ROW, FORM_SHEET
+from ui.controller import LibraryController
+from ui.main_window import MainWindow
+from ui.style import STAGE_COLOURS
+
+
+def _window(qtbot, library, workshop, tmp_path):
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(LibraryController(library), settings)
+    qtbot.addWidget(window)
+    window.exports.show_dialogs = False
+    window.open_workshop(workshop.id)
+    return window
+
+
+@pytest.fixture
+def unrated(library, demo):
+    """The demo team before anyone has rated."""
+    workshop = dataclasses.replace(demo, id="unrated-team", title="Unrated team", ratings={})
+    library.add(workshop)
+    return workshop
+
+
+@pytest.fixture
+def warnings(monkeypatch):
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        QMessageBox, "warning", lambda _parent, title, text, *rest: shown.append((title, text))
+    )
+    return shown
+
+
+def test_workbook_and_report_are_written_in_the_background(qtbot, library, demo, tmp_path):
+    window = _window(qtbot, library, demo, tmp_path)
+    targets = iter([tmp_path / "results", tmp_path / "report.pdf"])
+    window.choose_save_path = lambda *args: next(targets)
+    with qtbot.waitSignal(window.exports.finished, timeout=60000):
+        window.workbook_action.trigger()
+    book = openpyxl.load_workbook(tmp_path / "results.xlsx")  # suffix added when left off
+    assert "Summary" in book.sheetnames
+    with qtbot.waitSignal(window.exports.finished, timeout=60000):
+        window.report_action.trigger()
+    assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")
+    assert window.settings.value("recent/folder") == str(tmp_path)
+
+
+def test_a_failed_export_says_why_and_leaves_nothing(qtbot, library, demo, tmp_path, warnings):
+    window = _window(qtbot, library, demo, tmp_path)
+    window.exports.show_dialogs = True
+    missing = tmp_path / "no such folder" / "report.pdf"
+    window.choose_save_path = lambda *args: missing
+    with qtbot.waitSignal(window.exports.failed, timeout=60000) as failure:
+        window.report_action.trigger()
+    assert "report.pdf" in failure.args[0] and "folder does not exist" in failure.args[0]
+    assert warnings == [("Export failed", failure.args[0])]
+    assert not missing.parent.exists()
+    assert window.workshop_controller is not None  # the workshop stays open
+
+
+def test_cancelled_dialog_exports_nothing(qtbot, library, demo, tmp_path):
+    window = _window(qtbot, library, demo, tmp_path)
+    window.choose_save_path = lambda *args: None
+    window.workbook_action.trigger()
+    assert not window.exports.busy
+    assert list(tmp_path.glob("*.xlsx")) == []
+
+
+def test_forms_out_and_filled_forms_back_in_as_one_undoable_edit(
+    qtbot, library, unrated, tmp_path
+):
+    window = _window(qtbot, library, unrated, tmp_path)
+    window.choose_folder = lambda *args: tmp_path
+    with qtbot.waitSignal(window.exports.finished, timeout=60000) as done:
+        window.spreadsheet_forms_action.trigger()
+    written = [Path(p) for p in done.args[1]]
+    assert len(written) == len(unrated.participants)
+    for path, stage in zip(written[:2], ["Developing", "Not sure"], strict=True):
+        book = openpyxl.load_workbook(path)
+        book[FORM_SHEET][f"C{FIRST_BARRIER_ROW}"] = stage
+        book[FORM_SHEET][f"D{FIRST_BARRIER_ROW}"] = "Seen at the March team meeting."
+        book.save(path)
+
+    window.choose_open_paths = lambda *args: written[:2]
+    window.import_rating_forms()
+
+    controller = window.workshop_controller
+    first_barrier = unrated.scoped_dimensions()[0].id
+    assert {dim for _pid, dim in controller.workshop.ratings} == {first_barrier}
+    got = {pid: r.stage for (pid, _dim), r in controller.workshop.ratings.items()}
+    assert got == {unrated.participants[0].id: "developing", unrated.participants[1].id: "not-sure"}
+    assert library.load(unrated.id).ratings == controller.workshop.ratings  # saved
+    assert "Ctrl+Z" in window.statusBar().currentMessage()
+
+    window.undo_action.trigger()
+    assert controller.workshop.ratings == {}
+    assert library.load(unrated.id).ratings == {}
+
+
+def test_a_bad_form_is_refused_whole_with_file_and_cell(
+    qtbot, library, unrated, tmp_path, warnings
+):
+    window = _window(qtbot, library, unrated, tmp_path)
+    window.choose_folder = lambda *args: tmp_path
+    with qtbot.waitSignal(window.exports.finished, timeout=60000) as done:
+        window.spreadsheet_forms_action.trigger()
+    good, bad = (Path(p) for p in done.args[1][:2])
+    for path, stage in [(good, "Developing"), (bad, "Brilliant")]:
+        book = openpyxl.load_workbook(path)
+        book[FORM_SHEET][f"C{FIRST_BARRIER_ROW}"] = stage
+        book.save(path)
+
+    window.choose_open_paths = lambda *args: [good, bad]
+    window.import_rating_forms()
+
+    ((title, text),) = warnings
+    assert title == "Rating forms not imported"
+    assert bad.name in text and f"C{FIRST_BARRIER_ROW}" in text and "Brilliant" in text
+    assert window.workshop_controller.workshop.ratings == {}  # not even the good form
+    assert library.load(unrated.id).ratings == {}
+
+
+def test_nothing_chosen_imports_nothing(qtbot, library, unrated, tmp_path, warnings):
+    window = _window(qtbot, library, unrated, tmp_path)
+    window.choose_open_paths = lambda *args: []
+    window.import_rating_forms()
+    assert warnings == [] and window.workshop_controller.workshop.ratings == {}
+
+
+def test_paper_forms_from_the_file_menu(qtbot, library, demo, tmp_path):
+    pytest.importorskip("opassess.export.paper_forms")
+    window = _window(qtbot, library, demo, tmp_path)
+    window.choose_save_path = lambda *args: tmp_path / "forms.pdf"
+    with qtbot.waitSignal(window.exports.finished, timeout=60000):
+        window.paper_forms_action.trigger()
+    assert (tmp_path / "forms.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_wall_chart_saved_at_projector_resolution_and_copied(qtbot, library, demo, tmp_path):
+    window = _window(qtbot, library, demo, tmp_path)
+    window.workshop_controller.set_revealed(True)
+    window.workshop_view.go_to_step(3)  # the chart follows the workshop on its own page
+    window.choose_save_path = lambda *args: tmp_path / "chart"
+    window.chart_png_action.trigger()
+    image = QImage(str(tmp_path / "chart.png"))
+    assert image.size() == QSize(1920, 1080)
+    starting = QColor(STAGE_COLOURS[0]).rgb()
+    body = [image.pixel(x, y) for x in range(0, 1920, 2) for y in range(120, 1080, 2)]
+    assert body.count(starting) > 100  # the team's dots, below the legend: revealed and drawn
+
+    QGuiApplication.clipboard().clear()
+    window.chart_copy_action.trigger()
+    assert QGuiApplication.clipboard().image().size() == QSize(1920, 1080)
+
+
+def test_chart_context_menu_requests_reach_the_window(qtbot, library, demo, tmp_path):
+    window = _window(qtbot, library, demo, tmp_path)
+    window.choose_save_path = lambda *args: tmp_path / "from the menu.png"
+    window.workshop_view.consensus_page.chart.save_requested.emit()
+    assert (tmp_path / "from the menu.png").exists()
+
+
+def test_a_chart_that_cannot_be_saved_says_so(qtbot, library, demo, tmp_path, warnings):
+    window = _window(qtbot, library, demo, tmp_path)
+    window.choose_save_path = lambda *args: tmp_path / "missing" / "chart.png"
+    window.chart_png_action.trigger()
+    ((title, text),) = warnings
+    assert title == "Chart not saved" and "chart.png" in text
