@@ -12,6 +12,7 @@ asked for.
 
 from __future__ import annotations
 
+import math
 import re
 import zipfile
 from collections.abc import Sequence
@@ -74,6 +75,8 @@ ACTIONS_TABLE = "ActionTracker"
 CREATOR = "OpAssess"
 
 MAX_WIDTH = 60
+LINE_HEIGHT = 15  # points per line of 11 pt text
+MAX_HEIGHT = 409  # the tallest row a spreadsheet allows, in points
 MIN_WIDTH = 8
 DATE_WIDTH = 12
 _SURROGATES = re.compile("[\ud800-\udfff]")
@@ -354,6 +357,11 @@ class _Writer:
                     self.style(cell, "wrap")
                 elif isinstance(value, str) and not label:
                     self.style(cell, "top")
+            if wrap and not label and row_number != content.header_row:
+                cells = (row[column - 1] for column in wrap if column <= len(row))
+                lines = max((_wrapped_lines(value) for value in cells), default=1)
+                if lines > 1:
+                    sheet.row_dimensions[row_number].height = min(lines * LINE_HEIGHT, MAX_HEIGHT)
         for column, width in widths.items():
             letter = get_column_letter(column)
             sheet.column_dimensions[letter].width = MAX_WIDTH if width is None else width
@@ -369,6 +377,19 @@ class _Writer:
         setup.fitToWidth = 1
         setup.fitToHeight = 0
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _wrapped_lines(value: object) -> int:
+    """About how many lines `value` takes in a wrapped column of MAX_WIDTH.
+
+    Row heights are written out because LibreOffice keeps a row at its stored height when it
+    opens a workbook, so wrapped text would otherwise print over the rows below it.
+    """
+    if not isinstance(value, str) or not value:
+        return 1
+    # A column MAX_WIDTH "0"s wide holds a few more characters of ordinary text than that.
+    per_line = MAX_WIDTH * 7 // 6
+    return sum(max(1, math.ceil(len(line) / per_line)) for line in value.splitlines())
 
 
 def _column_widths(rows: Sequence[Sequence[Any]]) -> dict[int, float | None]:

@@ -554,3 +554,20 @@ def test_libreoffice_opens_the_ratings(demo: Workshop, tmp_path: Path) -> None:
         capture_output=True,
     )
     assert (out / "demo.pdf").stat().st_size > 1000
+
+
+def test_rows_of_long_evidence_are_tall_enough(workshop: Workshop, tmp_path: Path) -> None:
+    """Another spreadsheet program keeps a row at its stored height: wrapped text needs room."""
+    pid = workshop.participants[0].id
+    workshop = record_rating(workshop, pid, workshop.scope[0], "starting", "word " * 200)
+    workshop = record_rating(workshop, pid, workshop.scope[1], "starting", "Short.")
+    path = tmp_path / "tall.xlsx"
+    write_workbook(workshop, path)
+    sheet = openpyxl.load_workbook(path)["Ratings"]
+    heights = {
+        row[4].value: sheet.row_dimensions[row[0].row].height
+        for row in sheet.iter_rows(min_row=2)
+        if row[0].value
+    }
+    assert heights["Short."] is None  # one line: the default height
+    assert heights[("word " * 200)] >= 15 * 12
