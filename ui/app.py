@@ -6,9 +6,11 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from opassess import __version__
+from opassess.paths import resources_dir
 
 
 def run(data_dir: Path, smoke_test: bool = False) -> int:
@@ -19,6 +21,7 @@ def run(data_dir: Path, smoke_test: bool = False) -> int:
     app.setApplicationName("OpAssess")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("OpAssess")
+    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "opassess.png")))
     try:
         try:
             library = Library.open(data_dir)
