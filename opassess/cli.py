@@ -240,7 +240,16 @@ def _command_forms(args: argparse.Namespace) -> int:
         from opassess.export.rating_forms import write_rating_forms
 
         folder = Path(args.xlsx)
-        folder.mkdir(parents=True, exist_ok=True)
+        if folder.exists() and not folder.is_dir():
+            raise UserError(f"{folder} is a file: give a folder for the spreadsheet forms.")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            from opassess.files import plain_os_reason
+
+            raise UserError(
+                f"could not make the folder {folder}: {plain_os_reason(exc, 'write')}"
+            ) from exc
         written = write_rating_forms(workshop, folder)
         print(f"Wrote {len(written)} spreadsheet forms to {folder}")
     return EXIT_OK

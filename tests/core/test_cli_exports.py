@@ -265,6 +265,22 @@ def test_writing_into_a_missing_folder_exits_2_plainly(
     assert not target.parent.exists()
 
 
+def test_forms_into_a_file_or_under_a_file_exits_2_plainly(
+    run, demo_file: Path, tmp_path: Path
+) -> None:
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("kept")
+
+    code, out, err = run("forms", str(demo_file), "--xlsx", str(a_file))
+    assert_one_line_error(code, out, err)
+    assert "is a file: give a folder" in err
+
+    code, out, err = run("forms", str(demo_file), "--xlsx", str(a_file / "forms"))
+    assert_one_line_error(code, out, err)
+    assert "part of the path is not a folder" in err
+    assert a_file.read_text() == "kept"
+
+
 def test_an_unknown_workshop_exits_2(
     run, in_library: Workshop, demo_file: Path, tmp_path: Path
 ) -> None:
