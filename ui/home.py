@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import html
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,6 +26,7 @@ from opassess.interchange import FILE_SUFFIX
 from opassess.store import WorkshopSummary
 from ui.controller import LibraryController
 from ui.style import DISAGREEMENT_COLOUR, scaled_font
+from ui.welcome import WelcomePanel
 
 
 class WorkshopListModel(QAbstractTableModel):
@@ -100,13 +102,17 @@ class WorkshopListModel(QAbstractTableModel):
 
 
 class HomePage(QWidget):
-    """The library: search, open, re-assess, import, export, delete (with undo)."""
+    """The library: search, open, re-assess, import, export, delete (with undo).
+
+    While the library holds no workshop, a welcome panel takes its place.
+    """
 
     open_requested = Signal(str)  # workshop id
     import_requested = Signal(list)  # paths dropped on the page
     import_dialog_requested = Signal()
     export_requested = Signal(str)  # workshop id
     delete_requested = Signal(str)  # workshop id
+    guide_requested = Signal()  # the facilitator's guide, from the welcome panel
 
     def __init__(self, library: LibraryController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -152,13 +158,12 @@ class HomePage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
 
-        self.empty = QLabel(
-            "<h2>No workshops yet</h2><p>Start a new workshop, import a session file "
-            "(or drop one here), or open the demo workshop to see a finished one.</p>"
-        )
-        self.empty.setWordWrap(True)
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setFrameShape(QFrame.Shape.StyledPanel)
+        self.no_match = QLabel()
+        self.no_match.setWordWrap(True)
+        self.no_match.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_match.setFrameShape(QFrame.Shape.StyledPanel)
+        self.no_match.setAccessibleName("No match")
+        self.welcome = WelcomePanel()
         self.due_note = QLabel()
         self.due_note.setStyleSheet(f"color: {DISAGREEMENT_COLOUR}; font-weight: bold")
 
@@ -177,12 +182,18 @@ class HomePage(QWidget):
             self.delete_button,
         ):
             actions.addWidget(button)
+        # The library proper, shown once there is a workshop; the welcome panel until then.
+        self.library_view = QWidget()
+        listing = QVBoxLayout(self.library_view)
+        listing.setContentsMargins(0, 0, 0, 0)
+        listing.addLayout(top)
+        listing.addLayout(actions)
+        listing.addWidget(self.due_note)
+        listing.addWidget(self.no_match, 1)
+        listing.addWidget(self.table, 1)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addLayout(actions)
-        layout.addWidget(self.due_note)
-        layout.addWidget(self.empty, 1)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.welcome, 1)
+        layout.addWidget(self.library_view, 1)
         self._connect_signals()
         self.refresh()
 
@@ -197,6 +208,10 @@ class HomePage(QWidget):
         self.import_button.clicked.connect(self.import_dialog_requested.emit)
         self.export_button.clicked.connect(self._export)
         self.delete_button.clicked.connect(self._delete)
+        self.welcome.demo_requested.connect(self._demo)
+        self.welcome.new_requested.connect(self._new)
+        self.welcome.import_requested.connect(self.import_dialog_requested.emit)
+        self.welcome.guide_requested.connect(self.guide_requested.emit)
         self.library.listing_changed.connect(self.refresh)
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self.table, activated=self._delete)
@@ -206,8 +221,19 @@ class HomePage(QWidget):
         self.model.set_rows(self.library.summaries(self.search.text()))
         has_rows = self.model.rowCount() > 0
         searching = bool(self.search.text().strip())
-        self.empty.setVisible(not has_rows and not searching)
-        self.table.setVisible(has_rows or searching)
+        # A search that matches nothing is not an empty library: only the latter welcomes.
+        first_run = not has_rows and (not searching or not self.library.summaries())
+        if first_run and searching:
+            with QSignalBlocker(self.search):
+                self.search.clear()
+        self.welcome.setVisible(first_run)
+        self.library_view.setVisible(not first_run)
+        self.no_match.setVisible(not has_rows and not first_run)
+        self.table.setVisible(has_rows)
+        self.no_match.setText(
+            f"<h3>No workshop matches “{html.escape(self.search.text().strip())}”</h3>"
+            "<p>Try fewer or other words, or clear the search to see every workshop.</p>"
+        )
         due = self.model.due_count()
         self.due_note.setVisible(due > 0)
         self.due_note.setText(

@@ -306,6 +306,8 @@ class MainWindow(QMainWindow):
         self.home.import_dialog_requested.connect(self.import_with_dialog)
         self.home.export_requested.connect(self.export_workshop)
         self.home.delete_requested.connect(self.delete_workshop)
+        if hasattr(self, "show_guide"):  # the welcome panel's link to the facilitator's guide
+            self.home.guide_requested.connect(self.show_guide)
         self.library.failed.connect(self._show_problem)
         self.library.notice.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.undo_delete_button.clicked.connect(self.undo)

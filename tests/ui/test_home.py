@@ -20,11 +20,67 @@ def _page(qtbot, library):
     return controller, page
 
 
-def test_an_empty_library_says_what_to_do(qtbot, library):
+def _welcoming(page) -> bool:
+    return page.welcome.isVisibleTo(page) and not page.library_view.isVisibleTo(page)
+
+
+def test_an_empty_library_opens_to_the_welcome_panel(qtbot, library):
     _, page = _page(qtbot, library)
-    assert not page.empty.isHidden() and page.table.isHidden()
-    page.demo_button.click()
-    assert page.model.rowCount() == 1 and page.empty.isHidden()
+    assert _welcoming(page)
+    assert not page.table.isVisibleTo(page)
+    text = page.welcome.title.text() + page.welcome.introduction.text()
+    assert "OpAssess" in text and "six barriers" in text and "three stages" in text
+    for button in (page.welcome.demo_button, page.welcome.new_button, page.welcome.import_button):
+        assert button.isVisibleTo(page) and button.isEnabled()
+
+
+def test_the_demo_button_adds_the_demo_and_opens_it(qtbot, library):
+    _, page = _page(qtbot, library)
+    with qtbot.waitSignal(page.open_requested) as opened:
+        page.welcome.demo_button.click()
+    assert library.load(opened.args[0]).organisation == "Riverside Borough Council"
+    assert page.model.rowCount() == 1
+    assert not _welcoming(page) and page.table.isVisibleTo(page)
+
+
+def test_the_other_ways_in(qtbot, library):
+    _, page = _page(qtbot, library)
+    with qtbot.waitSignal(page.open_requested) as opened:
+        page.welcome.new_button.click()
+    assert library.exists(opened.args[0])
+    with qtbot.waitSignal(page.import_dialog_requested):
+        page.welcome.import_button.click()
+    with qtbot.waitSignal(page.guide_requested):
+        page.welcome.guide_link.linkActivated.emit("guide")
+
+
+def test_deleting_the_last_workshop_welcomes_again(qtbot, library, demo):
+    controller, page = _page(qtbot, library)
+    assert not _welcoming(page) and page.model.rowCount() == 1
+    controller.delete(demo.id)
+    assert _welcoming(page)
+    controller.undo_delete()
+    assert not _welcoming(page) and page.model.rowCount() == 1
+
+
+def test_a_search_that_matches_nothing_says_so_without_welcoming(qtbot, library, demo):
+    _, page = _page(qtbot, library)
+    page.search.setText("nothing like this")
+    assert page.model.rowCount() == 0
+    assert not _welcoming(page)
+    assert page.no_match.isVisibleTo(page) and not page.table.isVisibleTo(page)
+    assert "No workshop matches “nothing like this”" in page.no_match.text()
+    page.search.clear()
+    assert page.table.isVisibleTo(page) and not page.no_match.isVisibleTo(page)
+
+
+def test_a_search_left_behind_when_the_library_empties_is_cleared(qtbot, library, demo):
+    controller, page = _page(qtbot, library)
+    page.search.setText("riverside")
+    controller.delete(demo.id)
+    assert _welcoming(page) and page.search.text() == ""
+    controller.undo_delete()
+    assert page.model.rowCount() == 1
 
 
 def test_search_and_recent_first(qtbot, library, demo):
@@ -35,7 +91,7 @@ def test_search_and_recent_first(qtbot, library, demo):
     page.search.setText("riverside")
     assert page.model.rowCount() == 1 and page.model.summary_at(0).id == demo.id
     page.search.setText("nothing like this")
-    assert page.model.rowCount() == 0 and page.empty.isHidden()
+    assert page.model.rowCount() == 0 and not page.welcome.isVisibleTo(page)
 
 
 def test_workshops_due_for_reassessment_stand_out(qtbot, library, demo):
@@ -119,3 +175,20 @@ def test_dropping_session_files_asks_to_import_them(qtbot, library, tmp_path):
     with qtbot.waitSignal(page.import_requested) as dropped:
         page.dropEvent(event)
     assert [p.name for p in dropped.args[0]] == ["a.opassess"]
+
+
+def test_the_welcome_panel_opens_the_demo_in_the_main_window(qtbot, library, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from ui.main_window import MainWindow
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(LibraryController(library), settings)
+    qtbot.addWidget(window)
+    window.show()
+    assert _welcoming(window.home)
+    window.home.welcome.demo_button.click()
+    assert window.stack.currentWidget() is window.workshop_view
+    assert window.workshop_controller.workshop.organisation == "Riverside Borough Council"
+    window.show_home()
+    assert not _welcoming(window.home) and window.home.model.rowCount() == 1
