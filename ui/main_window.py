@@ -30,11 +30,13 @@ from opassess import __version__
 from opassess.files import safe_file_stem
 from opassess.interchange import FILE_SUFFIX, WorkshopExists
 from ui.controller import LibraryController, WorkshopController
+from ui.guide import STEP_LINK
 from ui.home import HomePage
 from ui.steps import StepPage
 from ui.style import DISAGREEMENT_COLOUR, scaled_font
 
 if TYPE_CHECKING:
+    from ui.guide import GuideWindow
     from ui.wallchart import WallChart
 
 MAX_RECENT_FILES = 8
@@ -84,6 +86,10 @@ class WorkshopView(QWidget):
         self.heading.setFont(scaled_font(self.heading.font(), 1.4, bold=True))
         self.purpose = QLabel()
         self.purpose.setWordWrap(True)
+        self.guide_link = QLabel(f'<a href="{STEP_LINK}">Guide: how to run this step</a>')
+        self.guide_link.setToolTip("The facilitator's guide for this step (F1)")
+        self.guide_link.setAccessibleName("Guide: how to run this step")
+        self.guide_link.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
         self.message_bar = MessageBar()
 
         self.consensus_page = ConsensusPage(controller)
@@ -116,7 +122,10 @@ class WorkshopView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addLayout(steps)
-        layout.addWidget(self.purpose)
+        purpose_row = QHBoxLayout()
+        purpose_row.addWidget(self.purpose, 1)
+        purpose_row.addWidget(self.guide_link, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(purpose_row)
         layout.addWidget(self.message_bar)
         layout.addWidget(self.stack, 1)
 
@@ -169,6 +178,7 @@ class MainWindow(QMainWindow):
         self.workshop_controller: WorkshopController | None = None
         self.workshop_view: WorkshopView | None = None
         self.projector = None
+        self.guide_window: GuideWindow | None = None
 
         self.home = HomePage(library)
         self.stack = QStackedWidget()
@@ -266,6 +276,18 @@ class MainWindow(QMainWindow):
             )
         self.shortcuts_action = action("&Keyboard shortcuts", "Ctrl+/", self.show_shortcuts)
         self.about_action = action("&About OpAssess", None, self.show_about)
+        self.guide_action = action(
+            "&Facilitator's guide",
+            "F1",
+            lambda: self.show_guide(),
+            "How to prepare and run the workshop, step by step",
+        )
+        self.guide_pdf_action = action(
+            "&Save the guide as PDF…",
+            None,
+            self.save_guide_pdf,
+            "The facilitator's guide as a PDF, to print or share",
+        )
 
     def _create_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -296,6 +318,9 @@ class MainWindow(QMainWindow):
         for step_action in self.step_actions:
             view_menu.addAction(step_action)
         help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self.guide_action)
+        help_menu.addAction(self.guide_pdf_action)
+        help_menu.addSeparator()
         help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self.about_action)
         self._fill_recent_menu()
@@ -322,6 +347,7 @@ class MainWindow(QMainWindow):
         controller = WorkshopController(session, confirm=self._confirm, parent=self)
         view = WorkshopView(controller, self.library)
         view.back_button.clicked.connect(self.show_home)
+        view.guide_link.linkActivated.connect(lambda _link: self.show_guide())
         view.stack.currentChanged.connect(lambda _i: self._mirror_on_projector())
         controller.saved.connect(self._show_saved)
         controller.history_changed.connect(self._update_actions)
@@ -702,6 +728,43 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         ShortcutsDialog(self).exec()
 
+    def show_guide(self, section_id: str | None = None) -> None:
+        """Open the facilitator's guide at `section_id`; by default at the current step's
+        section when a workshop is open, else at the start."""
+        from opassess.guide import section_for_step
+        from ui.guide import GuideWindow
+
+        if section_id is None:
+            view = self.workshop_view
+            section_id = section_for_step(view.current_page.title if view is not None else "")
+        if self.guide_window is None:
+            self.guide_window = GuideWindow(self)
+            self.guide_window.pdf_requested.connect(self.save_guide_pdf)
+        self.guide_window.open_at(section_id)
+
+    def save_guide_pdf(self) -> None:
+        """Save the facilitator's guide as a PDF, in the background like every export."""
+        if self.exports.busy:
+            return
+        from opassess.guide import GUIDE_TITLE
+
+        suggested = Path(self._last_folder()) / (safe_file_stem(GUIDE_TITLE) + ".pdf")
+        path = self.choose_save_path(
+            "Save the facilitator's guide", suggested, "PDF document (*.pdf)"
+        )
+        if path is None:
+            return
+        if path.suffix.lower() != ".pdf":
+            path = path.with_name(path.name + ".pdf")
+        self.settings.setValue("recent/folder", str(path.parent))
+
+        def write() -> None:
+            from opassess.export.guide_pdf import write_guide_pdf
+
+            write_guide_pdf(path)
+
+        self.exports.run("Saving the facilitator's guide", write, path.parent)
+
     def show_about(self) -> None:
         QMessageBox.about(
             self,
@@ -730,6 +793,7 @@ SHORTCUTS = (
     ("Fast entry: Delete", "Clear the cell's rating"),
     ("Consensus: Alt+Up / Alt+Down", "Previous / next barrier"),
     ("Private rating: 1 2 3 / 0", "Choose a stage / not sure; Ctrl+Enter for the next barrier"),
+    ("F1", "The facilitator's guide, open at the current step"),
     ("Ctrl+/", "This list"),
 )
 
