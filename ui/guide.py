@@ -43,8 +43,9 @@ h1 {{ font-size: x-large; margin-top: 0; margin-bottom: 10px; }}
 h2 {{ font-size: large; margin-top: 16px; margin-bottom: 4px; }}
 p, li {{ margin-top: 0; margin-bottom: 6px; }}
 a {{ color: {LINK_COLOUR}; }}
+table {{ margin-top: 6px; margin-bottom: 10px; border-collapse: collapse; }}
 th {{ background-color: {HEADER_FILL}; text-align: left; }}
-td, th {{ padding: 4px 8px; }}
+td, th {{ padding: 4px 10px 4px 6px; border-bottom: 1px solid {RULE_COLOUR}; }}
 .next {{ color: {MUTED}; }}
 """
 
@@ -87,11 +88,7 @@ def block_html(block: Block) -> str:
             "<tr>" + "".join(f"<td>{inline_html(cell)}</td>" for cell in row) + "</tr>"
             for row in rows
         )
-        return (
-            f"<table width='100%' cellspacing='0' cellpadding='5' border='1' "
-            f"style='border-collapse: collapse; border-color: {RULE_COLOUR}; "
-            f"margin-bottom: 8px'><tr>{head}</tr>{body}</table>"
-        )
+        return f"<table cellspacing='0' cellpadding='4'><tr>{head}</tr>{body}</table>"
     return ""
 
 
@@ -123,13 +120,17 @@ class GuideWindow(QWidget):
 
         self.contents = QListWidget()
         self.contents.setAccessibleName("Contents")
-        self.contents.setFont(scaled_font(self.contents.font(), 1.1))
-        self.contents.setSpacing(2)
+        self.contents.setFont(scaled_font(self.contents.font(), 1.15))
+        self.contents.setSpacing(3)
         for section in self.sections:
             item = QListWidgetItem(section.title)
             item.setData(Qt.ItemDataRole.UserRole, section.id)
             self.contents.addItem(item)
-        self.contents.setMinimumWidth(220)
+        # As wide as the longest title, so the contents never scroll sideways.
+        self.contents.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.contents.setMinimumWidth(
+            self.contents.sizeHintForColumn(0) + 2 * self.contents.frameWidth() + 24
+        )
 
         self.text = QTextBrowser()
         self.text.setAccessibleName("Guide text")
@@ -151,7 +152,7 @@ class GuideWindow(QWidget):
         splitter.addWidget(self.contents)
         splitter.addWidget(self.text)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([260, 740])
+        splitter.setSizes([self.contents.minimumWidth(), 740])
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)

@@ -119,19 +119,25 @@ def guide_story(sections: list[GuideSection], width: float) -> list[Any]:
 def section_flowables(section: GuideSection, width: float) -> list[Any]:
     """One guide section: its heading (a link target named after the section id), then its
     blocks."""
-    from reportlab.platypus import Paragraph
+    from reportlab.platypus import KeepTogether, Paragraph
 
     s = guide_styles()
     heading = Paragraph(f'<a name="{section.id}"/>{para_text(section.title)}', s["h1"])
     heading.guide_entry = (section.id, plain(section.title), 0)
     story: list[Any] = [heading]
     for index, block in enumerate(blocks(section.body)):
-        story += block_flowables(block, width, f"{section.id}-{index}")
+        made = block_flowables(block, width, f"{section.id}-{index}")
+        if block.kind == "table":
+            # A table stays on one page with the subheading and sentence that introduce it.
+            while getattr(story[-1], "style", None) in (s["lead"], s["h2"]):
+                made.insert(0, story.pop())
+            made = [KeepTogether(made)]
+        story += made
     return story
 
 
 def block_flowables(block: Block, width: float, key: str) -> list[Any]:
-    from reportlab.platypus import Paragraph
+    from reportlab.platypus import Paragraph, Spacer
 
     s = guide_styles()
     if block.kind == "heading":
@@ -139,7 +145,9 @@ def block_flowables(block: Block, width: float, key: str) -> list[Any]:
         heading.guide_entry = (key, plain(block.text), 1)
         return [heading]
     if block.kind == "paragraph":
-        return [Paragraph(markup(block.text), s["body"])]
+        # A paragraph that introduces a list or table ("For each barrier:") stays with it.
+        lead = block.text.rstrip().endswith(":")
+        return [Paragraph(markup(block.text), s["lead"] if lead else s["body"])]
     if block.kind in ("bullets", "numbers"):
         made = []
         for number, item in enumerate(block.items, start=1):
@@ -148,9 +156,9 @@ def block_flowables(block: Block, width: float, key: str) -> list[Any]:
             made += [
                 Paragraph(markup(child), s["children"], bulletText="–") for child in item.children
             ]
-        return made
+        return [*made, Spacer(1, 4)]
     if block.kind == "table":
-        return [table(block.rows, width)]
+        return [Spacer(1, 2), table(block.rows, width), Spacer(1, 8)]
     return []
 
 
@@ -180,13 +188,7 @@ def table(rows: tuple[tuple[str, ...], ...], width: float) -> Any:
             ]
         )
     )
-    return _spaced(made)
-
-
-def _spaced(flowable: Any) -> Any:
-    from reportlab.platypus import KeepTogether, Spacer
-
-    return KeepTogether([Spacer(1, 2), flowable, Spacer(1, 8)])
+    return made
 
 
 def markup(text: str) -> str:
@@ -219,6 +221,7 @@ def guide_styles() -> dict[str, Any]:
     listed = {"leftIndent": 16, "bulletIndent": 3, "spaceAfter": 3, "bulletFontSize": 10.5}
     return {
         "body": body,
+        "lead": ParagraphStyle("guide_lead", body, keepWithNext=1),
         "muted": ParagraphStyle("guide_muted", body, textColor=colors.HexColor("#555555")),
         "title": ParagraphStyle("guide_title", base["title"], bulletFontName=FONT),
         "subtitle": ParagraphStyle("guide_subtitle", base["subtitle"], bulletFontName=FONT),

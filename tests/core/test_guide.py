@@ -130,11 +130,11 @@ def test_names_match_the_bundled_framework() -> None:
 def test_breakthrough_table_follows_the_framework_mapping() -> None:
     framework = default_framework()
     table = next(b for b in blocks(guide_section("actions").body) if b.kind == "table")
-    mapping = {row[0]: plain(row[1]) for row in table.rows[1:]}
-    assert set(mapping) == {d.name for d in framework.dimensions}
-    for dimension in framework.dimensions:
-        for suggestion in framework.suggestions_for(dimension.id):
-            assert f"{suggestion.number}. {suggestion.name}" in mapping[dimension.name]
+    rows = {plain(row[0]): plain(row[1]) for row in table.rows[1:]}
+    assert list(rows) == [f"{s.number}. {s.name}" for s in framework.suggestions]
+    for suggestion in framework.suggestions:
+        helps = rows[f"{suggestion.number}. {suggestion.name}"]
+        assert helps in {framework.dimension(d).name for d in suggestion.dimensions}
 
 
 def test_the_guide_names_its_source_by_title() -> None:
