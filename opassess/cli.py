@@ -102,6 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     ratings.add_argument("workshop", metavar="WORKSHOP", help="a workshop in the library")
     ratings.add_argument("files", metavar="FILE", nargs="+")
 
+    guide = commands.add_parser("guide", help="save the facilitator's guide")
+    guide.add_argument("--pdf", metavar="PATH", required=True, help="write it as a PDF")
+
     commands.add_parser("backups", help="list the library's backups, newest first")
     restore = commands.add_parser(
         "restore", help="put a backup in place of a damaged library that was set aside"
@@ -227,6 +230,14 @@ def _command_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _command_guide(args: argparse.Namespace) -> int:
+    from opassess.export.guide_pdf import write_guide_pdf
+
+    write_guide_pdf(Path(args.pdf))
+    print(f"Wrote the facilitator's guide {args.pdf}")
+    return EXIT_OK
+
+
 def _command_forms(args: argparse.Namespace) -> int:
     if not (args.pdf or args.xlsx):
         raise UserError("say what to write: --pdf PATH, --xlsx DIR, or both.")
@@ -323,6 +334,7 @@ _COMMANDS = {
     "export": _command_export,
     "forms": _command_forms,
     "import-ratings": _command_import_ratings,
+    "guide": _command_guide,
     "backups": _command_backups,
     "restore": _command_restore,
 }

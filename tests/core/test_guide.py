@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from opassess.cli import main
 from opassess.export import ExportError
 from opassess.export.guide_pdf import write_guide_pdf
 from opassess.frameworks import default_framework
@@ -269,3 +270,12 @@ def test_pdf_to_a_missing_folder_is_an_export_error(tmp_path: Path) -> None:
     with pytest.raises(ExportError, match=r"guide could not be saved.*folder does not exist"):
         write_guide_pdf(tmp_path / "missing" / "guide.pdf")
     assert not (tmp_path / "missing").exists()
+
+
+def test_cli_saves_the_guide(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "guide.pdf"
+    assert main(["guide", "--pdf", str(path)]) == 0
+    assert PdfReader(path).metadata.title == GUIDE_TITLE
+    assert "Wrote the facilitator's guide" in capsys.readouterr().out
+    assert main(["guide", "--pdf", str(tmp_path / "missing" / "guide.pdf")]) == 2
+    assert "folder does not exist" in capsys.readouterr().err
