@@ -26,8 +26,6 @@ import argparse
 import re
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -42,6 +40,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from timing import best_ms
 
 from opassess.analysis import summarise
 from opassess.demo import demo_workshop
@@ -321,20 +320,6 @@ def bare_story(blocks: list[Block], style: dict[str, ParagraphStyle]) -> list[An
 
 def shape_count(story: list[Any]) -> int:
     return sum(len(f.contents) for f in story if isinstance(f, Drawing))
-
-
-def best_ms(runs: int, *jobs: Callable[[], object]) -> list[float]:
-    """Best time of each job in milliseconds, the jobs taking turns so that a busy moment on
-    the machine falls on all of them alike; one warm-up each (imports, font parsing, caches)."""
-    for job in jobs:
-        job()
-    times: list[list[float]] = [[] for _ in jobs]
-    for _ in range(runs):
-        for job, taken in zip(jobs, times, strict=True):
-            start = time.perf_counter()
-            job()
-            taken.append(time.perf_counter() - start)
-    return [min(taken) * 1000 for taken in times]
 
 
 def main() -> None:

@@ -16,29 +16,18 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from openpyxl import Workbook
+from timing import best_ms
 
 from opassess.demo import demo_workshop
 from opassess.export.xlsx import sheet_contents, workbook_bytes, write_workbook
 
 GOAL = 1.5
-
-
-def best_ms(run: Callable[[], object], runs: int) -> float:
-    run()  # warm-up: imports, caches
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times) * 1000
 
 
 def main() -> None:
@@ -64,10 +53,13 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / "export.xlsx"
-        ours_file = best_ms(lambda: write_workbook(workshop, target), args.runs)
+        ours_file, ours_memory, bare_memory = best_ms(
+            args.runs,
+            lambda: write_workbook(workshop, target),
+            lambda: workbook_bytes(workshop),
+            bare,
+        )
         size = target.stat().st_size
-    ours_memory = best_ms(lambda: workbook_bytes(workshop), args.runs)
-    bare_memory = best_ms(bare, args.runs)
 
     ratio = ours_memory / bare_memory
     print(

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -335,18 +336,28 @@ class _Writer:
         labels = [row[:1] for row in content.rows[: content.label_rows]]
         widths = _column_widths([*labels, *content.rows[content.label_rows :]])
         wrap = {column for column, width in widths.items() if width is None}
+        cells = sheet._cells  # each cell made once, without the lookup sheet.cell() does
         for row_number, row in enumerate(content.rows, start=1):
             heading = row_number == content.header_row
             label = row_number <= content.label_rows
+            lines = 1
+            if wrap and not label and not heading:
+                wrapped = (row[column - 1] for column in wrap if column <= len(row))
+                lines = max((_wrapped_lines(value) for value in wrapped), default=1)
+                if lines > 1:
+                    sheet.row_dimensions[row_number].height = min(lines * LINE_HEIGHT, MAX_HEIGHT)
             for column, value in enumerate(row, start=1):
                 if value is None or value == "":
                     continue
-                cell = sheet.cell(row=row_number, column=column)
+                cell = Cell(sheet, row=row_number, column=column)
                 if isinstance(value, str):
-                    cell.value = self.text(value)
-                    cell.data_type = "s"  # literal text, even when it starts with "="
+                    # Stored as literal text, even when it starts with "=". cell_text has
+                    # already made it safe, so openpyxl's own value checks are skipped.
+                    cell._value = self.text(value)
+                    cell.data_type = "s"
                 else:
                     cell.value = value
+                cells[row_number, column] = cell
                 if heading:
                     self.style(cell, "heading")
                 elif label and column == 1:
@@ -355,13 +366,8 @@ class _Writer:
                     self.style(cell, "date")
                 elif column in wrap and not label:
                     self.style(cell, "wrap")
-                elif isinstance(value, str) and not label:
-                    self.style(cell, "top")
-            if wrap and not label and row_number != content.header_row:
-                cells = (row[column - 1] for column in wrap if column <= len(row))
-                lines = max((_wrapped_lines(value) for value in cells), default=1)
-                if lines > 1:
-                    sheet.row_dimensions[row_number].height = min(lines * LINE_HEIGHT, MAX_HEIGHT)
+                elif lines > 1 and isinstance(value, str) and not label:
+                    self.style(cell, "top")  # level with the first line of the wrapped text
         for column, width in widths.items():
             letter = get_column_letter(column)
             sheet.column_dimensions[letter].width = MAX_WIDTH if width is None else width
