@@ -10,7 +10,10 @@ with files.write_atomically: a failed export leaves any earlier report untouched
 from __future__ import annotations
 
 import io
+import itertools
 import math
+from collections import Counter
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -39,22 +42,37 @@ MARGIN_X = 50.0
 MARGIN_TOP = 58.0
 MARGIN_BOTTOM = 50.0
 LABEL_WIDTH = 150.0  # the wall chart's barrier-name column
+_SECTION_KEYS = itertools.count()  # tells page_section's sections apart
 
 
 def write_report(workshop: Workshop, path: str | Path) -> None:
     """Write the workshop report to `path` as a PDF; ExportError if it cannot be written."""
-    path = Path(path)
-    data = report_bytes(workshop)
-    try:
-        files.write_atomically(path, data)
-    except OSError as exc:
-        raise ExportError(
-            f"The report could not be saved to {path.name}: {files.plain_os_reason(exc, 'write')}"
-        ) from exc
+    save_pdf(report_bytes(workshop), path, "The report")
 
 
 def report_bytes(workshop: Workshop) -> bytes:
     """The report as PDF bytes."""
+    header = " — ".join(plain_text(t) for t in (workshop.title, workshop.organisation) if t)
+    return build_pdf(
+        workshop,
+        lambda width: report_story(workshop, width),
+        subject="Breakthrough workshop report",
+        canvasmaker=numbered_canvas(header, skip_header_on_first=True),
+        what="The report",
+    )
+
+
+def build_pdf(
+    workshop: Workshop,
+    story: Callable[[float], list[Any]],
+    *,
+    subject: str,
+    canvasmaker: Any,
+    what: str,
+) -> bytes:
+    """An A4 PDF in memory, with the workshop's title and facilitator as its metadata: `story`
+    is given the text width and returns the flowables. ExportError if it cannot be laid out;
+    `what` ("The report") names the document in that message."""
     from reportlab.lib.pagesizes import A4
     from reportlab.platypus import SimpleDocTemplate
     from reportlab.platypus.doctemplate import LayoutError
@@ -70,26 +88,56 @@ def report_bytes(workshop: Workshop) -> bytes:
         bottomMargin=MARGIN_BOTTOM,
         title=plain_text(workshop.title),
         author=plain_text(workshop.facilitator) or "OpAssess",
-        subject="Breakthrough workshop report",
+        subject=subject,
         creator="OpAssess",
     )
-    story = report_story(workshop, doc.width)
-    header = " — ".join(plain_text(t) for t in (workshop.title, workshop.organisation) if t)
+    flowables = story(doc.width)
     try:
-        doc.build(story, canvasmaker=numbered_canvas(header, skip_header_on_first=True))
+        doc.build(flowables, canvasmaker=canvasmaker)
     except LayoutError as exc:
-        raise ExportError(f"The report could not be laid out: {exc}") from exc
+        raise ExportError(f"{what} could not be laid out: {exc}") from exc
     return buffer.getvalue()
+
+
+def save_pdf(data: bytes, path: str | Path, what: str) -> None:
+    """Write PDF bytes to `path` atomically: a failed write leaves any earlier file untouched.
+    ExportError, naming `what` ("The report") and the reason, if it cannot be written."""
+    path = Path(path)
+    try:
+        files.write_atomically(path, data)
+    except OSError as exc:
+        raise ExportError(
+            f"{what} could not be saved to {path.name}: {files.plain_os_reason(exc, 'write')}"
+        ) from exc
 
 
 # -- page furniture -------------------------------------------------------------------------------
 
 
+def page_section(header: str, label: str = "", numbering: str = "Page {number} of {total}") -> Any:
+    """A flowable of no size that starts a section of the document on the page it lands on
+    (put it straight after a page break). From that page on, the running header is `header`,
+    pages are numbered within the section with `numbering` ("{number}", "{total}"), and
+    `label` is printed at the left of the footer. Only numbered_canvas reads it."""
+    from reportlab.platypus import Flowable
+
+    key = next(_SECTION_KEYS)
+
+    class PageSection(Flowable):
+        def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+            return 0, 0
+
+        def draw(self) -> None:
+            self.canv.page_section = (key, header, label, numbering)
+
+    return PageSection()
+
+
 def numbered_canvas(header: str, *, skip_header_on_first: bool = False) -> Any:
     """A canvas class that draws the running header and "Page n of m" on every page once the
-    page count is known."""
+    page count is known. Pages after a page_section flowable carry that section's header,
+    label and numbering instead."""
     from reportlab.lib import colors
-    from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.pdfgen.canvas import Canvas
 
     class NumberedCanvas(Canvas):
@@ -98,40 +146,61 @@ def numbered_canvas(header: str, *, skip_header_on_first: bool = False) -> Any:
             kwargs["initialFontName"] = kwargs.get("initialFontName") or FONT
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
+            self.page_section: tuple[int, str, str, str] | None = None
 
         def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))
             self._startPage()
 
         def save(self) -> None:
-            total = len(self._pages)
-            for state in self._pages:
+            sections = [state["page_section"] for state in self._pages]
+            totals = Counter(section[0] if section else None for section in sections)
+            seen: Counter[int | None] = Counter()
+            for state, section in zip(self._pages, sections, strict=True):
                 self.__dict__.update(state)
-                self._furniture(total)
+                key = section[0] if section else None
+                seen[key] += 1
+                if section is None:
+                    number, total = self._pageNumber, len(self._pages)
+                    self._furniture(header, "", "Page {number} of {total}", number, total)
+                else:
+                    self._furniture(*section[1:], seen[key], totals[key])
                 super().showPage()
             super().save()
 
-        def _furniture(self, total: int) -> None:
+        def _furniture(self, top: str, label: str, numbering: str, number: int, total: int) -> None:
             width, height = self._pagesize
-            number = self._pageNumber
+            room = width - 2 * MARGIN_X
             self.saveState()
             self.setFillColor(colors.HexColor("#555555"))
             self.setStrokeColor(colors.HexColor("#BBBBBB"))
-            if header and not (skip_header_on_first and number == 1):
-                self.setFont(FONT, 8)
-                text = header
-                room = width - 2 * MARGIN_X
-                if stringWidth(text, FONT, 8) > room:
-                    while text and stringWidth(text + "…", FONT, 8) > room:
-                        text = text[: max(0, len(text) - max(1, len(text) // 20))]
-                    text += "…"
-                self.drawString(MARGIN_X, height - 34, text)
-                self.line(MARGIN_X, height - 39, width - MARGIN_X, height - 39)
             self.setFont(FONT, 8)
-            self.drawRightString(width - MARGIN_X, 28, f"Page {number} of {total}")
+            on_first = self.page_section is None and self._pageNumber == 1
+            if top and not (skip_header_on_first and on_first):
+                self.drawString(MARGIN_X, height - 34, fit_text(top, FONT, 8, room))
+                self.line(MARGIN_X, height - 39, width - MARGIN_X, height - 39)
+            count = numbering.format(number=number, total=total)
+            self.drawRightString(width - MARGIN_X, 28, count)
+            if label:
+                rest = room - _string_width(count, FONT, 8) - 24
+                if rest > 0:
+                    self.drawString(MARGIN_X, 28, fit_text(label, FONT, 8, rest))
             self.restoreState()
 
     return NumberedCanvas
+
+
+def fit_text(text: str, font: str, size: float, room: float) -> str:
+    """One line of plain text, cut with "…" so it fits `room` points."""
+    # Hardly a glyph is narrower than a fifth of the size: a text longer than this cannot fit,
+    # and is cut down at once rather than measured whole on every page.
+    most = int(room / (size * 0.2)) + 1
+    if len(text) <= most and _string_width(text, font, size) <= room:
+        return text
+    text = text[:most]
+    while text and _string_width(text + "…", font, size) > room:
+        text = text[: max(0, len(text) - max(1, len(text) // 20))]
+    return text + "…"
 
 
 # -- the story ------------------------------------------------------------------------------------
