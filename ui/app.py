@@ -34,21 +34,42 @@ def run(data_dir: Path, smoke_test: bool = False) -> int:
         if smoke_test:
             print(f"opassess: {exc}", file=sys.stderr)
         else:
-            QMessageBox.critical(None, "OpAssess", str(exc))
+            QMessageBox.critical(None, _start_problem_title(exc), str(exc))
         return 2
 
+    from opassess.logs import setup_logging, stop_logging
     from ui.controller import LibraryController
+    from ui.errors import ErrorReporter, show_problem_dialog
     from ui.main_window import MainWindow
 
-    with library:
+    # An unexpected error in any slot is logged in the data folder and told once; the window
+    # stays open. A smoke test has nobody to tell, so it only logs and prints.
+    reporter = ErrorReporter(setup_logging(data_dir), None if smoke_test else show_problem_dialog)
+    with library, reporter:
         # Window settings live beside the library, so a portable or test data folder is
         # self-contained and never touches the user's own settings.
         settings = QSettings(str(data_dir / "settings.ini"), QSettings.Format.IniFormat)
         window = MainWindow(LibraryController(library), settings)
         window.show()
-        if smoke_test:
-            return _smoke_test(app, window)
-        return app.exec()
+        try:
+            if smoke_test:
+                return _smoke_test(app, window)
+            return app.exec()
+        finally:
+            stop_logging()
+
+
+def _start_problem_title(problem: Exception) -> str:
+    """The title of the message when the library cannot be opened at all."""
+    from opassess.store import LibraryDamaged, LibraryInUse, LibraryTooNew
+
+    if isinstance(problem, LibraryInUse):
+        return "OpAssess is already open"
+    if isinstance(problem, LibraryTooNew):
+        return "OpAssess needs updating"
+    if isinstance(problem, LibraryDamaged):
+        return "OpAssess: the library is damaged"
+    return "OpAssess could not start"
 
 
 def _offer_backup(damaged: Exception) -> bool:

@@ -7,6 +7,7 @@ Errors a person can act on come back as a `failed` signal with a plain message, 
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from opassess.changes import WorkshopChange
+from opassess.files import plain_os_reason
 from opassess.interchange import (
     SessionFileError,
     WorkshopExists,
@@ -36,6 +38,27 @@ Confirm = Callable[[str], bool]
 ConflictChoice = Callable[[WorkshopExists], str | None]
 
 
+def not_saved_message(problem: LibraryError | OSError) -> str:
+    """Why a change could not be written, and what to do, for a change the screen still shows."""
+    if isinstance(problem, OSError):
+        reason = plain_os_reason(problem, "write")
+        if problem.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", None)):
+            advice = "Free some space on the disk"
+        elif problem.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            advice = "Make sure the OpAssess data folder can be written to"
+        else:
+            advice = "Check the disk"
+        return (
+            f"This change could not be saved: {reason} It is not in the workshop yet. "
+            f"{advice}, then make the change again; everything before it is safe."
+        )
+    text = str(problem)
+    # The library's own messages already say plainly that the change was not saved.
+    if "not saved" in text.lower():
+        return f"{text} Everything before it is safe; make the change again once that is fixed."
+    return f"This change could not be saved: {text}"
+
+
 class WorkshopController(QObject):
     """One open workshop: edits, undo/redo, and the facilitator's view state."""
 
@@ -43,6 +66,7 @@ class WorkshopController(QObject):
     history_changed = Signal()  # undo/redo availability or labels changed
     saved = Signal(str)  # a short status: what was saved
     failed = Signal(str)  # a message for the user; nothing was changed
+    save_failed = Signal(str)  # the change could not be written (also sent as `failed`)
     revealed_changed = Signal(bool)  # the team's ratings shown or hidden on shared screens
     barrier_selected = Signal(str)  # the barrier under discussion (mirrored on the projector)
 
@@ -73,7 +97,7 @@ class WorkshopController(QObject):
             self.failed.emit(str(refusal))
             return False
         except (LibraryError, OSError) as problem:
-            self.failed.emit(f"Not saved: {problem}")
+            self._not_saved(problem)
             return False
         self._announce(change, f"Saved: {label}")
         return True
@@ -122,9 +146,14 @@ class WorkshopController(QObject):
         try:
             change = step()
         except (LibraryError, OSError) as problem:
-            self.failed.emit(f"Not saved: {problem}")
+            self._not_saved(problem)
             return
         self._announce(change, status)
+
+    def _not_saved(self, problem: LibraryError | OSError) -> None:
+        message = not_saved_message(problem)
+        self.save_failed.emit(message)
+        self.failed.emit(message)
 
     def _announce(self, change: WorkshopChange, status: str) -> None:
         if change.scope and self._barrier not in self.workshop.scope and self.workshop.scope:
@@ -203,7 +232,7 @@ class LibraryController(QObject):
                         continue
                     result = import_session_file(self.library, path, on_conflict=choice)
             except (SessionFileError, LibraryError) as problem:
-                self.failed.emit(str(problem))
+                self.failed.emit(f"Not imported: {problem}")
                 continue
             imported.append(result.workshop_id)
             self.notice.emit(f"Imported “{result.title}”")

@@ -45,6 +45,10 @@ class _Job(QRunnable):
             result = self.work()
         except Exception as exc:  # reported on the GUI thread, never lost in the worker
             problem = _user_problem(exc)
+            if problem is None:  # a bug: its traceback goes to the log in the data folder
+                from opassess.logs import log_unexpected
+
+                log_unexpected(type(exc), exc, exc.__traceback__, "An export failed")
             self.signals.failed.emit(
                 self.number, problem or f"The export failed unexpectedly: {exc!r}"
             )

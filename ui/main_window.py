@@ -331,8 +331,7 @@ class MainWindow(QMainWindow):
         self.home.import_dialog_requested.connect(self.import_with_dialog)
         self.home.export_requested.connect(self.export_workshop)
         self.home.delete_requested.connect(self.delete_workshop)
-        if hasattr(self, "show_guide"):  # the welcome panel's link to the facilitator's guide
-            self.home.guide_requested.connect(self.show_guide)
+        self.home.guide_requested.connect(lambda: self.show_guide())
         self.library.failed.connect(self._show_problem)
         self.library.notice.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.undo_delete_button.clicked.connect(self.undo)
@@ -350,6 +349,7 @@ class MainWindow(QMainWindow):
         view.guide_link.linkActivated.connect(lambda _link: self.show_guide())
         view.stack.currentChanged.connect(lambda _i: self._mirror_on_projector())
         controller.saved.connect(self._show_saved)
+        controller.save_failed.connect(self._show_not_saved)
         controller.history_changed.connect(self._update_actions)
         controller.changed.connect(lambda _change: self._mirror_on_projector())
         controller.barrier_selected.connect(lambda _d: self._mirror_on_projector())
@@ -478,7 +478,12 @@ class MainWindow(QMainWindow):
             step_action.setEnabled(in_workshop)
 
     def _show_saved(self, status: str) -> None:
+        self.saved_label.setStyleSheet("")
         self.saved_label.setText(f"✓ {status} · {datetime.now():%H:%M}")
+
+    def _show_not_saved(self, _message: str) -> None:
+        self.saved_label.setStyleSheet(f"color: {DISAGREEMENT_COLOUR}; font-weight: bold")
+        self.saved_label.setText(f"⚠ Last change not saved · {datetime.now():%H:%M}")
 
     # -- library operations ----------------------------------------------------------------------
 

@@ -187,6 +187,9 @@ def test_the_welcome_panel_opens_the_demo_in_the_main_window(qtbot, library, tmp
     qtbot.addWidget(window)
     window.show()
     assert _welcoming(window.home)
+    window.home.welcome.guide_link.linkActivated.emit("guide")
+    assert window.guide_window is not None and window.guide_window.isVisible()
+    window.guide_window.close()
     window.home.welcome.demo_button.click()
     assert window.stack.currentWidget() is window.workshop_view
     assert window.workshop_controller.workshop.organisation == "Riverside Borough Council"
