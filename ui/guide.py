@@ -36,7 +36,6 @@ LINK_COLOUR = "#0B5CAD"
 RULE_COLOUR = "#C8CED6"
 HEADER_FILL = "#EEF2F6"
 MUTED = "#5A6470"
-STEP_LINK = "guide:step"  # the link under the step bar that opens the guide at that step
 
 _STYLE = f"""
 h1 {{ font-size: x-large; margin-top: 0; margin-bottom: 10px; }}

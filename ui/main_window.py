@@ -30,7 +30,6 @@ from opassess import __version__
 from opassess.files import safe_file_stem
 from opassess.interchange import FILE_SUFFIX, WorkshopExists
 from ui.controller import LibraryController, WorkshopController
-from ui.guide import STEP_LINK
 from ui.home import HomePage
 from ui.steps import StepPage
 from ui.style import DISAGREEMENT_COLOUR, scaled_font
@@ -41,6 +40,8 @@ if TYPE_CHECKING:
 
 MAX_RECENT_FILES = 8
 SESSION_FILTER = f"OpAssess session (*{FILE_SUFFIX})"
+# The link under the step bar that opens the guide at that step; ui.guide loads on first use.
+STEP_LINK = "guide:step"
 
 
 class MessageBar(QWidget):
