@@ -475,6 +475,7 @@ class MainWindow(QMainWindow):
             workshop_action.setEnabled(in_workshop)
         self.projector_action.setEnabled(in_workshop)
         self.library_action.setEnabled(in_workshop)
+        self.saved_label.setVisible(in_workshop)  # the save status is a workshop's
         for step_action in (self.next_step_action, self.previous_step_action, *self.step_actions):
             step_action.setEnabled(in_workshop)
 

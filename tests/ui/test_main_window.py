@@ -53,7 +53,9 @@ def test_undo_labels_follow_the_last_edit(qtbot, library, demo, tmp_path):
     from opassess.workshop import update_details
 
     window = _window(qtbot, library, tmp_path)
+    assert window.saved_label.isHidden()  # the library has no save status of its own
     window.open_workshop(demo.id)
+    assert not window.saved_label.isHidden()
     assert not window.undo_action.isEnabled()
     window.workshop_controller.apply("Workshop details", update_details, team="Top team")
     assert window.undo_action.text() == "&Undo Workshop details"
