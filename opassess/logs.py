@@ -7,11 +7,9 @@ never turn one problem into two.
 
 from __future__ import annotations
 
-import logging
-import traceback
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 LOG_FOLDER = "logs"
 LOG_FILE = "opassess.log"
@@ -19,36 +17,49 @@ MAX_BYTES = 512 * 1024
 BACKUP_COUNT = 3
 LOGGER_NAME = "opassess"
 
-logger = logging.getLogger(LOGGER_NAME)
-
 
 def log_path(data_dir: Path) -> Path:
     """Where the log of the library in `data_dir` is written."""
     return Path(data_dir) / LOG_FOLDER / LOG_FILE
 
 
-class _LazyRotatingFileHandler(RotatingFileHandler):
+# logging.handlers pulls in sockets, pickling and threads: it is imported, and the handler
+# made, only when there is something to record, which keeps it off the start-up path.
+_path: Path | None = None
+_handler: Any = None
+
+
+def _make_handler(path: Path) -> Any:
     """A RotatingFileHandler that makes its folder when first used and remembers a failure."""
+    import logging
+    from logging.handlers import RotatingFileHandler
 
-    def __init__(self, path: Path) -> None:
-        super().__init__(
-            path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8", delay=True
-        )
-        self.failed = False
+    class LazyRotatingFileHandler(RotatingFileHandler):
+        def __init__(self) -> None:
+            super().__init__(
+                path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8", delay=True
+            )
+            self.failed = False
 
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            Path(self.baseFilename).parent.mkdir(parents=True, exist_ok=True)
-        except OSError:
+        def emit(self, record: logging.LogRecord) -> None:
+            try:
+                Path(self.baseFilename).parent.mkdir(parents=True, exist_ok=True)
+            except OSError:
+                self.failed = True
+                return
+            super().emit(record)
+
+        def handleError(self, record: logging.LogRecord) -> None:
             self.failed = True
-            return
-        super().emit(record)
 
-    def handleError(self, record: logging.LogRecord) -> None:
-        self.failed = True
-
-
-_handler: _LazyRotatingFileHandler | None = None
+    handler = LazyRotatingFileHandler()
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%Y-%m-%d %H:%M:%S")
+    )
+    logger = logging.getLogger(LOGGER_NAME)
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    return handler
 
 
 def setup_logging(data_dir: Path) -> Path:
@@ -56,25 +67,22 @@ def setup_logging(data_dir: Path) -> Path:
 
     Calling it again (another data folder, or in tests) replaces the earlier file.
     """
-    global _handler
+    global _path
     stop_logging()
-    path = log_path(data_dir)
-    _handler = _LazyRotatingFileHandler(path)
-    _handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%Y-%m-%d %H:%M:%S")
-    )
-    logger.addHandler(_handler)
-    logger.setLevel(logging.INFO)
-    return path
+    _path = log_path(data_dir)
+    return _path
 
 
 def stop_logging() -> None:
     """Close the log file and stop writing to it."""
-    global _handler
+    global _handler, _path
     if _handler is not None:
-        logger.removeHandler(_handler)
+        import logging
+
+        logging.getLogger(LOGGER_NAME).removeHandler(_handler)
         _handler.close()
-        _handler = None
+    _handler = None
+    _path = None
 
 
 def log_unexpected(
@@ -84,9 +92,14 @@ def log_unexpected(
     context: str = "Unexpected error",
 ) -> bool:
     """Record an exception with its traceback; True when it reached the log file."""
+    global _handler
+    import logging
+
+    if _handler is None and _path is not None:
+        _handler = _make_handler(_path)
     if _handler is not None:
         _handler.failed = False
-    logger.error("%s", context, exc_info=(exc_type, exc, tb))
+    logging.getLogger(LOGGER_NAME).error("%s", context, exc_info=(exc_type, exc, tb))
     return _handler is not None and not _handler.failed
 
 
@@ -94,5 +107,7 @@ def error_signature(
     exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
 ) -> tuple[str, str, tuple[tuple[str, int], ...]]:
     """What makes two errors "the same one again": type, message and where it was raised."""
+    import traceback
+
     where = tuple((frame.filename, frame.lineno or 0) for frame in traceback.extract_tb(tb))
     return (exc_type.__qualname__, str(exc), where[-3:])
