@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QFont, QKeySequence, QShortcut
@@ -26,7 +26,9 @@ from opassess.interchange import FILE_SUFFIX
 from opassess.store import WorkshopSummary
 from ui.controller import LibraryController
 from ui.style import DISAGREEMENT_COLOUR, scaled_font
-from ui.welcome import WelcomePanel
+
+if TYPE_CHECKING:
+    from ui.welcome import WelcomePanel
 
 
 class WorkshopListModel(QAbstractTableModel):
@@ -163,7 +165,7 @@ class HomePage(QWidget):
         self.no_match.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.no_match.setFrameShape(QFrame.Shape.StyledPanel)
         self.no_match.setAccessibleName("No match")
-        self.welcome = WelcomePanel()
+        self._welcome: WelcomePanel | None = None  # made on first run only
         self.due_note = QLabel()
         self.due_note.setStyleSheet(f"color: {DISAGREEMENT_COLOUR}; font-weight: bold")
 
@@ -192,10 +194,25 @@ class HomePage(QWidget):
         listing.addWidget(self.no_match, 1)
         listing.addWidget(self.table, 1)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.welcome, 1)
         layout.addWidget(self.library_view, 1)
         self._connect_signals()
         self.refresh()
+
+    @property
+    def welcome(self) -> WelcomePanel:
+        """The first-run panel, made when first needed: most starts open a library with
+        workshops in it, and never pay for it."""
+        if self._welcome is None:
+            from ui.welcome import WelcomePanel
+
+            self._welcome = WelcomePanel()
+            self._welcome.hide()
+            self._welcome.demo_requested.connect(self._demo)
+            self._welcome.new_requested.connect(self._new)
+            self._welcome.import_requested.connect(self.import_dialog_requested.emit)
+            self._welcome.guide_requested.connect(self.guide_requested.emit)
+            self.layout().insertWidget(0, self._welcome, 1)
+        return self._welcome
 
     def _connect_signals(self) -> None:
         self.search.textChanged.connect(lambda _text: self.refresh())
@@ -208,10 +225,6 @@ class HomePage(QWidget):
         self.import_button.clicked.connect(self.import_dialog_requested.emit)
         self.export_button.clicked.connect(self._export)
         self.delete_button.clicked.connect(self._delete)
-        self.welcome.demo_requested.connect(self._demo)
-        self.welcome.new_requested.connect(self._new)
-        self.welcome.import_requested.connect(self.import_dialog_requested.emit)
-        self.welcome.guide_requested.connect(self.guide_requested.emit)
         self.library.listing_changed.connect(self.refresh)
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self.table, activated=self._delete)
@@ -226,7 +239,8 @@ class HomePage(QWidget):
         if first_run and searching:
             with QSignalBlocker(self.search):
                 self.search.clear()
-        self.welcome.setVisible(first_run)
+        if first_run or self._welcome is not None:
+            self.welcome.setVisible(first_run)
         self.library_view.setVisible(not first_run)
         self.no_match.setVisible(not has_rows and not first_run)
         self.table.setVisible(has_rows)
