@@ -391,11 +391,13 @@ def _wrapped_lines(value: object) -> int:
     Row heights are written out because LibreOffice keeps a row at its stored height when it
     opens a workbook, so wrapped text would otherwise print over the rows below it.
     """
-    if not isinstance(value, str) or not value:
+    if not isinstance(value, str) or (len(value) <= _CHARS_PER_LINE and "\n" not in value):
         return 1
-    # A column MAX_WIDTH "0"s wide holds a few more characters of ordinary text than that.
-    per_line = MAX_WIDTH * 7 // 6
-    return sum(max(1, math.ceil(len(line) / per_line)) for line in value.splitlines())
+    return sum(max(1, math.ceil(len(line) / _CHARS_PER_LINE)) for line in value.splitlines())
+
+
+# A column MAX_WIDTH "0"s wide holds a few more characters of ordinary text than that.
+_CHARS_PER_LINE = MAX_WIDTH * 7 // 6
 
 
 def _column_widths(rows: Sequence[Sequence[Any]]) -> dict[int, float | None]:
