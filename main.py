@@ -7,6 +7,10 @@ from pathlib import Path
 
 
 def _launch_gui(data_dir: Path, smoke_test: bool) -> int:
+    # The library's code first: once PySide6 is loaded it reads the source of every module
+    # imported after it (looking for its __feature__ switches), a cost at every start-up.
+    import opassess.logs
+    import opassess.store  # noqa: F401
     from ui.app import run
 
     return run(data_dir, smoke_test=smoke_test)

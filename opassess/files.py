@@ -12,7 +12,6 @@ import errno
 import os
 import re
 import stat
-import uuid
 from contextlib import suppress
 from datetime import date
 from pathlib import Path
@@ -72,7 +71,8 @@ def write_atomically(path: Path, data: bytes) -> None:
     on any failure the temp file is removed and the OSError raised (see plain_os_reason).
     """
     folder = path.parent
-    temp = folder / f".{path.name[:100]}.{uuid.uuid4().hex[:12]}.tmp"
+    # os.urandom rather than uuid: importing uuid pulls in `platform`, a cost on every start-up.
+    temp = folder / f".{path.name[:100]}.{os.urandom(6).hex()}.tmp"
     try:
         keep_mode: int | None = stat.S_IMODE(os.stat(path).st_mode)
     except OSError:

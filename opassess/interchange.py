@@ -42,7 +42,6 @@ from opassess.workshop import (
 SESSION_FORMAT = "opassess-session"
 SESSION_VERSION = 1
 SESSION_SCHEMA = "session.schema.json"
-FILE_SUFFIX = ".opassess"
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_PROBLEMS = 5
 CONFLICT_CHOICES = ("ask", "replace", "keep-both")

@@ -29,14 +29,18 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from opassess import __version__
-from opassess.changes import WorkshopChange, changes_between
 from opassess.files import date_from_text, date_text, fsync_file, fsync_folder
-from opassess.frameworks import Framework, framework_from_trusted_dict, framework_to_dict
 from opassess.locking import FileLock, LockHeld
-from opassess.workshop import Action, Consensus, Participant, Rating, Workshop
+
+# The workshop model is imported where a workshop is read or written, not here: the home window
+# lists workshops from their summary rows alone, and the model's import is a cost at start-up.
+if TYPE_CHECKING:
+    from opassess.changes import WorkshopChange
+    from opassess.frameworks import Framework
+    from opassess.workshop import Action, Workshop
 
 log = logging.getLogger(__name__)
 
@@ -395,6 +399,8 @@ class Library:
 
     def save_change(self, before: Workshop, after: Workshop) -> WorkshopChange:
         """Write what differs between `before` (as stored) and `after`, and nothing else."""
+        from opassess.changes import changes_between
+
         change = changes_between(before, after)
         if not change:
             return change
@@ -523,6 +529,8 @@ class Library:
         memo = self._framework_memo
         if memo is not None and memo[0] is framework:
             return memo[1], memo[2]
+        from opassess.frameworks import framework_to_dict
+
         text = _dumps(framework_to_dict(framework))
         import hashlib  # only writes need it; keeps OpenSSL off the start-up path
 
@@ -665,6 +673,8 @@ def _framework_of(conn: sqlite3.Connection, workshop_id: str) -> str | None:
 
 
 def _load(conn: sqlite3.Connection, workshop_id: str) -> Workshop:
+    from opassess.workshop import Action, Consensus, Participant, Rating, Workshop
+
     key = (workshop_id,)
     row = conn.execute(LOAD_SQL["workshop"], key).fetchone()
     if row is None:
@@ -1256,6 +1266,8 @@ def _stored_framework(conn: sqlite3.Connection, fingerprint: str) -> Framework:
                 "The library file is damaged: a workshop's framework is missing. "
                 "Restore the newest backup."
             )
+        from opassess.frameworks import framework_from_trusted_dict
+
         framework = framework_from_trusted_dict(json.loads(row[0]))
         _FRAMEWORKS.put(fingerprint, framework)
     return framework

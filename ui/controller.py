@@ -11,31 +11,24 @@ import errno
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from opassess.changes import WorkshopChange
 from opassess.files import plain_os_reason
-from opassess.interchange import (
-    SessionFileError,
-    WorkshopExists,
-    import_session_file,
-    write_session_file,
-)
-from opassess.session import EditSession
 from opassess.store import Library, LibraryError, WorkshopSummary
-from opassess.workshop import (
-    TargetBelowConsensus,
-    Workshop,
-    WorkshopError,
-    new_workshop,
-    start_reassessment,
-)
+
+# The workshop model, its edit session and session files are imported where they are used: the
+# home window needs none of them, and their import is a cost at start-up.
+if TYPE_CHECKING:
+    from opassess.changes import WorkshopChange
+    from opassess.interchange import WorkshopExists
+    from opassess.session import EditSession
+    from opassess.workshop import Workshop
 
 Confirm = Callable[[str], bool]
 # Asked when an imported workshop is already in the library: "replace", "keep-both" or None.
-ConflictChoice = Callable[[WorkshopExists], str | None]
+ConflictChoice = Callable[["WorkshopExists"], "str | None"]
 
 
 def not_saved_message(problem: LibraryError | OSError) -> str:
@@ -87,6 +80,8 @@ class WorkshopController(QObject):
 
     def apply(self, label: str, edit: Callable[..., Workshop], *args: Any, **kwargs: Any) -> bool:
         """Apply one edit; True when it was made (or changed nothing), False when refused."""
+        from opassess.workshop import TargetBelowConsensus, WorkshopError
+
         try:
             change = self._session.apply(label, edit, *args, **kwargs)
         except TargetBelowConsensus as question:
@@ -181,6 +176,8 @@ class LibraryController(QObject):
         return self.library.list_workshops(search)
 
     def open_session(self, workshop_id: str) -> EditSession | None:
+        from opassess.session import EditSession
+
         try:
             return EditSession.open(self.library, workshop_id)
         except LibraryError as problem:
@@ -196,6 +193,7 @@ class LibraryController(QObject):
     def create(self, title: str = "New workshop") -> str | None:
         """A new workshop on the breakthrough model, held today; returns its id."""
         from opassess.frameworks import default_framework
+        from opassess.workshop import new_workshop
 
         workshop = new_workshop(default_framework(), title=title, held_on=date.today())
         return self._add(workshop, f"Created “{workshop.title}”")
@@ -212,6 +210,8 @@ class LibraryController(QObject):
 
     def start_reassessment(self, workshop_id: str) -> str | None:
         """A new workshop that re-assesses an earlier one, held today; returns its id."""
+        from opassess.workshop import start_reassessment
+
         earlier = self.load(workshop_id)
         if earlier is None:
             self.failed.emit("That workshop is no longer in the library.")
@@ -221,6 +221,8 @@ class LibraryController(QObject):
 
     def import_files(self, paths: list[Path], ask: ConflictChoice) -> list[str]:
         """Import session files one by one; each is all-or-nothing. Returns the imported ids."""
+        from opassess.interchange import SessionFileError, WorkshopExists, import_session_file
+
         imported = []
         for path in paths:
             try:
@@ -241,6 +243,8 @@ class LibraryController(QObject):
         return imported
 
     def export(self, workshop_id: str, path: Path) -> bool:
+        from opassess.interchange import SessionFileError, write_session_file
+
         workshop = self.load(workshop_id)
         if workshop is None:
             self.failed.emit("That workshop is no longer in the library.")

@@ -8,15 +8,16 @@ the details are in this file.
 
 from __future__ import annotations
 
-import html
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox, QWidget
 
 from opassess.logs import error_signature, log_unexpected
 
@@ -39,6 +40,12 @@ def problem_text(log_file: Path | None, logged: bool) -> tuple[str, list[str]]:
 
 def problem_dialog(parent: QWidget | None, log_file: Path | None, logged: bool) -> QMessageBox:
     """The plain warning: what happened, that the work is safe, where the details are."""
+    # Imported here: the reporter is installed at every start, the dialog is rarely needed.
+    import html
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
     headline, paragraphs = problem_text(log_file, logged)
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
@@ -65,6 +72,9 @@ def show_problem_dialog(parent: QWidget | None, log_file: Path | None, logged: b
     box.exec()
     clicked = box.clickedButton()
     if clicked is not None and clicked.objectName() == "show_log_folder" and log_file:
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_file.parent)))
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from opassess.interchange import FILE_SUFFIX
+from opassess import SESSION_FILE_SUFFIX
 from opassess.store import WorkshopSummary
 from ui.controller import LibraryController
 from ui.style import DISAGREEMENT_COLOUR, scaled_font
@@ -242,12 +241,16 @@ class HomePage(QWidget):
         if first_run or self._welcome is not None:
             self.welcome.setVisible(first_run)
         self.library_view.setVisible(not first_run)
-        self.no_match.setVisible(not has_rows and not first_run)
+        nothing_matches = not has_rows and not first_run
+        self.no_match.setVisible(nothing_matches)
         self.table.setVisible(has_rows)
-        self.no_match.setText(
-            f"<h3>No workshop matches “{html.escape(self.search.text().strip())}”</h3>"
-            "<p>Try fewer or other words, or clear the search to see every workshop.</p>"
-        )
+        if nothing_matches:
+            from html import escape  # only a search that finds nothing needs it
+
+            self.no_match.setText(
+                f"<h3>No workshop matches “{escape(self.search.text().strip())}”</h3>"
+                "<p>Try fewer or other words, or clear the search to see every workshop.</p>"
+            )
         due = self.model.due_count()
         self.due_note.setVisible(due > 0)
         self.due_note.setText(
@@ -332,5 +335,5 @@ class HomePage(QWidget):
         return [
             Path(url.toLocalFile())
             for url in mime.urls()
-            if url.isLocalFile() and url.toLocalFile().lower().endswith(FILE_SUFFIX)
+            if url.isLocalFile() and url.toLocalFile().lower().endswith(SESSION_FILE_SUFFIX)
         ]

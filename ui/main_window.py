@@ -7,11 +7,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -19,27 +17,28 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QStackedWidget,
-    QTableWidget,
-    QTableWidgetItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from opassess import __version__
+from opassess import SESSION_FILE_SUFFIX, __version__
 from opassess.files import safe_file_stem
-from opassess.interchange import FILE_SUFFIX, WorkshopExists
 from ui.controller import LibraryController, WorkshopController
 from ui.home import HomePage
 from ui.steps import StepPage
 from ui.style import DISAGREEMENT_COLOUR, scaled_font
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
+
+    from opassess.interchange import WorkshopExists
+    from ui.exports import ExportRunner
     from ui.guide import GuideWindow
     from ui.wallchart import WallChart
 
 MAX_RECENT_FILES = 8
-SESSION_FILTER = f"OpAssess session (*{FILE_SUFFIX})"
+SESSION_FILTER = f"OpAssess session (*{SESSION_FILE_SUFFIX})"
 # The link under the step bar that opens the guide at that step; ui.guide loads on first use.
 STEP_LINK = "guide:step"
 
@@ -191,17 +190,26 @@ class MainWindow(QMainWindow):
         self.undo_delete_button = QPushButton("Undo delete")
         self.undo_delete_button.hide()
         self.statusBar().addPermanentWidget(self.undo_delete_button)
-        from ui.exports import ExportRunner
-
-        self.exports = ExportRunner(self)
-        self.exports.finished.connect(
-            lambda description, _result: self.statusBar().showMessage(f"{description}: done", 8000)
-        )
+        self._exports: ExportRunner | None = None
         self._create_actions()
         self._create_menus()
         self._connect_signals()
         self._restore_geometry()
         self._update_actions()
+
+    @property
+    def exports(self) -> ExportRunner:
+        """Runs exports in the background; made for the first export, not at start-up."""
+        if self._exports is None:
+            from ui.exports import ExportRunner
+
+            self._exports = ExportRunner(self)
+            self._exports.finished.connect(
+                lambda description, _result: self.statusBar().showMessage(
+                    f"{description}: done", 8000
+                )
+            )
+        return self._exports
 
     # -- construction -------------------------------------------------------------------------
 
@@ -530,11 +538,12 @@ class MainWindow(QMainWindow):
         workshop = self.library.load(workshop_id)
         if workshop is None:
             return
-        suggested = Path(self._last_folder()) / (safe_file_stem(workshop.title) + FILE_SUFFIX)
+        file_name = safe_file_stem(workshop.title) + SESSION_FILE_SUFFIX
+        suggested = Path(self._last_folder()) / file_name
         path = self.choose_save_path("Export session file", suggested, SESSION_FILTER)
         if path is not None:
-            if path.suffix.lower() != FILE_SUFFIX:
-                path = path.with_name(path.name + FILE_SUFFIX)
+            if path.suffix.lower() != SESSION_FILE_SUFFIX:
+                path = path.with_name(path.name + SESSION_FILE_SUFFIX)
             if self.library.export(workshop_id, path):
                 self._remember_file(path)
 
@@ -733,6 +742,8 @@ class MainWindow(QMainWindow):
     # -- help ------------------------------------------------------------------------------------
 
     def show_shortcuts(self) -> None:
+        from ui.shortcuts import ShortcutsDialog
+
         ShortcutsDialog(self).exec()
 
     def show_guide(self, section_id: str | None = None) -> None:
@@ -780,47 +791,3 @@ class MainWindow(QMainWindow):
             "Commission's breakthrough model (<i>Performance breakthroughs</i>, 2002). Works "
             "offline; every change is saved as you make it.</p>",
         )
-
-
-SHORTCUTS = (
-    ("Ctrl+N", "New workshop"),
-    ("Ctrl+I", "Import session files"),
-    ("Ctrl+E", "Export this workshop as a session file"),
-    ("Ctrl+L", "Back to the library"),
-    ("Ctrl+Z", "Undo"),
-    ("Ctrl+Shift+Z / Ctrl+Y", "Redo"),
-    ("Ctrl+1 … Ctrl+6", "Go to a step: Setup, Explain, Rate, Consensus, Plan, Review"),
-    ("Ctrl+PgDown / Ctrl+PgUp", "Next / previous step"),
-    ("F5", "Projector view on or off; Esc leaves it"),
-    ("Ctrl+F", "Search the library"),
-    ("Delete", "Delete the selected workshop (with undo)"),
-    ("Fast entry: 1 2 3", "Record a stage and move to the next cell"),
-    ("Fast entry: 0 or N", "Record “not sure”"),
-    ("Fast entry: Enter", "Type the evidence for the cell"),
-    ("Fast entry: Delete", "Clear the cell's rating"),
-    ("Consensus: Alt+Up / Alt+Down", "Previous / next barrier"),
-    ("Private rating: 1 2 3 / 0", "Choose a stage / not sure; Ctrl+Enter for the next barrier"),
-    ("F1", "The facilitator's guide, open at the current step"),
-    ("Ctrl+/", "This list"),
-)
-
-
-class ShortcutsDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Keyboard shortcuts")
-        self.resize(640, 520)
-        table = QTableWidget(len(SHORTCUTS), 2)
-        table.setHorizontalHeaderLabels(["Keys", "What they do"])
-        table.verticalHeader().hide()
-        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        for row, (keys, meaning) in enumerate(SHORTCUTS):
-            table.setItem(row, 0, QTableWidgetItem(keys))
-            table.setItem(row, 1, QTableWidgetItem(meaning))
-        table.resizeColumnsToContents()
-        table.horizontalHeader().setStretchLastSection(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(table)
-        layout.addWidget(buttons)

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from opassess.interchange import FILE_SUFFIX
+from opassess import SESSION_FILE_SUFFIX
 from opassess.paths import resources_dir
 from ui.style import scaled_font
 
@@ -116,7 +116,7 @@ class WelcomePanel(QWidget):
         )
         self.import_button = ChoiceButton(
             "Import a session file…",
-            f"Open a workshop another facilitator sent you (a {FILE_SUFFIX} file).",
+            f"Open a workshop another facilitator sent you (a {SESSION_FILE_SUFFIX} file).",
         )
         self.guide_link = QLabel(
             f'<a href="{GUIDE_LINK}">Read the facilitator’s guide</a> before your first workshop'
@@ -128,7 +128,9 @@ class WelcomePanel(QWidget):
             | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
         )
         self.guide_link.setAccessibleName("Read the facilitator’s guide")
-        self.drop_hint = QLabel(f"You can also drop {FILE_SUFFIX} files anywhere on this page.")
+        self.drop_hint = QLabel(
+            f"You can also drop {SESSION_FILE_SUFFIX} files anywhere on this page."
+        )
         self.drop_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.drop_hint.setEnabled(False)  # drawn in the muted colour of the current style
 

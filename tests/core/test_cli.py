@@ -12,6 +12,7 @@ import pytest
 from opassess import __version__
 from opassess.cli import main
 from opassess.interchange import read_session_file
+from opassess.paths import default_data_dir
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -135,3 +136,47 @@ def test_the_library_folder_comes_from_the_flag_then_the_environment(tmp_path, m
     assert (from_env / "library.sqlite3").exists()
     monkeypatch.delenv(DATA_DIR_ENV)
     assert default_data_dir().name == "OpAssess"  # the user's data folder, via platformdirs
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["--smoke-test"],
+        ["--data-dir", "lib"],
+        ["--data-dir=lib"],
+        ["--data-dir="],
+        ["--data-dir", "a", "--data-dir", "b", "--smoke-test"],
+        ["--smoke-test", "--data-dir", "lib"],
+        # Not plain launches: the full parser must see these and decide.
+        ["--data"],
+        ["--data", "lib"],
+        ["--smoke"],
+        ["--data-dir"],
+        ["--data-dir", "--smoke-test"],
+        ["list"],
+        ["--data-dir", "lib", "list"],
+        ["--help"],
+        ["--version"],
+        ["-x"],
+    ],
+)
+def test_the_plain_window_launch_opens_as_the_full_parser_would(argv, tmp_path, monkeypatch):
+    """The quick path that skips building every subcommand must never change what a command
+    line means: it either opens the window exactly as argparse would, or leaves it to argparse."""
+    from opassess.cli import _plain_gui_launch, build_parser
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("OPASSESS_DATA_DIR", raising=False)
+    quick = _plain_gui_launch(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit:
+        assert quick is None
+        return
+    if quick is not None:
+        assert args.command is None
+        assert quick == (args.data_dir, args.smoke_test)
+        launched = []
+        main(argv, launch_gui=lambda folder, smoke: launched.append((folder, smoke)) or 0)
+        assert launched == [(default_data_dir(args.data_dir), args.smoke_test)]

@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QMessageBox
 from opassess.interchange import write_session_file
 from opassess.workshop import new_workshop
 from ui.controller import LibraryController
-from ui.main_window import MainWindow, ShortcutsDialog
+from ui.main_window import MainWindow
+from ui.shortcuts import ShortcutsDialog
 
 
 def _window(qtbot, library, tmp_path):

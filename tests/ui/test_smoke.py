@@ -50,3 +50,50 @@ def test_smoke_test_reports_a_library_in_use(tmp_path):
     finally:
         holder.kill()
         holder.wait()
+
+
+# What the home window must not need: each is imported when its work is first asked for.
+_NOT_AT_START_UP = (
+    "opassess.workshop",
+    "opassess.frameworks",
+    "opassess.session",
+    "opassess.interchange",
+    "ui.exports",
+    "ui.steps.setup",
+    "uuid",
+    "pyqtgraph",
+    "openpyxl",
+    "reportlab",
+)
+
+
+def test_the_home_window_starts_without_the_workshop_model_or_exports(tmp_path):
+    """A guard on the start-up path: the window comes up listing workshops from their summary
+    rows, and the model, session files and exports load only once they are used."""
+    assert _run("demo", "--add", data_dir=tmp_path).returncode == 0
+    script = (
+        "import sys\n"
+        "from PySide6.QtCore import QTimer\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "run_loop = QApplication.exec\n"
+        "def once(*_args):\n"
+        "    QTimer.singleShot(0, QApplication.quit)\n"
+        "    return run_loop()\n"
+        "QApplication.exec = once\n"
+        f"sys.argv = ['main.py', '--data-dir', {str(tmp_path)!r}]\n"
+        "import main\n"
+        "code = main.main()\n"
+        f"print(sorted(set(sys.modules) & set({list(_NOT_AT_START_UP)!r})))\n"
+        "raise SystemExit(code)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"

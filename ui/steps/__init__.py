@@ -6,12 +6,13 @@ and redraws from `controller.workshop` whenever the workshop changes.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtWidgets import QWidget
 
-from opassess.changes import WorkshopChange
-from ui.controller import WorkshopController
+if TYPE_CHECKING:
+    from opassess.changes import WorkshopChange
+    from ui.controller import WorkshopController
 
 
 class StepPage(QWidget):

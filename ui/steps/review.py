@@ -25,10 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from opassess import SESSION_FILE_SUFFIX
 from opassess.analysis import BarrierSummary, Movement, movement, summarise
 from opassess.changes import WorkshopChange
 from opassess.files import safe_file_stem
-from opassess.interchange import FILE_SUFFIX, SessionFileError, write_session_file
+from opassess.interchange import SessionFileError, write_session_file
 from opassess.workshop import Workshop
 from ui.controller import WorkshopController
 from ui.steps import StepPage
@@ -60,7 +61,7 @@ def _e(value: object) -> str:
 
 def session_file_name(title: str) -> str:
     """A session file name from a workshop's title that every common system accepts."""
-    return safe_file_stem(title) + FILE_SUFFIX
+    return safe_file_stem(title) + SESSION_FILE_SUFFIX
 
 
 # -- the document -------------------------------------------------------------------------------
@@ -354,7 +355,7 @@ class ReviewPage(StepPage):
             self,
             "Export session file",
             suggested,
-            f"OpAssess session files (*{FILE_SUFFIX})",
+            f"OpAssess session files (*{SESSION_FILE_SUFFIX})",
         )
         return chosen or None
 
@@ -364,8 +365,8 @@ class ReviewPage(StepPage):
         if not chosen:
             return None
         path = Path(chosen)
-        if path.suffix.lower() != FILE_SUFFIX:
-            path = path.with_name(path.name + FILE_SUFFIX)
+        if path.suffix.lower() != SESSION_FILE_SUFFIX:
+            path = path.with_name(path.name + SESSION_FILE_SUFFIX)
         try:
             write_session_file(self.controller.workshop, path)
         except SessionFileError as problem:
