@@ -116,6 +116,10 @@ def workbook_bytes(workshop: Workshop) -> bytes:
 
 def cell_text(value: str) -> str:
     """`value` as this workbook stores it: spreadsheet-safe, and no longer than Excel allows."""
+    # Printable text holds no control character, lone surrogate or non-character, and at this
+    # length fits whatever its script: most cells, passed through without the two scans below.
+    if len(value) <= MAX_CELL_CHARS // 2 and value.isprintable():
+        return value
     text = _SURROGATES.sub(REPLACEMENT, spreadsheet_text(value))
     # Excel's limit counts UTF-16 units: a character beyond the BMP (an emoji) counts twice.
     if len(text) > MAX_CELL_CHARS // 2 and _utf16_length(text) > MAX_CELL_CHARS:
@@ -305,11 +309,12 @@ class _Writer:
 
         Setting font, fill and alignment through openpyxl hashes each one per cell, which cost
         as much as the rest of the export; the first cell of a kind is styled that way and the
-        others copy its style indexes.
+        others share its style indexes. Sharing one array is safe because no cell is styled
+        twice: the workbook is saved as soon as it is built.
         """
         template = self.styles.get(kind)
         if template is not None:
-            cell._style = copy(template)
+            cell._style = template
             return
         if kind in ("heading", "label"):
             cell.font = _HEADER_FONT

@@ -418,6 +418,20 @@ def test_huge_emoji_evidence_fits_excel_limit_in_utf16_units() -> None:
     assert cell_text("short") == spreadsheet_text("short")
 
 
+@given(st.text(max_size=60) | st.text(alphabet=st.characters(codec="utf-8"), max_size=60))
+def test_text_passed_through_unscanned_is_already_safe(value: str) -> None:
+    """cell_text returns printable text as it is: it must be exactly what the scans give."""
+    scanned = spreadsheet_text(value)
+    scanned = "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in scanned)
+    assert cell_text(value) == scanned
+
+
+def test_control_characters_lone_surrogates_and_non_characters_are_still_replaced() -> None:
+    for bad in ("\x00", "\x1f", "\ud83d", "\ufffe", "\uffff"):
+        assert cell_text(f"ab{bad}cd") == "ab\ufffdcd"
+    assert cell_text("two\nlines\tand a tab") == "two\nlines\tand a tab"
+
+
 @settings(
     max_examples=25,
     deadline=None,
