@@ -18,6 +18,10 @@ drawings of the chart, spreads and legend with about as many shapes as ours. It 
 or cutting of text, no keep-with-next, no running header or page numbers, no label fitting.
 Best of `--runs` for each after one warm-up, the three taking turns; prints milliseconds, the
 ratio and both page counts.
+
+With `--instructions`, valgrind's callgrind counts the instructions of one in-memory report and
+of one bare build instead (`--calls` of each; a few minutes): a ratio that does not move with
+the machine's load.
 """
 
 from __future__ import annotations
@@ -40,7 +44,13 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-from timing import best_ms
+from timing import (
+    add_instruction_options,
+    best_ms,
+    instructions_per_call,
+    print_instructions,
+    run_counted_job,
+)
 
 from opassess.analysis import summarise
 from opassess.demo import demo_workshop
@@ -326,6 +336,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--participants", type=int, default=40)
     parser.add_argument("--runs", type=int, default=5)
+    add_instruction_options(parser)
     args = parser.parse_args()
 
     workshop = demo_workshop(participants=args.participants)
@@ -345,6 +356,25 @@ def main() -> None:
         )
         doc.build(bare_story(blocks, style))
         return buffer.getvalue()
+
+    jobs = {"ours": lambda: report_bytes(workshop), "bare": bare}
+    if args.count_job:
+        run_counted_job(jobs, args.count_job, args.calls)
+        return
+    if args.instructions:
+        counted = instructions_per_call(
+            Path(__file__), list(jobs), args.calls, ["--participants", str(args.participants)]
+        )
+        title = (
+            f"PDF report, {args.participants} participants; "
+            f"instructions a call, counted by callgrind over {args.calls} calls"
+        )
+        labels = {
+            "ours": "ours: report_bytes (in memory)",
+            "bare": "bare: reportlab platypus (in memory)",
+        }
+        print_instructions(title, counted, labels, GOAL)
+        return
 
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / "report.pdf"

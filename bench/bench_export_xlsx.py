@@ -9,6 +9,10 @@ action table, saved to memory) and `write_workbook` (the same, written atomicall
 synced). The baseline, in the same run, writes the same sheets, rows and values, worked out
 beforehand, with `ws.append` into a fresh openpyxl workbook saved to a BytesIO: no styling, no
 chart, no table, no analysis. Best of `--runs` for each; prints milliseconds and the ratio.
+
+With `--instructions`, valgrind's callgrind counts the instructions of one in-memory export and
+of one bare build instead (`--calls` of each; about a minute): a ratio that does not move with
+the machine's load.
 """
 
 from __future__ import annotations
@@ -22,7 +26,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from openpyxl import Workbook
-from timing import best_ms
+from timing import (
+    add_instruction_options,
+    best_ms,
+    instructions_per_call,
+    print_instructions,
+    run_counted_job,
+)
 
 from opassess.demo import demo_workshop
 from opassess.export.xlsx import sheet_contents, workbook_bytes, write_workbook
@@ -34,6 +44,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--participants", type=int, default=40)
     parser.add_argument("--runs", type=int, default=5)
+    add_instruction_options(parser)
     args = parser.parse_args()
 
     workshop = demo_workshop(participants=args.participants)
@@ -50,6 +61,25 @@ def main() -> None:
         buffer = BytesIO()
         book.save(buffer)
         return buffer.getvalue()
+
+    jobs = {"ours": lambda: workbook_bytes(workshop), "bare": bare}
+    if args.count_job:
+        run_counted_job(jobs, args.count_job, args.calls)
+        return
+    if args.instructions:
+        counted = instructions_per_call(
+            Path(__file__), list(jobs), args.calls, ["--participants", str(args.participants)]
+        )
+        title = (
+            f"Excel export, {args.participants} participants, {cells} cells; "
+            f"instructions a call, counted by callgrind over {args.calls} calls"
+        )
+        labels = {
+            "ours": "ours: workbook_bytes (in memory)",
+            "bare": "bare: openpyxl ws.append (in memory)",
+        }
+        print_instructions(title, counted, labels, GOAL)
+        return
 
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / "export.xlsx"
