@@ -69,15 +69,19 @@ def demo_workshop(
         agreed = content["consensus"][dimension.id]
         weights = _stage_weights(rng, levels, levels.index(agreed["stage"]), agreed["contested"])
         bank = content["evidence"][dimension.id]
-        for position, person in enumerate(team):
+        # Evidence a colleague already gave for this barrier and stage is drawn again only once
+        # every text of that stage has been used: a demo team should not speak in chorus.
+        unused: dict[str, list[str]] = {}
+        for person in team:
             stage = NOT_SURE if rng.random() < NOT_SURE_SHARE else _weighted(rng, weights)
             if stage == NOT_SURE:
                 evidence = "I have not seen enough of this area to judge yet."
             elif rng.random() < BLANK_EVIDENCE_SHARE:
                 evidence = ""
             else:
-                options = bank[stage]
-                evidence = options[(position + rng.randrange(len(options))) % len(options)]
+                options = unused.get(stage) or list(bank[stage])
+                evidence = options.pop(rng.randrange(len(bank[stage])) % len(options))
+                unused[stage] = options
             ratings[(person.id, dimension.id)] = Rating(person.id, dimension.id, stage, evidence)
         consensus[dimension.id] = Consensus(agreed["stage"], agreed["rationale"], agreed["dissent"])
         targets[dimension.id] = agreed["target"]
