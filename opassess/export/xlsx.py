@@ -339,7 +339,19 @@ class _Writer:
     def fill(self, sheet: Worksheet, content: SheetContent) -> None:
         # The workshop details may run on to the right; only their labels set a width.
         labels = [row[:1] for row in content.rows[: content.label_rows]]
-        widths = _column_widths([*labels, *content.rows[content.label_rows :]])
+        headings = content.rows[content.header_row - 1]
+        body = content.rows[content.label_rows : content.header_row - 1]
+        body += content.rows[content.header_row :]
+        widths = _column_widths([*labels, *body], headings)
+        heading_lines = max(
+            (
+                _heading_lines(text, widths.get(column) or MAX_WIDTH)
+                for column, text in enumerate(headings, start=1)
+            ),
+            default=1,
+        )
+        if heading_lines > 1:
+            sheet.row_dimensions[content.header_row].height = heading_lines * LINE_HEIGHT
         wrap = {column for column, width in widths.items() if width is None}
         cells = sheet._cells  # each cell made once, without the lookup sheet.cell() does
         for row_number, row in enumerate(content.rows, start=1):
@@ -401,13 +413,39 @@ def _wrapped_lines(value: object) -> int:
     return sum(max(1, math.ceil(len(line) / _CHARS_PER_LINE)) for line in value.splitlines())
 
 
+def _heading_lines(text: object, width: float) -> int:
+    """How many lines a heading wraps to in a column `width` characters wide (bold, so a
+    little narrower than its width says, and room kept for a filter button)."""
+    if not isinstance(text, str):
+        return 1
+    room = max(int(width) - 3, 1)
+    lines, used = 1, 0
+    for word in text.split():
+        if used and used + 1 + len(word) > room:
+            lines, used = lines + 1, len(word)
+        else:
+            used += len(word) + (1 if used else 0)
+    return lines
+
+
 # A column MAX_WIDTH "0"s wide holds a few more characters of ordinary text than that.
 _CHARS_PER_LINE = MAX_WIDTH * 7 // 6
 
 
-def _column_widths(rows: Sequence[Sequence[Any]]) -> dict[int, float | None]:
-    """Column -> width in characters; None for a column whose text needs wrapping."""
-    longest: dict[int, int] = {}
+def _column_widths(
+    rows: Sequence[Sequence[Any]], headings: Sequence[Any] = ()
+) -> dict[int, float | None]:
+    """Column -> width in characters; None for a column whose text needs wrapping.
+
+    Headings wrap, so they ask only for their longest word: "Gap to target (stages)" over a
+    column of single digits would otherwise widen the sheet, and the printed page is fitted to
+    the sheet's width.
+    """
+    longest: dict[int, int] = {
+        column: max(map(len, text.split()), default=0)
+        for column, text in enumerate(headings, start=1)
+        if isinstance(text, str)
+    }
     wraps: set[int] = set()
     for row in rows:
         for column, value in enumerate(row, start=1):
@@ -459,8 +497,9 @@ def _add_chart(sheet: Worksheet, content: SheetContent) -> None:
     )
     chart.width = 18
     chart.height = max(7.5, 2 + 1.2 * barriers)
-    columns = len(content.rows[header - 1])
-    sheet.add_chart(chart, f"{get_column_letter(columns + 2)}1")
+    # Under the table rather than beside it: the printed page is fitted to the sheet's width,
+    # and a chart to the right would shrink the table's text to fit both on the page.
+    sheet.add_chart(chart, f"A{len(content.rows) + 3}")
 
 
 def _add_table(sheet: Worksheet, content: SheetContent) -> None:

@@ -151,6 +151,21 @@ def test_every_sheet_frozen_printable_and_sized(demo_book: openpyxl.Workbook) ->
     assert evidence.alignment.wrap_text
 
 
+def test_headings_wrap_instead_of_widening_the_printed_sheet(
+    demo_book: openpyxl.Workbook,
+) -> None:
+    sheet = demo_book[SUMMARY]
+    headings = {cell.value: cell for cell in sheet[9] if cell.value}
+    gap = headings["Gap to target (stages)"]
+    # A column of single digits: as wide as the heading's longest word, not its whole text.
+    assert sheet.column_dimensions[gap.column_letter].width < len(gap.value)
+    assert gap.alignment.wrap_text
+    # The heading row is tall enough for the wrapped lines (LibreOffice keeps stored heights).
+    assert sheet.row_dimensions[9].height >= 2 * 15
+    # A sheet whose headings fit on one line keeps the default height.
+    assert demo_book[RATINGS].row_dimensions[1].height is None
+
+
 def test_summary_details_and_barriers(demo: Workshop, demo_book: openpyxl.Workbook) -> None:
     sheet = demo_book[SUMMARY]
     details = {row[0]: row[1] for row in rows(sheet)[:7]}
@@ -188,7 +203,9 @@ def test_summary_has_a_stacked_bar_chart_of_the_counts(demo_book: openpyxl.Workb
     assert len(chart.series) == 3  # one per stage
     refs = [s.val.numRef.f for s in chart.series]
     assert refs[0] == "'Summary'!$G$10:$G$15"
-    assert chart.anchor._from.col >= 11  # beside the table, not over it
+    # Under the table, not over it nor beside it (which would shrink the printed page).
+    assert chart.anchor._from.col == 0
+    assert chart.anchor._from.row >= demo_book[SUMMARY].max_row
 
 
 def test_every_rating_once_with_its_evidence(demo: Workshop, demo_book: openpyxl.Workbook) -> None:
