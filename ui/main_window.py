@@ -11,11 +11,13 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
@@ -67,6 +69,17 @@ class MessageBar(QWidget):
         self.show()
 
 
+def _scrolled(page: QWidget) -> QScrollArea:
+    """`page` filling its place, and scrolling instead of squeezing when the window is smaller
+    than the page can be (200% scaling on a small screen): text boxes keep their lines and the
+    wall chart its rows."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(page)
+    return area
+
+
 class WorkshopView(QWidget):
     """One open workshop: the step bar and the step pages."""
 
@@ -114,7 +127,7 @@ class WorkshopView(QWidget):
             button.setMinimumHeight(36)
             self.step_group.addButton(button, number)
             steps.addWidget(button, 1)
-            self.stack.addWidget(page)
+            self.stack.addWidget(_scrolled(page))
 
         header = QHBoxLayout()
         header.addWidget(self.back_button)

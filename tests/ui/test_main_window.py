@@ -112,3 +112,21 @@ def test_shortcuts_are_listed(qtbot):
     table = dialog.findChild(QTableWidget)
     keys = [table.item(row, 0).text() for row in range(table.rowCount())]
     assert "Ctrl+Z" in keys and "F5" in keys
+
+
+def test_a_window_smaller_than_a_step_scrolls_instead_of_squeezing_it(
+    qtbot, library, demo, tmp_path
+):
+    """200% scaling on a small screen leaves a window of about 960x520: the Consensus step
+    must keep every wall-chart row and the notes' lines, and scroll to show the rest."""
+    window = _window(qtbot, library, tmp_path)
+    assert window.open_workshop(demo.id)
+    window.resize(640, 480)
+    window._go_to_step(3)
+    page = window.workshop_view.consensus_page
+    qtbot.waitUntil(lambda: page.isVisible())
+    chart = page.chart
+    assert chart.height() >= chart.minimumSizeHint().height()
+    assert page.height() >= page.minimumSizeHint().height()
+    area = window.workshop_view.stack.currentWidget()
+    assert area.widget() is page and area.verticalScrollBar().maximum() > 0
