@@ -44,13 +44,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-from timing import (
-    add_instruction_options,
-    best_ms,
-    instructions_per_call,
-    print_instructions,
-    run_counted_job,
-)
+from timing import add_instruction_options, best_ms, counted_instead
 
 from opassess.analysis import summarise
 from opassess.demo import demo_workshop
@@ -358,22 +352,13 @@ def main() -> None:
         return buffer.getvalue()
 
     jobs = {"ours": lambda: report_bytes(workshop), "bare": bare}
-    if args.count_job:
-        run_counted_job(jobs, args.count_job, args.calls)
-        return
-    if args.instructions:
-        counted = instructions_per_call(
-            Path(__file__), list(jobs), args.calls, ["--participants", str(args.participants)]
-        )
-        title = (
-            f"PDF report, {args.participants} participants; "
-            f"instructions a call, counted by callgrind over {args.calls} calls"
-        )
-        labels = {
-            "ours": "ours: report_bytes (in memory)",
-            "bare": "bare: reportlab platypus (in memory)",
-        }
-        print_instructions(title, counted, labels, GOAL)
+    labels = {
+        "ours": "ours: report_bytes (in memory)",
+        "bare": "bare: reportlab platypus (in memory)",
+    }
+    what = f"PDF report, {args.participants} participants"
+    participants = ["--participants", str(args.participants)]
+    if counted_instead(args, Path(__file__), jobs, labels, what, GOAL, participants):
         return
 
     with tempfile.TemporaryDirectory() as folder:

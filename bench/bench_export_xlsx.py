@@ -26,13 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from openpyxl import Workbook
-from timing import (
-    add_instruction_options,
-    best_ms,
-    instructions_per_call,
-    print_instructions,
-    run_counted_job,
-)
+from timing import add_instruction_options, best_ms, counted_instead
 
 from opassess.demo import demo_workshop
 from opassess.export.xlsx import sheet_contents, workbook_bytes, write_workbook
@@ -63,22 +57,13 @@ def main() -> None:
         return buffer.getvalue()
 
     jobs = {"ours": lambda: workbook_bytes(workshop), "bare": bare}
-    if args.count_job:
-        run_counted_job(jobs, args.count_job, args.calls)
-        return
-    if args.instructions:
-        counted = instructions_per_call(
-            Path(__file__), list(jobs), args.calls, ["--participants", str(args.participants)]
-        )
-        title = (
-            f"Excel export, {args.participants} participants, {cells} cells; "
-            f"instructions a call, counted by callgrind over {args.calls} calls"
-        )
-        labels = {
-            "ours": "ours: workbook_bytes (in memory)",
-            "bare": "bare: openpyxl ws.append (in memory)",
-        }
-        print_instructions(title, counted, labels, GOAL)
+    labels = {
+        "ours": "ours: workbook_bytes (in memory)",
+        "bare": "bare: openpyxl ws.append (in memory)",
+    }
+    what = f"Excel export, {args.participants} participants, {cells} cells"
+    participants = ["--participants", str(args.participants)]
+    if counted_instead(args, Path(__file__), jobs, labels, what, GOAL, participants):
         return
 
     with tempfile.TemporaryDirectory() as folder:

@@ -33,12 +33,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 SHOWN = "SHOWN"
 
-BARE = f"""
-import time
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMainWindow
-app = QApplication([])
-window = QMainWindow()
+# How the bare and the reference windows end: shown, and the clock printed once the event loop
+# has turned.
+SHOW_AND_QUIT = f"""
 window.resize(1280, 800)
 window.show()
 def shown():
@@ -48,11 +45,19 @@ QTimer.singleShot(0, shown)
 app.exec()
 """
 
+BARE = """
+import time
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication([])
+window = QMainWindow()
+""" + SHOW_AND_QUIT
+
 # For reference, not the goal's baseline: PySide6 alone building a window of the home page's
 # kind (menus of 27 actions with shortcuts, a search field, buttons, a table over a model of 12
 # rows, a status bar). Most of what it adds to the bare window is PySide6 making the Python
 # enums of the Qt namespace and of each widget class on first use, which any real window pays.
-QT_ONLY = f"""
+QT_ONLY = """
 import time
 from PySide6.QtCore import QAbstractTableModel, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
@@ -66,7 +71,7 @@ class Model(QAbstractTableModel):
         return 6
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{{index.row()}}, {{index.column()}}"
+            return f"{index.row()}, {index.column()}"
         return None
 
 app = QApplication([])
@@ -91,18 +96,11 @@ window.setCentralWidget(page)
 for name in ("File", "Edit", "View", "Help"):
     menu = window.menuBar().addMenu(name)
     for number in range(7 if name != "Edit" else 6):
-        action = QAction(f"{{name}} {{number}}", window)
-        action.setShortcut(QKeySequence(f"Ctrl+Shift+{{number}}"))
+        action = QAction(f"{name} {number}", window)
+        action.setShortcut(QKeySequence(f"Ctrl+Shift+{number}"))
         menu.addAction(action)
 window.statusBar().addPermanentWidget(QLabel("All changes saved"))
-window.resize(1280, 800)
-window.show()
-def shown():
-    print("{SHOWN}", time.monotonic(), flush=True)
-    app.quit()
-QTimer.singleShot(0, shown)
-app.exec()
-"""
+""" + SHOW_AND_QUIT
 
 # The real start-up path; the only change is that the event loop quits once it has turned.
 OURS = f"""

@@ -100,13 +100,30 @@ def add_instruction_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(COUNT_JOB, dest="count_job", help=argparse.SUPPRESS)
 
 
-def print_instructions(
-    title: str, counted: Mapping[str, float], labels: Mapping[str, str], goal: float
-) -> None:
-    """The counts of instructions_per_call as a table, with ours/bare against the goal."""
-    print(title)
+def counted_instead(
+    args: argparse.Namespace,
+    script: Path,
+    jobs: Mapping[str, Callable[[], object]],
+    labels: Mapping[str, str],
+    what: str,
+    goal: float,
+    script_args: Sequence[str] = (),
+) -> bool:
+    """Run the bench's `--count-job` or `--instructions` side, if asked; True when it did.
+
+    `jobs` are "ours" and "bare"; `labels` name them in the table; `script_args` are what the
+    counted runs of `script` need to prepare the same work.
+    """
+    if args.count_job:
+        run_counted_job(jobs, args.count_job, args.calls)
+        return True
+    if not args.instructions:
+        return False
+    counted = instructions_per_call(script, list(jobs), args.calls, script_args)
+    print(f"{what}; instructions a call, counted by callgrind over {args.calls} calls")
     print()
     for job, label in labels.items():
         print(f"  {label:40}{counted[job] / 1e6:8.1f} M instructions")
     ratio = counted["ours"] / counted["bare"]
     print(f"  {'ours/bare':40}{ratio:7.2f}x  (goal: within {goal}x)")
+    return True
