@@ -7,8 +7,9 @@ from pathlib import Path
 
 
 def _launch_gui(data_dir: Path, smoke_test: bool) -> int:
-    # The library's code first: once PySide6 is loaded it reads the source of every module
-    # imported after it (looking for its __feature__ switches), a cost at every start-up.
+    # The library's code first: once PySide6 is loaded it reads the source of each module an
+    # import names (looking for its __feature__ switches); the modules the library imports for
+    # itself (sqlite3, json, datetime and theirs) then escape that cost.
     import opassess.logs
     import opassess.store  # noqa: F401
     from ui.app import run
