@@ -73,6 +73,10 @@ class ExplainPage(StepPage):
         self.barriers = QListWidget()
         self.barriers.setAccessibleName("Barriers")
         self.barriers.setMaximumWidth(340)
+        # Long barrier names wrap, as on the Plan step, rather than hide behind a scroll bar.
+        self.barriers.setWordWrap(True)
+        self.barriers.setSpacing(2)
+        self.barriers.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view = QTextBrowser()
         self.view.setAccessibleName("The model explained")
         self.view.setOpenLinks(False)
