@@ -76,6 +76,9 @@ def _scrolled(page: QWidget) -> QScrollArea:
     area = QScrollArea()
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
+    # Never a focus stop of its own: moving between steps puts the keyboard in the page, where
+    # the page's shortcuts (Alt+Up/Down on Consensus) and the fast-entry keys work.
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     area.setWidget(page)
     return area
 

@@ -351,7 +351,8 @@ class _Writer:
             default=1,
         )
         if heading_lines > 1:
-            sheet.row_dimensions[content.header_row].height = heading_lines * LINE_HEIGHT
+            height = min(heading_lines * LINE_HEIGHT, MAX_HEIGHT)
+            sheet.row_dimensions[content.header_row].height = height
         wrap = {column for column, width in widths.items() if width is None}
         cells = sheet._cells  # each cell made once, without the lookup sheet.cell() does
         for row_number, row in enumerate(content.rows, start=1):

@@ -166,6 +166,21 @@ def test_headings_wrap_instead_of_widening_the_printed_sheet(
     assert demo_book[RATINGS].row_dimensions[1].height is None
 
 
+def test_a_very_long_stage_name_keeps_the_heading_row_within_a_page(
+    demo: Workshop, tmp_path: Path
+) -> None:
+    """The heading row repeats on every printed page: however long a stage's name, it stays
+    no taller than any other row may be."""
+    from opassess.frameworks import framework_from_dict, framework_to_dict
+
+    document = framework_to_dict(demo.framework)
+    document["levels"][0]["name"] = " ".join(["Stage", *["word"] * 99])
+    adapted = dataclasses.replace(demo, framework=framework_from_dict(document))
+    write_workbook(adapted, tmp_path / "long.xlsx")
+    sheet = load(tmp_path / "long.xlsx")[SUMMARY]
+    assert 15 < sheet.row_dimensions[9].height <= 409
+
+
 def test_summary_details_and_barriers(demo: Workshop, demo_book: openpyxl.Workbook) -> None:
     sheet = demo_book[SUMMARY]
     details = {row[0]: row[1] for row in rows(sheet)[:7]}

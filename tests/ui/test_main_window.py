@@ -130,3 +130,24 @@ def test_a_window_smaller_than_a_step_scrolls_instead_of_squeezing_it(
     assert page.height() >= page.minimumSizeHint().height()
     area = window.workshop_view.stack.currentWidget()
     assert area.widget() is page and area.verticalScrollBar().maximum() > 0
+
+
+def test_moving_to_a_step_by_keyboard_leaves_its_shortcuts_working(
+    qtbot, library, demo, tmp_path
+):
+    """The scroll area around each step is never a focus stop: after Ctrl+4 from a Setup field,
+    Alt+Down moves to the next barrier straight away."""
+    from PySide6.QtWidgets import QApplication, QLineEdit
+
+    window = _window(qtbot, library, tmp_path)
+    assert window.open_workshop(demo.id)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.isActiveWindow())
+    view = window.workshop_view
+    view.pages[0].findChild(QLineEdit).setFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    assert view.current_page.title == "Consensus"
+    assert view.current_page.isAncestorOf(QApplication.focusWidget())
+    first = window.workshop_controller.selected_barrier
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    assert window.workshop_controller.selected_barrier != first
