@@ -42,7 +42,7 @@ from PySide6.QtGui import (
     QPolygonF,
     QResizeEvent,
 )
-from PySide6.QtWidgets import QMenu, QToolTip, QWidget
+from PySide6.QtWidgets import QMenu, QScrollArea, QToolTip, QWidget
 
 from opassess.analysis import BarrierSummary, by_disagreement, summarise
 from opassess.workshop import NOT_SURE, Workshop, chart_labels, initials
@@ -314,6 +314,7 @@ class WallChart(QWidget):
         if dimension_id != self._selected:
             self._selected = dimension_id
             self.update()  # selection is drawn from the row rectangles: no new layout
+            self._scroll_to(dimension_id)
 
     def set_labels(self, shown: bool) -> None:
         """Show participants' labels by the dots, as the workshop's name setting allows."""
@@ -456,6 +457,19 @@ class WallChart(QWidget):
         if QAccessible.isActive():  # only when a screen reader is listening
             self._describe()
         self.update()
+
+    def _scroll_to(self, dimension_id: str) -> None:
+        """Bring a newly selected row into view when the chart sits in a step that scrolls (a
+        small window): choosing by keyboard must never select a row nobody can see."""
+        area = self.parentWidget()
+        while area is not None and not isinstance(area, QScrollArea):
+            area = area.parentWidget()
+        if area is None or area.widget() is None or not self.isVisible():
+            return
+        row = self.placement().row(dimension_id)
+        if row is not None:
+            centre = self.mapTo(area.widget(), row.rect.center().toPoint())
+            area.ensureVisible(centre.x(), centre.y(), 0, int(row.rect.height()))
 
     def _choose(self, dimension_id: str) -> None:
         self.set_selected(dimension_id)

@@ -151,3 +151,23 @@ def test_moving_to_a_step_by_keyboard_leaves_its_shortcuts_working(
     first = window.workshop_controller.selected_barrier
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
     assert window.workshop_controller.selected_barrier != first
+
+
+def test_choosing_a_barrier_by_keyboard_scrolls_its_row_into_view(
+    qtbot, library, demo, tmp_path
+):
+    window = _window(qtbot, library, tmp_path)
+    assert window.open_workshop(demo.id)
+    window.resize(640, 480)
+    window._go_to_step(3)
+    page = window.workshop_view.consensus_page
+    qtbot.waitUntil(lambda: page.isVisible())
+    area = window.workshop_view.stack.currentWidget()
+    bar = area.verticalScrollBar()
+    chart = page.chart
+    chart.set_selected(chart.row_order()[-1])
+    bar.setValue(bar.maximum())  # the chart's top rows are out of sight
+    qtbot.keyClick(chart, Qt.Key.Key_Home)
+    first = chart.placement().row(chart.row_order()[0]).rect
+    top_left = chart.mapTo(area.viewport(), first.topLeft().toPoint())
+    assert 0 <= top_left.y() < area.viewport().height()
