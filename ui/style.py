@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor, QFont
 
-# Okabe-Ito colours, ordered from the first stage to the last: told apart with every common
-# form of colour blindness, and each also has a distinct dot shape on the wall chart.
-STAGE_COLOURS = ("#D55E00", "#E69F00", "#009E73", "#0072B2", "#CC79A7", "#56B4E9")
-NOT_SURE_COLOUR = "#7F7F7F"
-DISAGREEMENT_COLOUR = "#B00020"
+# The palette lives in the core, so the exports print the colours the screens show.
+from opassess.palette import DISAGREEMENT_COLOUR, NOT_SURE_COLOUR, STAGE_COLOURS
+
+__all__ = [
+    "DISAGREEMENT_COLOUR",
+    "NOT_SURE_COLOUR",
+    "PROJECTOR_BACKGROUND",
+    "PROJECTOR_TEXT",
+    "STAGE_COLOURS",
+    "scaled_font",
+    "stage_colour",
+]
+
 PROJECTOR_BACKGROUND = "#101418"
 PROJECTOR_TEXT = "#FFFFFF"
 

@@ -17,18 +17,16 @@ from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape
 
+from opassess.palette import DISAGREEMENT_COLOUR, NOT_SURE_COLOUR, STAGE_COLOURS
 from opassess.paths import resources_dir
 from opassess.workshop import NOT_SURE
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
 
-# The same Okabe-Ito colours and shapes as the screens (ui/style.py), first stage to last.
-STAGE_COLOURS = ("#D55E00", "#E69F00", "#009E73", "#0072B2", "#CC79A7", "#56B4E9")
+# The screens' shapes (ui/wallchart.py), first stage to last; the colours are the palette's.
 STAGE_SHAPES = ("circle", "square", "triangle", "pentagon", "star", "hexagon")
-NOT_SURE_COLOUR = "#7F7F7F"
 NOT_SURE_SHAPE = "diamond"
-DISAGREEMENT_COLOUR = "#B00020"
 NOT_SURE_LABEL = "Not sure"
 
 # C0 and C1 control characters (tab and newline are handled first), DEL, and lone surrogates
