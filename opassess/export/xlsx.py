@@ -35,6 +35,7 @@ from opassess import files
 from opassess.analysis import summarise
 from opassess.export import ExportError
 from opassess.export.cells import MAX_CELL_CHARS, REPLACEMENT, spreadsheet_text
+from opassess.palette import STAGE_COLOURS
 from opassess.workshop import NOT_SURE, Workshop
 
 SUMMARY = "Summary"
@@ -85,6 +86,9 @@ _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _TOP = Alignment(vertical="top")
+# Counts and stage distances sit in narrow columns beside text: centred, a digit does not read
+# as the first character of the text to its right.
+_COUNT = Alignment(horizontal="center", vertical="top")
 
 
 def write_workbook(workshop: Workshop, path: Path) -> None:
@@ -328,6 +332,8 @@ class _Writer:
         elif kind == "date":
             cell.number_format = DATE_FORMAT
             cell.alignment = _TOP
+        elif kind == "count":
+            cell.alignment = _COUNT
         self.styles[kind] = copy(cell._style)
 
     def text(self, value: str) -> str:
@@ -382,6 +388,8 @@ class _Writer:
                     self.style(cell, "label")
                 elif isinstance(value, date):
                     self.style(cell, "date")
+                elif isinstance(value, int) and not label:
+                    self.style(cell, "count")
                 elif column in wrap and not label:
                     self.style(cell, "wrap")
                 elif lines > 1 and isinstance(value, str) and not label:
@@ -496,6 +504,11 @@ def _add_chart(sheet: Worksheet, content: SheetContent) -> None:
     chart.set_categories(
         Reference(sheet, min_col=1, max_col=1, min_row=header + 1, max_row=header + barriers)
     )
+    # The stages in the screens' colour-blind-safe colours, not the spreadsheet's red and green.
+    for index, series in enumerate(chart.series):
+        colour = STAGE_COLOURS[index % len(STAGE_COLOURS)].lstrip("#")
+        series.graphicalProperties.solidFill = colour
+        series.graphicalProperties.line.solidFill = colour
     chart.width = 18
     chart.height = max(7.5, 2 + 1.2 * barriers)
     # Under the table rather than beside it: the printed page is fitted to the sheet's width,

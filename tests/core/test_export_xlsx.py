@@ -35,6 +35,7 @@ from opassess.export.xlsx import (
     cell_text,
     write_workbook,
 )
+from opassess.palette import STAGE_COLOURS
 from opassess.workshop import (
     NOT_SURE,
     Workshop,
@@ -216,6 +217,8 @@ def test_summary_has_a_stacked_bar_chart_of_the_counts(demo_book: openpyxl.Workb
     assert chart.tagname == "barChart"
     assert chart.grouping == "stacked"
     assert len(chart.series) == 3  # one per stage
+    fills = [s.graphicalProperties.solidFill.srgbClr for s in chart.series]
+    assert fills == [colour.lstrip("#") for colour in STAGE_COLOURS[:3]]  # as on the screens
     refs = [s.val.numRef.f for s in chart.series]
     assert refs[0] == "'Summary'!$G$10:$G$15"
     # Under the table, not over it nor beside it (which would shrink the printed page).
