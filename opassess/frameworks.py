@@ -19,6 +19,9 @@ from opassess.validation import schema_problems
 FRAMEWORK_SCHEMA = "framework.schema.json"
 DEFAULT_FRAMEWORK_ID = "audit-commission-breakthrough-2002"
 MAX_NAME_LENGTH = 500  # as framework.schema.json says for every name
+# The answer of someone who cannot judge a barrier: kept apart from every stage, so no
+# framework may give a stage this id.
+NOT_SURE = "not-sure"
 
 
 class FrameworkError(ValueError):
@@ -104,6 +107,11 @@ def framework_from_dict(data: Any, origin: str = "framework") -> Framework:
         raise FrameworkError(f"{origin}: " + "; ".join(problems))
     level_ids = [x["id"] for x in data["levels"]]
     _require_unique(level_ids, origin, "levels")
+    if NOT_SURE in level_ids:
+        raise FrameworkError(
+            f"{origin}: levels[{level_ids.index(NOT_SURE)}].id: {NOT_SURE!r} is kept for "
+            "“not sure” answers; give this stage another id"
+        )
     for index, raw in enumerate(data["dimensions"]):
         unknown = sorted(set(raw["descriptors"]) - set(level_ids))
         if unknown:

@@ -18,9 +18,8 @@ from datetime import date, datetime, timezone
 from types import EllipsisType
 from typing import Any
 
-from opassess.frameworks import Framework, edit_dimension
+from opassess.frameworks import NOT_SURE, Framework, edit_dimension
 
-NOT_SURE = "not-sure"
 MAX_ACTIONS = 3
 NAME_DISPLAYS = ("anonymous", "initials", "names")
 ACTION_STATUSES = ("planned", "in-progress", "done", "dropped")

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from opassess.frameworks import (
+    NOT_SURE,
     FrameworkError,
     builtin_frameworks,
     edit_dimension,
@@ -80,6 +81,14 @@ def test_duplicate_ids_are_refused(framework, tmp_path):
     data = framework_to_dict(framework)
     data["dimensions"][1]["id"] = data["dimensions"][0]["id"]
     with pytest.raises(FrameworkError, match=r"dimensions\[1\]\.id: duplicate"):
+        load_framework(_write(tmp_path, data))
+
+
+def test_no_stage_may_take_the_not_sure_id(framework, tmp_path):
+    """A stage called "not-sure" could not be told from a "not sure" answer."""
+    data = framework_to_dict(framework)
+    data["levels"][1]["id"] = NOT_SURE
+    with pytest.raises(FrameworkError, match=r"custom\.json: levels\[1\]\.id: 'not-sure' is kept"):
         load_framework(_write(tmp_path, data))
 
 
