@@ -114,21 +114,28 @@ def test_shortcuts_are_listed(qtbot):
     assert "Ctrl+Z" in keys and "F5" in keys
 
 
-def test_a_window_smaller_than_a_step_scrolls_instead_of_squeezing_it(
-    qtbot, library, demo, tmp_path
-):
-    """200% scaling on a small screen leaves a window of about 960x520: the Consensus step
-    must keep every wall-chart row and the notes' lines, and scroll to show the rest."""
+def _small_window_at_consensus(qtbot, library, demo, tmp_path):
+    """The main window at its smallest on the Consensus step: (window, page, its scroll area).
+
+    The window is returned so the caller holds it; qtbot also keeps it until the test ends."""
     window = _window(qtbot, library, tmp_path)
     assert window.open_workshop(demo.id)
     window.resize(640, 480)
     window._go_to_step(3)
     page = window.workshop_view.consensus_page
     qtbot.waitUntil(lambda: page.isVisible())
+    return window, page, window.workshop_view.stack.currentWidget()
+
+
+def test_a_window_smaller_than_a_step_scrolls_instead_of_squeezing_it(
+    qtbot, library, demo, tmp_path
+):
+    """200% scaling on a small screen leaves a window of about 960x520: the Consensus step
+    must keep every wall-chart row and the notes' lines, and scroll to show the rest."""
+    _, page, area = _small_window_at_consensus(qtbot, library, demo, tmp_path)
     chart = page.chart
     assert chart.height() >= chart.minimumSizeHint().height()
     assert page.height() >= page.minimumSizeHint().height()
-    area = window.workshop_view.stack.currentWidget()
     assert area.widget() is page and area.verticalScrollBar().maximum() > 0
 
 
@@ -156,13 +163,7 @@ def test_moving_to_a_step_by_keyboard_leaves_its_shortcuts_working(
 def test_choosing_a_barrier_by_keyboard_scrolls_its_row_into_view(
     qtbot, library, demo, tmp_path
 ):
-    window = _window(qtbot, library, tmp_path)
-    assert window.open_workshop(demo.id)
-    window.resize(640, 480)
-    window._go_to_step(3)
-    page = window.workshop_view.consensus_page
-    qtbot.waitUntil(lambda: page.isVisible())
-    area = window.workshop_view.stack.currentWidget()
+    _, page, area = _small_window_at_consensus(qtbot, library, demo, tmp_path)
     bar = area.verticalScrollBar()
     chart = page.chart
     chart.set_selected(chart.row_order()[-1])
