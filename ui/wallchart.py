@@ -314,7 +314,6 @@ class WallChart(QWidget):
         if dimension_id != self._selected:
             self._selected = dimension_id
             self.update()  # selection is drawn from the row rectangles: no new layout
-            self._scroll_to(dimension_id)
 
     def set_labels(self, shown: bool) -> None:
         """Show participants' labels by the dots, as the workshop's name setting allows."""
@@ -459,8 +458,8 @@ class WallChart(QWidget):
         self.update()
 
     def _scroll_to(self, dimension_id: str) -> None:
-        """Bring a newly selected row into view when the chart sits in a step that scrolls (a
-        small window): choosing by keyboard must never select a row nobody can see."""
+        """Bring a row chosen on the chart into view when the chart sits in a step that scrolls
+        (a small window): choosing by keyboard must never select a row nobody can see."""
         area = self.parentWidget()
         while area is not None and not isinstance(area, QScrollArea):
             area = area.parentWidget()
@@ -472,7 +471,10 @@ class WallChart(QWidget):
             area.ensureVisible(centre.x(), centre.y(), 0, int(row.rect.height()))
 
     def _choose(self, dimension_id: str) -> None:
+        # Only a choice made on the chart scrolls to it: Next barrier or Alt+Down, pressed while
+        # typing the rationale, must leave the page where it is.
         self.set_selected(dimension_id)
+        self._scroll_to(dimension_id)
         self.barrier_clicked.emit(dimension_id)
 
     def _ordered(self) -> list[BarrierSummary]:

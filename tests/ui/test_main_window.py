@@ -172,3 +172,16 @@ def test_choosing_a_barrier_by_keyboard_scrolls_its_row_into_view(
     first = chart.placement().row(chart.row_order()[0]).rect
     top_left = chart.mapTo(area.viewport(), first.topLeft().toPoint())
     assert 0 <= top_left.y() < area.viewport().height()
+
+
+def test_next_barrier_leaves_a_scrolled_step_where_it_is(qtbot, library, demo, tmp_path):
+    """Only a choice made on the chart scrolls to it: the Next barrier button, under the mouse,
+    must not jump away, nor the rationale being typed."""
+    _, page, area = _small_window_at_consensus(qtbot, library, demo, tmp_path)
+    bar = area.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    before = bar.value()
+    selected = page.controller.selected_barrier
+    qtbot.mouseClick(page.next_button, Qt.MouseButton.LeftButton)
+    assert page.controller.selected_barrier != selected
+    assert bar.value() == before
