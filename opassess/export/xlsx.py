@@ -26,6 +26,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, Reference
+from openpyxl.drawing.fill import ColorChoice, PatternFillProperties
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
@@ -89,6 +90,7 @@ _TOP = Alignment(vertical="top")
 # Counts and stage distances sit in narrow columns beside text: centred, a digit does not read
 # as the first character of the text to its right.
 _COUNT = Alignment(horizontal="center", vertical="top")
+_HATCHINGS = ("wdDnDiag", "dkVert")  # for stages beyond the palette's six colours
 
 
 def write_workbook(workshop: Workshop, path: Path) -> None:
@@ -505,9 +507,18 @@ def _add_chart(sheet: Worksheet, content: SheetContent) -> None:
         Reference(sheet, min_col=1, max_col=1, min_row=header + 1, max_row=header + barriers)
     )
     # The stages in the screens' colour-blind-safe colours, not the spreadsheet's red and green.
+    # A framework may have more stages than colours; on screen a shape tells those apart, here
+    # a hatching in the repeated colour does.
     for index, series in enumerate(chart.series):
         colour = STAGE_COLOURS[index % len(STAGE_COLOURS)].lstrip("#")
-        series.graphicalProperties.solidFill = colour
+        if index < len(STAGE_COLOURS):
+            series.graphicalProperties.solidFill = colour
+        else:
+            series.graphicalProperties.pattFill = PatternFillProperties(
+                prst=_HATCHINGS[(index // len(STAGE_COLOURS) - 1) % len(_HATCHINGS)],
+                fgClr=ColorChoice(srgbClr=colour),
+                bgClr=ColorChoice(srgbClr="FFFFFF"),
+            )
         series.graphicalProperties.line.solidFill = colour
     chart.width = 18
     chart.height = max(7.5, 2 + 1.2 * barriers)

@@ -182,6 +182,25 @@ def test_a_very_long_stage_name_keeps_the_heading_row_within_a_page(
     assert 15 < sheet.row_dimensions[9].height <= 409
 
 
+def test_stages_beyond_the_six_colours_are_hatched_not_repeated(
+    demo: Workshop, tmp_path: Path
+) -> None:
+    from opassess.frameworks import framework_from_dict, framework_to_dict
+
+    document = framework_to_dict(demo.framework)
+    document["levels"] += [{"id": f"extra-{n}", "name": f"Extra {n}"} for n in range(6)]
+    nine = dataclasses.replace(demo, framework=framework_from_dict(document))
+    write_workbook(nine, tmp_path / "nine.xlsx")
+    series = load(tmp_path / "nine.xlsx")[SUMMARY]._charts[0].series
+    assert len(series) == 9
+    solid = [s.graphicalProperties.solidFill.srgbClr for s in series[:6]]
+    assert solid == [colour.lstrip("#") for colour in STAGE_COLOURS]
+    for stage, later in enumerate(series[6:]):
+        assert later.graphicalProperties.solidFill is None
+        hatched = later.graphicalProperties.pattFill
+        assert hatched.prst and hatched.fgClr.srgbClr == solid[stage]
+
+
 def test_summary_details_and_barriers(demo: Workshop, demo_book: openpyxl.Workbook) -> None:
     sheet = demo_book[SUMMARY]
     details = {row[0]: row[1] for row in rows(sheet)[:7]}
