@@ -60,7 +60,8 @@ from opassess.export.pdf import (
     status_text,
     write_report,
 )
-from opassess.export.pdf_style import STAGE_COLOURS, styles
+from opassess.export.pdf_style import styles
+from opassess.palette import STAGE_COLOURS
 from opassess.paths import resources_dir
 from opassess.workshop import NOT_SURE, Workshop, chart_labels
 

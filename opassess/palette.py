@@ -1,9 +1,25 @@
-"""The colours every screen and every export shares.
+"""The colours and dot shapes every screen and every export shares.
 
-Okabe-Ito colours, first stage to last: told apart with every common form of colour blindness,
-and on the wall charts each stage also has a shape of its own, so they read in greyscale too.
+Okabe-Ito colours, first stage to last: told apart with every common form of colour blindness.
+Each stage also has a shape of its own, so the wall charts read in greyscale too.
 """
 
 STAGE_COLOURS = ("#D55E00", "#E69F00", "#009E73", "#0072B2", "#CC79A7", "#56B4E9")
+STAGE_SHAPES = ("circle", "square", "triangle", "inverted-triangle", "hexagon", "star")
 NOT_SURE_COLOUR = "#7F7F7F"
+NOT_SURE_SHAPE = "diamond"
 DISAGREEMENT_COLOUR = "#B00020"
+
+
+def stage_colour_at(index: int) -> str:
+    """The hex colour of the stage at `index` (0 for the first stage)."""
+    return STAGE_COLOURS[index % len(STAGE_COLOURS)]
+
+
+def stage_shape_at(index: int) -> str:
+    """The shape of the stage at `index`.
+
+    Colours repeat after six stages; the shapes then move on by one, so no two stages of a
+    framework (nine at most) share both colour and shape.
+    """
+    return STAGE_SHAPES[(index + index // len(STAGE_COLOURS)) % len(STAGE_SHAPES)]

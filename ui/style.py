@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QColor, QFont
 
 # The palette lives in the core, so the exports print the colours the screens show.
-from opassess.palette import DISAGREEMENT_COLOUR, NOT_SURE_COLOUR, STAGE_COLOURS
+from opassess.palette import DISAGREEMENT_COLOUR, NOT_SURE_COLOUR, STAGE_COLOURS, stage_colour_at
 
 __all__ = [
     "DISAGREEMENT_COLOUR",
@@ -27,7 +27,7 @@ def stage_colour(level_ids: tuple[str, ...], stage: str) -> QColor:
 
     if stage == NOT_SURE or stage not in level_ids:
         return QColor(NOT_SURE_COLOUR)
-    return QColor(STAGE_COLOURS[level_ids.index(stage) % len(STAGE_COLOURS)])
+    return QColor(stage_colour_at(level_ids.index(stage)))
 
 
 def scaled_font(base: QFont, factor: float, bold: bool = False) -> QFont:

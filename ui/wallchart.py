@@ -45,6 +45,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QMenu, QScrollArea, QToolTip, QWidget
 
 from opassess.analysis import BarrierSummary, by_disagreement, summarise
+from opassess.palette import NOT_SURE_SHAPE, stage_shape_at
 from opassess.workshop import NOT_SURE, Workshop, chart_labels, initials
 from ui.style import (
     DISAGREEMENT_COLOUR,
@@ -57,9 +58,6 @@ ORDER_FRAMEWORK = "framework"
 ORDER_DISAGREEMENT = "disagreement"
 ORDERS = (ORDER_FRAMEWORK, ORDER_DISAGREEMENT)
 
-# One shape per stage, first stage first; "not sure" is always the diamond.
-STAGE_SHAPES = ("circle", "square", "triangle", "inverted-triangle", "hexagon", "star")
-NOT_SURE_SHAPE = "diamond"
 FLAG = "⚠"
 NOT_SURE_TITLE = "Not sure"
 NOT_SURE_WEIGHT = 0.6  # the "Not sure" column's width against a stage column's
@@ -71,7 +69,7 @@ def stage_shape(level_ids: Sequence[str], stage: str) -> str:
     """The dot shape for a stage id (or NOT_SURE) within a framework's levels."""
     if stage == NOT_SURE or stage not in level_ids:
         return NOT_SURE_SHAPE
-    return STAGE_SHAPES[list(level_ids).index(stage) % len(STAGE_SHAPES)]
+    return stage_shape_at(list(level_ids).index(stage))
 
 
 def shape_path(shape: str, rect: QRectF) -> QPainterPath:

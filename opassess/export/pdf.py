@@ -320,6 +320,16 @@ def _label_lines(text: str, font: str, size: float, room: float, most: int = 4) 
     return lines
 
 
+def _fitted(text: str, room: float, font: str = FONT_BOLD, size: float = 8.5) -> str:
+    """`text` cut with an ellipsis to fit `room` points; empty when not even that fits."""
+    if _string_width(text, font, size) <= room:
+        return text
+    text = text.removesuffix("…")
+    while text and _string_width(text + "…", font, size) > room:
+        text = text[:-1]
+    return text.rstrip() + "…" if text else ""
+
+
 def wall_chart_section(
     workshop: Workshop, summaries: list[BarrierSummary], width: float
 ) -> list[Any]:
@@ -357,13 +367,15 @@ def wall_chart(workshop: Workshop, summaries: list[BarrierSummary], width: float
     for index, stage in enumerate(columns):
         x = LABEL_WIDTH + index * cell
         name = stage_name(workshop, stage)
-        lines = _label_lines(name, FONT_BOLD, 8.5, cell - 20, most=1)
-        text_width = _string_width(lines[0], FONT_BOLD, 8.5)
-        start = x + (cell - text_width - 12) / 2
+        # Cut to its column, so many stages never print over each other: the legend under
+        # the chart names every stage in full.
+        label = _fitted(_label_lines(name, FONT_BOLD, 8.5, cell - 20, most=1)[0], cell - 20)
+        text_width = _string_width(label, FONT_BOLD, 8.5)
+        start = x + max((cell - text_width - 12) / 2, 2)
         head.add(
             marker(stage_shape(level_ids, stage), start + 4, 10, 8, stage_colour(level_ids, stage))
         )
-        head.add(String(start + 12, 7, lines[0], fontName=FONT_BOLD, fontSize=8.5))
+        head.add(String(start + 12, 7, label, fontName=FONT_BOLD, fontSize=8.5))
     head.add(Line(0, 1, width, 1, strokeColor=colors.HexColor("#444444"), strokeWidth=0.8))
     flowables: list[Any] = [head]
 

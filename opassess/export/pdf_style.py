@@ -17,16 +17,19 @@ from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape
 
-from opassess.palette import DISAGREEMENT_COLOUR, NOT_SURE_COLOUR, STAGE_COLOURS
+from opassess.palette import (
+    DISAGREEMENT_COLOUR,
+    NOT_SURE_COLOUR,
+    NOT_SURE_SHAPE,
+    stage_colour_at,
+    stage_shape_at,
+)
 from opassess.paths import resources_dir
 from opassess.workshop import NOT_SURE
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
 
-# The screens' shapes (ui/wallchart.py), first stage to last; the colours are the palette's.
-STAGE_SHAPES = ("circle", "square", "triangle", "pentagon", "star", "hexagon")
-NOT_SURE_SHAPE = "diamond"
 NOT_SURE_LABEL = "Not sure"
 
 # C0 and C1 control characters (tab and newline are handled first), DEL, and lone surrogates
@@ -163,13 +166,14 @@ def stage_colour(level_ids: tuple[str, ...], stage: str) -> str:
     """The hex colour for a stage id (or NOT_SURE) within a framework's levels."""
     if stage == NOT_SURE or stage not in level_ids:
         return NOT_SURE_COLOUR
-    return STAGE_COLOURS[level_ids.index(stage) % len(STAGE_COLOURS)]
+    return stage_colour_at(level_ids.index(stage))
 
 
 def stage_shape(level_ids: tuple[str, ...], stage: str) -> str:
+    """The shape for a stage id (or NOT_SURE), as on the screens."""
     if stage == NOT_SURE or stage not in level_ids:
         return NOT_SURE_SHAPE
-    return STAGE_SHAPES[level_ids.index(stage) % len(STAGE_SHAPES)]
+    return stage_shape_at(level_ids.index(stage))
 
 
 def marker(shape: str, x: float, y: float, size: float, fill: str) -> Any:
@@ -188,12 +192,14 @@ def marker(shape: str, x: float, y: float, size: float, fill: str) -> Any:
         return Rect(x - r * 0.9, y - r * 0.9, r * 1.8, r * 1.8, **common)
     if shape == "triangle":
         return Polygon([x - r, y - r * 0.85, x + r, y - r * 0.85, x, y + r], **common)
+    if shape == "inverted-triangle":
+        return Polygon([x - r, y + r * 0.85, x + r, y + r * 0.85, x, y - r], **common)
     if shape == "diamond":
         return Polygon([x, y - r, x + r, y, x, y + r, x - r, y], **common)
-    sides = {"pentagon": 5, "hexagon": 6}.get(shape, 5)
+    # The hexagon, or the star's ten points alternating between two radii.
     points: list[float] = []
     step = 2 if shape == "star" else 1
-    count = 10 if shape == "star" else sides
+    count = 10 if shape == "star" else 6
     for i in range(count):
         radius = r if step == 1 or i % 2 == 0 else r * 0.45
         angle = math.pi / 2 + 2 * math.pi * i / count

@@ -36,7 +36,7 @@ from opassess import files
 from opassess.analysis import summarise
 from opassess.export import ExportError
 from opassess.export.cells import MAX_CELL_CHARS, REPLACEMENT, spreadsheet_text
-from opassess.palette import STAGE_COLOURS
+from opassess.palette import STAGE_COLOURS, stage_colour_at
 from opassess.workshop import NOT_SURE, Workshop
 
 SUMMARY = "Summary"
@@ -510,7 +510,7 @@ def _add_chart(sheet: Worksheet, content: SheetContent) -> None:
     # A framework may have more stages than colours; on screen a shape tells those apart, here
     # a hatching in the repeated colour does.
     for index, series in enumerate(chart.series):
-        colour = STAGE_COLOURS[index % len(STAGE_COLOURS)].lstrip("#")
+        colour = stage_colour_at(index).lstrip("#")
         if index < len(STAGE_COLOURS):
             series.graphicalProperties.solidFill = colour
         else:

@@ -206,3 +206,14 @@ def test_failed_write_leaves_the_old_file_and_no_temp(
         write_report(workshop, path)
     assert path.read_bytes() == b"earlier report"
     assert os.listdir(tmp_path) == ["report.pdf"]
+
+
+def test_stage_headings_are_cut_to_their_column_never_printed_over_the_next() -> None:
+    from opassess.export.pdf import _fitted, _string_width
+
+    assert _fitted("Starting", 200) == "Starting"
+    for room in (60.0, 25.0, 12.0):
+        cut = _fitted("Consolidating", room)
+        assert _string_width(cut, "DejaVuSans-Bold", 8.5) <= room
+        assert cut == "" or cut.endswith("…")
+    assert _fitted("Consolidating", 3) == ""

@@ -267,3 +267,12 @@ def test_no_workshop_and_nothing_in_scope_paint_a_message(qtbot, demo):
     chart.set_workshop(dataclasses.replace(demo, scope=()))
     assert chart.placement().message == "No barriers are in scope."
     chart.grab()
+
+
+def test_screen_and_report_give_each_stage_the_same_shape():
+    from opassess.export.pdf_style import stage_shape as report_shape
+    from ui.wallchart import stage_shape as screen_shape
+
+    levels = tuple(f"stage-{i}" for i in range(9))
+    for stage in (*levels, NOT_SURE):
+        assert screen_shape(levels, stage) == report_shape(levels, stage)

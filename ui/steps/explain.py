@@ -15,9 +15,9 @@ from PySide6.QtWidgets import (
 
 from opassess.changes import WorkshopChange
 from opassess.frameworks import Framework
+from opassess.palette import stage_colour_at
 from ui.controller import WorkshopController
 from ui.steps import StepPage
-from ui.style import STAGE_COLOURS
 
 OVERVIEW = "__overview__"
 
@@ -25,7 +25,7 @@ OVERVIEW = "__overview__"
 def model_overview_html(framework: Framework, scope: tuple[str, ...]) -> str:
     """The whole model on one page: what it is, the stages, the barriers in scope."""
     stages = "".join(
-        f"<li><b style='color:{STAGE_COLOURS[i % len(STAGE_COLOURS)]}'>{escape(level.name)}</b>"
+        f"<li><b style='color:{stage_colour_at(i)}'>{escape(level.name)}</b>"
         f" — {escape(level.summary)}</li>"
         for i, level in enumerate(framework.levels)
     )
@@ -46,7 +46,7 @@ def barrier_html(framework: Framework, dimension_id: str) -> str:
     dimension = framework.dimension(dimension_id)
     cells = []
     for i, level in enumerate(framework.levels):
-        colour = STAGE_COLOURS[i % len(STAGE_COLOURS)]
+        colour = stage_colour_at(i)
         items = "".join(f"<li>{escape(x)}</li>" for x in dimension.descriptors.get(level.id, ()))
         cells.append(
             f"<td width='33%' valign='top' style='border-top: 6px solid {colour}; padding: 8px'>"
