@@ -191,7 +191,8 @@ def numbered_canvas(header: str, *, skip_header_on_first: bool = False) -> Any:
 
 
 def fit_text(text: str, font: str, size: float, room: float) -> str:
-    """One line of plain text, cut with "…" so it fits `room` points."""
+    """One line of plain text, cut with "…" so it fits `room` points; empty when not even the
+    "…" fits."""
     # Hardly a glyph is narrower than a fifth of the size: a text longer than this cannot fit,
     # and is cut down at once rather than measured whole on every page.
     most = int(room / (size * 0.2)) + 1
@@ -200,7 +201,7 @@ def fit_text(text: str, font: str, size: float, room: float) -> str:
     text = text[:most]
     while text and _string_width(text + "…", font, size) > room:
         text = text[: max(0, len(text) - max(1, len(text) // 20))]
-    return text + "…"
+    return text + "…" if text or _string_width("…", font, size) <= room else ""
 
 
 # -- the story ------------------------------------------------------------------------------------
@@ -320,16 +321,6 @@ def _label_lines(text: str, font: str, size: float, room: float, most: int = 4) 
     return lines
 
 
-def _fitted(text: str, room: float, font: str = FONT_BOLD, size: float = 8.5) -> str:
-    """`text` cut with an ellipsis to fit `room` points; empty when not even that fits."""
-    if _string_width(text, font, size) <= room:
-        return text
-    text = text.removesuffix("…")
-    while text and _string_width(text + "…", font, size) > room:
-        text = text[:-1]
-    return text.rstrip() + "…" if text else ""
-
-
 def wall_chart_section(
     workshop: Workshop, summaries: list[BarrierSummary], width: float
 ) -> list[Any]:
@@ -369,7 +360,8 @@ def wall_chart(workshop: Workshop, summaries: list[BarrierSummary], width: float
         name = stage_name(workshop, stage)
         # Cut to its column, so many stages never print over each other: the legend under
         # the chart names every stage in full.
-        label = _fitted(_label_lines(name, FONT_BOLD, 8.5, cell - 20, most=1)[0], cell - 20)
+        first_line = _label_lines(name, FONT_BOLD, 8.5, cell - 20, most=1)[0]
+        label = fit_text(first_line, FONT_BOLD, 8.5, cell - 20)
         text_width = _string_width(label, FONT_BOLD, 8.5)
         start = x + max((cell - text_width - 12) / 2, 2)
         head.add(

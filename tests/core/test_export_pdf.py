@@ -209,11 +209,14 @@ def test_failed_write_leaves_the_old_file_and_no_temp(
 
 
 def test_stage_headings_are_cut_to_their_column_never_printed_over_the_next() -> None:
-    from opassess.export.pdf import _fitted, _string_width
+    from opassess.export.pdf import _string_width, fit_text
 
-    assert _fitted("Starting", 200) == "Starting"
+    def fitted(text: str, room: float) -> str:
+        return fit_text(text, "DejaVuSans-Bold", 8.5, room)
+
+    assert fitted("Starting", 200) == "Starting"
     for room in (60.0, 25.0, 12.0):
-        cut = _fitted("Consolidating", room)
+        cut = fitted("Consolidating", room)
         assert _string_width(cut, "DejaVuSans-Bold", 8.5) <= room
         assert cut == "" or cut.endswith("…")
-    assert _fitted("Consolidating", 3) == ""
+    assert fitted("Consolidating", 3) == ""
