@@ -117,9 +117,8 @@ def main(argv: Sequence[str] | None = None, launch_gui: GuiLauncher | None = Non
     """Run a subcommand, or with none hand over to `launch_gui` (main.py passes the Qt app in,
     so the core never imports it)."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    plain_launch = _plain_gui_launch(argv) if launch_gui is not None else None
-    if plain_launch is not None and launch_gui is not None:
-        return launch_gui(default_data_dir(plain_launch[0]), plain_launch[1])
+    if launch_gui is not None and (plain := _plain_gui_launch(argv)) is not None:
+        return launch_gui(default_data_dir(plain[0]), plain[1])
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

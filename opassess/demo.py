@@ -80,6 +80,8 @@ def demo_workshop(
                 evidence = ""
             else:
                 options = unused.get(stage) or list(bank[stage])
+                # Drawn over the whole bank's size, as before, so the generator's later draws,
+                # and with them the team's ratings, are what they always were.
                 evidence = options.pop(rng.randrange(len(bank[stage])) % len(options))
                 unused[stage] = options
             ratings[(person.id, dimension.id)] = Rating(person.id, dimension.id, stage, evidence)
