@@ -165,6 +165,10 @@ def test_headings_wrap_instead_of_widening_the_printed_sheet(
     assert sheet.row_dimensions[9].height >= 2 * 15
     # A sheet whose headings fit on one line keeps the default height.
     assert demo_book[RATINGS].row_dimensions[1].height is None
+    # Counts are centred under them, so a digit never runs into the text beside it.
+    count = sheet.cell(10, gap.column)
+    assert isinstance(count.value, int) and count.alignment.horizontal == "center"
+    assert sheet.cell(10, 1).alignment.horizontal is None  # text keeps its own alignment
 
 
 def test_a_very_long_stage_name_keeps_the_heading_row_within_a_page(
