@@ -6,8 +6,23 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QFont, QKeySequence, QShortcut
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QConcatenateTablesProxyModel,
+    QModelIndex,
+    QObject,
+    QSignalBlocker,
+    Signal,
+)
+from PySide6.QtGui import (
+    QColor,
+    QDragEnterEvent,
+    QDropEvent,
+    QFont,
+    QKeySequence,
+    QShortcut,
+    QStandardItemModel,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -28,6 +43,16 @@ from ui.style import DISAGREEMENT_COLOUR, scaled_font
 
 if TYPE_CHECKING:
     from ui.welcome import WelcomePanel
+
+
+# The home window is shown without touching PySide6's `Qt` namespace: the first touch makes
+# PySide build all ~90 of its Python enums, about a tenth of the start-up. So the listing
+# compares roles as the plain ints it is given (tests/ui/test_home.py checks them against Qt's)
+# and has no headerData(): PySide would hand it a `Qt.Orientation` as the table is set up.
+DISPLAY_ROLE = 0  # Qt.ItemDataRole.DisplayRole
+TOOL_TIP_ROLE = 3  # Qt.ItemDataRole.ToolTipRole
+FONT_ROLE = 6  # Qt.ItemDataRole.FontRole
+FOREGROUND_ROLE = 9  # Qt.ItemDataRole.ForegroundRole
 
 
 class WorkshopListModel(QAbstractTableModel):
@@ -51,29 +76,35 @@ class WorkshopListModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
+    def with_headings(self, parent: QObject) -> QConcatenateTablesProxyModel:
+        """These rows under their column headings, for the table to show.
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        The headings are a model of Qt's own with no rows, joined above the listing: a
+        concatenation takes its column headings from its first model, so the header and a
+        screen reader both read them there, without a call into Python."""
+        headings = QStandardItemModel(0, len(self.HEADERS), parent)
+        headings.setHorizontalHeaderLabels(list(self.HEADERS))
+        table = QConcatenateTablesProxyModel(parent)
+        table.addSourceModel(headings)
+        table.addSourceModel(self)
+        return table
+
+    def data(self, index: QModelIndex, role: int = DISPLAY_ROLE) -> Any:
         row = self._rows[index.row()]
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY_ROLE:
             return self._text(row, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == TOOL_TIP_ROLE:
             if self.is_due(row):
                 return "Due for re-assessment: start a re-assessment from this workshop"
             if row.reassesses:
                 return "A re-assessment of an earlier workshop"
-        if role == Qt.ItemDataRole.ForegroundRole and column == 5 and self.is_due(row):
+        if role == FOREGROUND_ROLE and column == 5 and self.is_due(row):
             return QColor(DISAGREEMENT_COLOUR)
-        if role == Qt.ItemDataRole.FontRole and self.is_due(row):
+        if role == FONT_ROLE and self.is_due(row):
             font = QFont()
             font.setBold(True)
             return font
-        if role == Qt.ItemDataRole.UserRole:
-            return row.id
         return None
 
     def _text(self, row: WorkshopSummary, column: int) -> str:
@@ -148,7 +179,7 @@ class HomePage(QWidget):
 
         self.model = WorkshopListModel()
         self.table = QTableView()
-        self.table.setModel(self.model)
+        self.table.setModel(self.model.with_headings(self))
         self.table.setAccessibleName("Workshops in the library")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -159,11 +190,7 @@ class HomePage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
 
-        self.no_match = QLabel()
-        self.no_match.setWordWrap(True)
-        self.no_match.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.no_match.setFrameShape(QFrame.Shape.StyledPanel)
-        self.no_match.setAccessibleName("No match")
+        self._no_match: QLabel | None = None  # made for the first search that finds nothing
         self._welcome: WelcomePanel | None = None  # made on first run only
         self.due_note = QLabel()
         self.due_note.setStyleSheet(f"color: {DISAGREEMENT_COLOUR}; font-weight: bold")
@@ -190,7 +217,6 @@ class HomePage(QWidget):
         listing.addLayout(top)
         listing.addLayout(actions)
         listing.addWidget(self.due_note)
-        listing.addWidget(self.no_match, 1)
         listing.addWidget(self.table, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.library_view, 1)
@@ -213,6 +239,22 @@ class HomePage(QWidget):
             self.layout().insertWidget(0, self._welcome, 1)
         return self._welcome
 
+    @property
+    def no_match(self) -> QLabel:
+        """Says that a search found nothing, in place of the table."""
+        if self._no_match is None:
+            from PySide6.QtCore import Qt
+
+            self._no_match = QLabel()
+            self._no_match.setWordWrap(True)
+            self._no_match.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self._no_match.setFrameShape(QFrame.Shape.StyledPanel)
+            self._no_match.setAccessibleName("No match")
+            self._no_match.hide()
+            listing = self.library_view.layout()
+            listing.insertWidget(listing.indexOf(self.table), self._no_match, 1)
+        return self._no_match
+
     def _connect_signals(self) -> None:
         self.search.textChanged.connect(lambda _text: self.refresh())
         self.table.activated.connect(lambda index: self._open_row(index.row()))
@@ -226,7 +268,7 @@ class HomePage(QWidget):
         self.delete_button.clicked.connect(self._delete)
         self.library.listing_changed.connect(self.refresh)
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
-        QShortcut(QKeySequence(Qt.Key.Key_Delete), self.table, activated=self._delete)
+        QShortcut(QKeySequence("Del"), self.table, activated=self._delete)
 
     def refresh(self) -> None:
         selected = self.selected_id()
@@ -242,7 +284,8 @@ class HomePage(QWidget):
             self.welcome.setVisible(first_run)
         self.library_view.setVisible(not first_run)
         nothing_matches = not has_rows and not first_run
-        self.no_match.setVisible(nothing_matches)
+        if nothing_matches or self._no_match is not None:
+            self.no_match.setVisible(nothing_matches)
         self.table.setVisible(has_rows)
         if nothing_matches:
             from html import escape  # only a search that finds nothing needs it

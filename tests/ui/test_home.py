@@ -6,9 +6,11 @@ from datetime import date, timedelta
 
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QApplication
 
 from opassess.interchange import read_session_file, write_session_file
 from opassess.workshop import new_workshop, update_details
+from ui import home
 from ui.controller import LibraryController
 from ui.home import HomePage
 
@@ -108,6 +110,30 @@ def test_workshops_due_for_reassessment_stand_out(qtbot, library, demo):
     assert "1 workshop is due" in page.due_note.text()
 
 
+def test_the_listing_roles_are_qts_own():
+    assert Qt.ItemDataRole.DisplayRole == home.DISPLAY_ROLE
+    assert Qt.ItemDataRole.ToolTipRole == home.TOOL_TIP_ROLE
+    assert Qt.ItemDataRole.FontRole == home.FONT_ROLE
+    assert Qt.ItemDataRole.ForegroundRole == home.FOREGROUND_ROLE
+
+
+def test_the_table_shows_its_column_headings_and_every_workshop(qtbot, library, demo):
+    library.add(new_workshop(demo.framework, title="Second look", organisation="Northgate"))
+    _, page = _page(qtbot, library)
+    shown = page.table.model()
+    headings = [
+        shown.headerData(column, Qt.Orientation.Horizontal) for column in range(shown.columnCount())
+    ]
+    assert headings == list(page.model.HEADERS)
+    assert shown.rowCount() == page.model.rowCount() == 2
+    titles = {shown.index(row, 1).data() for row in range(shown.rowCount())}
+    assert titles == {demo.title, "Second look"}
+    page.table.selectRow(1)
+    assert page.selected_id() == page.model.summary_at(1).id
+    page.search.setText("northgate")
+    assert shown.rowCount() == 1 and shown.index(0, 2).data() == "Northgate"
+
+
 def test_reassessment_links_back(qtbot, library, demo):
     _, page = _page(qtbot, library)
     page.select(demo.id)
@@ -124,6 +150,18 @@ def test_delete_then_undo(qtbot, library, demo):
     controller.undo_delete()
     assert library.load(demo.id) == demo
     assert page.model.rowCount() == 1
+
+
+def test_the_delete_key_on_the_list_asks_to_delete_the_selected_workshop(qtbot, library, demo):
+    _, page = _page(qtbot, library)
+    page.show()
+    page.activateWindow()
+    page.select(demo.id)
+    page.table.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.table)
+    with qtbot.waitSignal(page.delete_requested) as asked:
+        qtbot.keyClick(page.table, Qt.Key.Key_Delete)
+    assert asked.args == [demo.id]
 
 
 def test_import_asks_about_an_existing_workshop(qtbot, library, demo, tmp_path):
