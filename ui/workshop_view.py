@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.controller import LibraryController, WorkshopController
+from ui.labels import ElidedLabel
 from ui.steps import StepPage
 from ui.style import DISAGREEMENT_COLOUR, scaled_font
 
@@ -81,7 +82,7 @@ class WorkshopView(QWidget):
         self.controller = controller
         self.back_button = QPushButton("◀ Library")
         self.back_button.setAccessibleName("Back to the library")
-        self.heading = QLabel()
+        self.heading = ElidedLabel()
         self.heading.setFont(scaled_font(self.heading.font(), 1.4, bold=True))
         self.purpose = QLabel()
         self.purpose.setWordWrap(True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QLabel, QMessageBox
 
 from opassess.interchange import write_session_file
 from opassess.workshop import new_workshop
@@ -185,3 +185,49 @@ def test_next_barrier_leaves_a_scrolled_step_where_it_is(qtbot, library, demo, t
     qtbot.mouseClick(page.next_button, Qt.MouseButton.LeftButton)
     assert page.controller.selected_barrier != selected
     assert bar.value() == before
+
+
+def test_at_200_percent_on_a_1080p_screen_no_step_scrolls_sideways(qtbot, library, demo, tmp_path):
+    """1920x1080 at 200% leaves 960x540 points: every step fits its width (the Plan step
+    folds each action's who / when / status onto two lines), and only scrolls down."""
+    window = _window(qtbot, library, tmp_path)
+    assert window.open_workshop(demo.id)
+    window.resize(960, 540)
+    view = window.workshop_view
+    for index, page in enumerate(view.pages):
+        window._go_to_step(index)
+        area = view.stack.currentWidget()
+        qtbot.waitUntil(lambda area=area: area.viewport().width() > 0 and area.widget().isVisible())
+        qtbot.wait(20)  # the scroll bars follow the layout
+        assert view.minimumSizeHint().width() <= view.width() <= 960  # nothing cut off
+        assert area.horizontalScrollBar().maximum() == 0, page.title
+    window._go_to_step(4)
+    plan = view.pages[4]
+    slot = plan.slots[0]
+    qtbot.waitUntil(lambda: slot.due.y() > slot.responsible.y())
+    assert plan.detail_scroll.horizontalScrollBar().maximum() == 0
+    window.resize(1500, 800)
+    qtbot.waitUntil(lambda: slot.due.y() == slot.responsible.y())
+
+
+def test_a_long_heading_gives_way_to_a_narrow_window(qtbot, library, demo, tmp_path):
+    long = new_workshop(
+        demo.framework,
+        title="Performance management self-assessment of the corporate management team",
+        organisation="The Royal Borough of Somewhere Quite Far Away Metropolitan Council",
+        team="Corporate and democratic services leadership group",
+    )
+    library.add(long)
+    window = _window(qtbot, library, tmp_path)
+    assert window.open_workshop(long.id)
+    window.resize(960, 540)
+    heading = window.workshop_view.heading
+    qtbot.waitUntil(lambda: heading.width() < heading.sizeHint().width())
+    assert window.width() == 960
+    assert heading.text().startswith(long.title) and long.team in heading.text()
+    shown = QLabel.text(heading)
+    assert shown.endswith("…") and len(shown) < len(heading.text())
+    assert heading.toolTip() == heading.text() == heading.accessibleName()
+    window.resize(heading.sizeHint().width() + 400, 600)
+    qtbot.waitUntil(lambda: QLabel.text(heading) == heading.text())
+    assert heading.toolTip() == ""

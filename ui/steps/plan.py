@@ -63,6 +63,8 @@ REASSESS_HINT = "Most teams look again in 6 to 12 months."
 NO_DATE = QDate(2000, 1, 1)
 NEEDS_ACTIONS_COLOUR = "#E69F00"
 DETAIL_MAX_WIDTH = 1250
+# An action's grid rows: its text, who / when / status (one line, or two where narrow), a gap.
+ROWS_PER_ACTION = 4
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
@@ -316,34 +318,39 @@ class ActionSlot:
         for widget in (self.status, self.due.edit):
             widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
             widget.installEventFilter(guard)
+        self._captioned = (self.responsible, self.accountable, self.due, self.status)
+        for caption, widget in zip(
+            ("Responsible", "Accountable", "Due", "Status"), self._captioned, strict=True
+        ):
+            label = QLabel(caption)
+            label.setBuddy(widget.focusProxy() or widget)
+            self.captions.append(label)
+        policy = self.remove.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.remove.setSizePolicy(policy)
 
     @property
     def fields(self) -> tuple[QWidget, ...]:
         return (self.text, self.responsible, self.accountable, self.due, self.status)
 
-    def place(self, grid: QGridLayout, row: int) -> None:
-        """Two rows of a grid shared by all slots (so the columns line up): the action's text,
-        then who, when and how it is going."""
+    def place(self, grid: QGridLayout, row: int, one_line: bool = True) -> None:
+        """Rows of a grid shared by all slots (so the columns line up): the action's text, then
+        who, when and how it is going, on one line or, where the page is narrow, two."""
         top = Qt.AlignmentFlag.AlignTop
         grid.addWidget(self.number, row, 0, top)
         grid.addWidget(self.text, row, 1, 1, 9)
-        for column, (caption, widget) in enumerate(
-            (
-                ("Responsible", self.responsible),
-                ("Accountable", self.accountable),
-                ("Due", self.due),
-                ("Status", self.status),
-            )
-        ):
-            label = QLabel(caption)
-            label.setBuddy(widget.focusProxy() or widget)
-            self.captions.append(label)
-            grid.addWidget(label, row + 1, 1 + column * 2)
-            grid.addWidget(widget, row + 1, 2 + column * 2)
-        grid.addWidget(self.remove, row + 1, 9)
-        policy = self.remove.sizePolicy()
-        policy.setRetainSizeWhenHidden(True)
-        self.remove.setSizePolicy(policy)
+        captioned = zip(self.captions, self._captioned, strict=True)
+        for place, (caption, widget) in enumerate(captioned):
+            if one_line:
+                line, column = row + 1, 1 + place * 2
+            else:  # who above, when and how it is going below
+                line, column = row + 1 + place // 2, 1 + (place % 2) * 2
+            grid.addWidget(caption, line, column)
+            grid.addWidget(widget, line, column + 1)
+        if one_line:
+            grid.addWidget(self.remove, row + 1, 9)
+        else:
+            grid.addWidget(self.remove, row + 2, 5)
 
     def pending(self) -> dict[str, object]:
         """What has been filled in beside the text of a slot that has no action yet."""
@@ -472,7 +479,7 @@ class PlanPage(StepPage):
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(6)
         for slot in self.slots:
-            row = slot.index * 3
+            row = slot.index * ROWS_PER_ACTION
             slot.place(grid, row)
             if slot.index:
                 grid.setRowMinimumHeight(row - 1, 10)
@@ -480,6 +487,9 @@ class PlanPage(StepPage):
         grid.setColumnStretch(4, 1)
         grid.setColumnMinimumWidth(2, 150)
         grid.setColumnMinimumWidth(4, 150)
+        self._actions_grid = grid
+        self._actions_on_one_line = True
+        self._one_line_width = 0
 
         ideas_heading = QLabel("Ideas from the breakthroughs")
         ideas_heading.setFont(scaled_font(ideas_heading.font(), 1.15, bold=True))
@@ -512,6 +522,7 @@ class PlanPage(StepPage):
         self.detail_scroll.setWidgetResizable(True)
         self.detail_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.detail_scroll.setWidget(detail)
+        self.detail_scroll.viewport().installEventFilter(self)
 
         body = QHBoxLayout()
         body.addWidget(self.barriers)
@@ -534,6 +545,24 @@ class PlanPage(StepPage):
         layout.addLayout(body, 1)
         layout.addWidget(_rule())
         layout.addLayout(bottom)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.detail_scroll.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_action_rows()
+        return False
+
+    def _fit_action_rows(self) -> None:
+        """Who, when and status on one line where they fit, else on two: at 200% on a small
+        screen the page then needs no sideways scrolling."""
+        if self._actions_on_one_line:  # the one-line width, measured while it is laid out so
+            self._one_line_width = self._actions_grid.minimumSize().width()
+        margins = self.detail_scroll.widget().layout().contentsMargins()
+        room = self.detail_scroll.viewport().width() - margins.left() - margins.right()
+        one_line = room >= self._one_line_width
+        if one_line != self._actions_on_one_line:
+            self._actions_on_one_line = one_line
+            for slot in self.slots:
+                slot.place(self._actions_grid, slot.index * ROWS_PER_ACTION, one_line)
 
     def _connect_slot(self, slot: ActionSlot) -> None:
         slot.text.editingFinished.connect(lambda: self._text_finished(slot))

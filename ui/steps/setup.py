@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
-    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -210,14 +209,21 @@ class SetupPage(StepPage):
         adder.addWidget(self.new_name, 2)
         adder.addWidget(self.new_role, 2)
         adder.addWidget(self.add_button)
+        # Ways to add people above the list, what to do with a chosen one below it: two short
+        # rows keep the page narrow enough for a small screen at 200%.
+        paster = QHBoxLayout()
+        paster.addWidget(self.paste_button)
+        paster.addStretch(1)
         row_buttons = QHBoxLayout()
         for button in (self.paste_button, self.remove_button, self.up_button, self.down_button):
             button.setAccessibleName(button.text())
+        for button in (self.remove_button, self.up_button, self.down_button):
             row_buttons.addWidget(button)
         row_buttons.addStretch(1)
         self.participant_count = QLabel()
         people = QVBoxLayout()
         people.addLayout(adder)
+        people.addLayout(paster)
         people.addWidget(self.participant_table, 1)
         people.addLayout(row_buttons)
         people.addWidget(self.participant_count)
@@ -262,18 +268,10 @@ class SetupPage(StepPage):
         left.addWidget(scope_box)
         left.addWidget(names_box)
         left.addStretch(1)
-        columns = QHBoxLayout()
+        columns = QHBoxLayout(self)  # the main window scrolls the page when it has to
+        columns.setContentsMargins(0, 0, 0, 0)
         columns.addLayout(left, 2)
         columns.addWidget(people_box, 3)
-        inner = QWidget()
-        inner.setLayout(columns)
-        scroller = QScrollArea()
-        scroller.setWidgetResizable(True)
-        scroller.setWidget(inner)
-        scroller.setFrameShape(QScrollArea.Shape.NoFrame)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroller)
         self._connect_signals()
         self.refresh()
 
