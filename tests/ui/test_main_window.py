@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QLabel, QMessageBox
 
@@ -187,19 +188,26 @@ def test_next_barrier_leaves_a_scrolled_step_where_it_is(qtbot, library, demo, t
     assert bar.value() == before
 
 
-def test_at_200_percent_on_a_1080p_screen_no_step_scrolls_sideways(qtbot, library, demo, tmp_path):
-    """1920x1080 at 200% leaves 960x540 points: every step fits its width (the Plan step
-    folds each action's who / when / status onto two lines), and only scrolls down."""
+@pytest.mark.parametrize(
+    ("width", "height"),
+    [(960, 540), (910, 512)],
+    ids=["1920x1080 at 200%", "1366x768 at 150%"],
+)
+def test_on_a_small_screen_at_high_scaling_no_step_scrolls_sideways(
+    qtbot, library, demo, tmp_path, width, height
+):
+    """Every step fits the window's width (the Plan step folds each action's who / when /
+    status onto two lines), and only scrolls down."""
     window = _window(qtbot, library, tmp_path)
     assert window.open_workshop(demo.id)
-    window.resize(960, 540)
+    window.resize(width, height)
     view = window.workshop_view
     for index, page in enumerate(view.pages):
         window._go_to_step(index)
         area = view.stack.currentWidget()
         qtbot.waitUntil(lambda area=area: area.viewport().width() > 0 and area.widget().isVisible())
         qtbot.wait(20)  # the scroll bars follow the layout
-        assert view.minimumSizeHint().width() <= view.width() <= 960  # nothing cut off
+        assert view.minimumSizeHint().width() <= view.width() <= width  # nothing cut off
         assert area.horizontalScrollBar().maximum() == 0, page.title
     window._go_to_step(4)
     plan = view.pages[4]

@@ -65,6 +65,10 @@ NEEDS_ACTIONS_COLOUR = "#E69F00"
 DETAIL_MAX_WIDTH = 1250
 # An action's grid rows: its text, who / when / status (one line, or two where narrow), a gap.
 ROWS_PER_ACTION = 4
+# The grid columns of the responsible and accountable names, and their least width on one line
+# and on two (folded, the page is short of room: 150% on a 1366x768 laptop).
+NAME_COLUMNS = (2, 4)
+NAME_WIDTHS = {True: 150, False: 120}
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
@@ -485,8 +489,8 @@ class PlanPage(StepPage):
                 grid.setRowMinimumHeight(row - 1, 10)
         grid.setColumnStretch(2, 1)
         grid.setColumnStretch(4, 1)
-        grid.setColumnMinimumWidth(2, 150)
-        grid.setColumnMinimumWidth(4, 150)
+        for column in NAME_COLUMNS:
+            grid.setColumnMinimumWidth(column, NAME_WIDTHS[True])
         self._actions_grid = grid
         self._actions_on_one_line = True
         self._one_line_width = 0
@@ -563,6 +567,8 @@ class PlanPage(StepPage):
             self._actions_on_one_line = one_line
             for slot in self.slots:
                 slot.place(self._actions_grid, slot.index * ROWS_PER_ACTION, one_line)
+            for column in NAME_COLUMNS:
+                self._actions_grid.setColumnMinimumWidth(column, NAME_WIDTHS[one_line])
 
     def _connect_slot(self, slot: ActionSlot) -> None:
         slot.text.editingFinished.connect(lambda: self._text_finished(slot))
