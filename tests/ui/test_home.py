@@ -67,11 +67,14 @@ def test_deleting_the_last_workshop_welcomes_again(qtbot, library, demo):
 
 def test_a_search_that_matches_nothing_says_so_without_welcoming(qtbot, library, demo):
     _, page = _page(qtbot, library)
+    assert page._no_match is None  # made only once a search finds nothing
     page.search.setText("nothing like this")
     assert page.model.rowCount() == 0
     assert not _welcoming(page)
     assert page.no_match.isVisibleTo(page) and not page.table.isVisibleTo(page)
     assert "No workshop matches “nothing like this”" in page.no_match.text()
+    listing = page.library_view.layout()
+    assert listing.indexOf(page.no_match) == listing.indexOf(page.table) - 1  # in its place
     page.search.clear()
     assert page.table.isVisibleTo(page) and not page.no_match.isVisibleTo(page)
 

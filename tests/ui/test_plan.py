@@ -335,3 +335,37 @@ def test_scrolling_over_a_status_does_not_change_it(page, controller):
     QApplication.sendEvent(combo, wheel)
     assert combo.currentIndex() == before
     assert controller.workshop.actions_for(barrier_of(controller))[0].status == "in-progress"
+
+
+def _cell(page, widget):
+    grid = page._actions_grid
+    return grid.getItemPosition(grid.indexOf(widget))[:2]
+
+
+def test_action_fields_fold_onto_two_lines_when_narrow_and_back_keeping_what_is_typed(
+    qtbot, page
+):
+    slot = page.slots[1]
+    row = slot.index * 4
+    one_line = {
+        widget: _cell(page, widget)
+        for widget in (slot.responsible, slot.accountable, slot.due, slot.status, slot.remove)
+    }
+    assert {cell[0] for cell in one_line.values()} == {row + 1}
+    page.activateWindow()
+    slot.responsible.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is slot.responsible)
+    slot.responsible.setText("")
+    qtbot.keyClicks(slot.responsible, "Half typ")
+
+    page.resize(760, 800)
+    qtbot.waitUntil(lambda: _cell(page, slot.due)[0] == row + 2)
+    assert _cell(page, slot.responsible) == (row + 1, 2)
+    assert _cell(page, slot.status) == (row + 2, 4)
+    assert QApplication.focusWidget() is slot.responsible
+    assert slot.responsible.text() == "Half typ"
+
+    page.resize(1280, 800)
+    qtbot.waitUntil(lambda: _cell(page, slot.due)[0] == row + 1)
+    assert {widget: _cell(page, widget) for widget in one_line} == one_line
+    assert QApplication.focusWidget() is slot.responsible
