@@ -45,6 +45,12 @@ class ProjectorWindow(QWidget):
             f"#projector, QStackedWidget, QTextBrowser {{ background: {PROJECTOR_BACKGROUND};"
             f" color: {PROJECTOR_TEXT}; border: none }}"
             f" QLabel {{ color: {PROJECTOR_TEXT}; background: transparent }}"
+            # A long page scrolls; a light desktop scroll bar would glare on the dark screen.
+            f" QScrollBar:vertical {{ background: {PROJECTOR_BACKGROUND}; width: 12px }}"
+            " QScrollBar::handle:vertical { background: #5B6573; min-height: 40px;"
+            " border-radius: 6px }"
+            " QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical { height: 0 }"
+            " QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical { background: none }"
         )
         self.setAutoFillBackground(True)
         palette = self.palette()

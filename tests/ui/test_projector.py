@@ -140,3 +140,18 @@ def test_second_screen_is_chosen_when_there_is_one(window, monkeypatch):
 
     monkeypatch.setattr(ui.projector, "QGuiApplication", TwoScreens)
     assert window._target_screen() is other
+
+
+def test_a_long_page_scrolls_with_a_bar_as_dark_as_the_screen(window, qtbot):
+    window.resize(900, 500)
+    window.show()
+    window.show_step("Review", "<h1>A long page</h1>" + "<p>Line of the review.</p>" * 80)
+    bar = window.browser.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.isVisible() and bar.maximum() > 0)
+    image = bar.grab().toImage()
+    lightness = [
+        QColor(image.pixel(x, y)).lightnessF()
+        for x in range(0, image.width(), 2)
+        for y in range(0, image.height(), 4)
+    ]
+    assert max(lightness) < 0.5  # no light desktop bar on the dark screen
