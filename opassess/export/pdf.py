@@ -379,7 +379,11 @@ def wall_chart(workshop: Workshop, summaries: list[BarrierSummary], width: float
         for rating in workshop.ratings_for(summary.dimension_id):
             key = rating.stage if rating.stage in by_stage else NOT_SURE
             by_stage[key].append(labels.get(rating.participant_id, ""))
-        dot_rows = max((math.ceil(len(v) / per_row) for v in by_stage.values()), default=0)
+        places = {
+            stage: _dot_places(len(names), per_row, _beside_count(len(names), cell, pitch, dot))
+            for stage, names in by_stage.items()
+        }
+        dot_rows = max((spots[-1][1] + 1 for spots in places.values() if spots), default=0)
         height = max(12 * (len(name_lines) + extra) + 12, dot_rows * pitch + 22, 40)
         row = drawing(width, height)
         if row_index % 2 == 0:
@@ -445,14 +449,29 @@ def wall_chart(workshop: Workshop, summaries: list[BarrierSummary], width: float
                 )
             colour = stage_colour(level_ids, stage)
             shape = stage_shape(level_ids, stage)
-            for position in range(count):
-                column, line = position % per_row, position // per_row
+            for column, line in places[stage]:
                 cx = x + 10 + column * pitch
                 cy = height - 12 - line * pitch
                 row.add(marker(shape, cx, cy, dot, colour))
         row.add(Line(0, 0, width, 0, strokeColor=colors.HexColor("#CCCCCC"), strokeWidth=0.5))
         flowables.append(row)
     return flowables
+
+
+def _beside_count(count: int, cell: float, pitch: float, dot: float) -> int:
+    """How many dots fit on a cell's first line, left of the count in its top right corner."""
+    count_left = cell - 8 - _string_width(str(count), FONT, 7) - 2
+    return max(0, math.floor((count_left - 10 - dot / 2) / pitch) + 1)
+
+
+def _dot_places(count: int, per_row: int, first_line: int) -> list[tuple[int, int]]:
+    """(column, line) of each of a cell's `count` dots: `first_line` of them on the first
+    line, beside the count, then `per_row` to each line below."""
+    first_line = min(first_line, per_row)
+    places = [(column, 0) for column in range(min(count, first_line))]
+    for position in range(count - len(places)):
+        places.append((position % per_row, 1 + position // per_row))
+    return places
 
 
 def chart_legend(workshop: Workshop, width: float) -> Any:

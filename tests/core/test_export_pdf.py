@@ -220,3 +220,23 @@ def test_stage_headings_are_cut_to_their_column_never_printed_over_the_next() ->
         assert _string_width(cut, "DejaVuSans-Bold", 8.5) <= room
         assert cut == "" or cut.endswith("…")
     assert fitted("Consolidating", 3) == ""
+
+
+@pytest.mark.parametrize("cell", [30.0, 38.0, 60.0, 90.0])
+@pytest.mark.parametrize("count", [1, 2, 7, 12, 40])
+def test_a_cells_dots_stop_short_of_its_count(cell: float, count: int) -> None:
+    """The count sits in a cell's top right corner; with many stages the cells are narrow, and
+    the first line of dots must end before the count begins."""
+    from opassess.export.pdf import FONT, _beside_count, _dot_places, _string_width
+
+    pitch, dot = 11.0, 8.0
+    per_row = max(1, int((cell - 10) // pitch))
+    places = _dot_places(count, per_row, _beside_count(count, cell, pitch, dot))
+    assert len(places) == len(set(places)) == count
+    count_left = cell - 8 - _string_width(str(count), FONT, 7)
+    for column, line in places:
+        assert column < per_row
+        if line == 0:
+            assert 10 + column * pitch + dot / 2 < count_left
+    lines = [line for _, line in places]
+    assert lines == sorted(lines)  # filled line by line
