@@ -197,18 +197,22 @@ def test_on_a_small_screen_at_high_scaling_no_step_scrolls_sideways(
     qtbot, library, demo, tmp_path, width, height
 ):
     """Every step fits the window's width (the Plan step folds each action's who / when /
-    status onto two lines), and only scrolls down."""
+    status onto two lines), and only scrolls down: for the finished demo and a new, empty
+    workshop alike."""
+    empty = new_workshop(demo.framework, title="New workshop")
+    library.add(empty)
     window = _window(qtbot, library, tmp_path)
-    assert window.open_workshop(demo.id)
     window.resize(width, height)
-    view = window.workshop_view
-    for index, page in enumerate(view.pages):
-        window._go_to_step(index)
-        area = view.stack.currentWidget()
-        qtbot.waitUntil(lambda area=area: area.viewport().width() > 0 and area.widget().isVisible())
-        qtbot.wait(20)  # the scroll bars follow the layout
-        assert view.minimumSizeHint().width() <= view.width() <= width  # nothing cut off
-        assert area.horizontalScrollBar().maximum() == 0, page.title
+    for workshop in (empty, demo):
+        assert window.open_workshop(workshop.id)
+        view = window.workshop_view
+        for index, page in enumerate(view.pages):
+            window._go_to_step(index)
+            area = view.stack.currentWidget()
+            qtbot.waitUntil(lambda area=area: area.viewport().width() > 0 and area.isVisible())
+            qtbot.wait(20)  # the scroll bars follow the layout
+            assert view.minimumSizeHint().width() <= view.width() <= width  # nothing cut off
+            assert area.horizontalScrollBar().maximum() == 0, (workshop.title, page.title)
     window._go_to_step(4)
     plan = view.pages[4]
     slot = plan.slots[0]

@@ -221,6 +221,7 @@ class SetupPage(StepPage):
             row_buttons.addWidget(button)
         row_buttons.addStretch(1)
         self.participant_count = QLabel()
+        self.participant_count.setWordWrap(True)
         people = QVBoxLayout()
         people.addLayout(adder)
         people.addLayout(paster)
