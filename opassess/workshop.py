@@ -18,7 +18,7 @@ from datetime import date, datetime, timezone
 from types import EllipsisType
 from typing import Any
 
-from opassess.frameworks import NOT_SURE, Framework, edit_dimension
+from opassess.frameworks import NOT_SURE, Framework, FrameworkError, edit_dimension
 
 MAX_ACTIONS = 3
 NAME_DISPLAYS = ("anonymous", "initials", "names")
@@ -275,9 +275,11 @@ def set_scope(workshop: Workshop, dimension_ids: Iterable[str]) -> Workshop:
 def adapt_dimension(workshop: Workshop, dimension_id: str, **wording: Any) -> Workshop:
     """Edit this workshop's own copy of a barrier's wording or stage descriptors."""
     _require_dimension(workshop, dimension_id, in_scope=False)
-    return dataclasses.replace(
-        workshop, framework=edit_dimension(workshop.framework, dimension_id, **wording)
-    )
+    try:
+        framework = edit_dimension(workshop.framework, dimension_id, **wording)
+    except FrameworkError as refusal:  # an edit's refusal, told like any other
+        raise WorkshopError(str(refusal)) from refusal
+    return dataclasses.replace(workshop, framework=framework)
 
 
 # -- participants -----------------------------------------------------------------------------

@@ -173,6 +173,11 @@ def test_adapting_wording_changes_this_workshops_copy_only(workshop, framework):
     assert framework.dimension(LEADERS).name == "Leaders aren't interested"
 
 
+def test_a_blank_barrier_name_is_refused_like_any_edit(workshop):
+    with pytest.raises(WorkshopError, match="needs a name"):
+        adapt_dimension(workshop, LEADERS, name="  ")
+
+
 def test_reassessment_links_back_and_starts_clean(workshop):
     later = start_reassessment(workshop, held_on=date(2027, 3, 1))
     assert later.reassesses == workshop.id

@@ -103,6 +103,44 @@ def test_wording_is_adapted_for_this_workshop_only(qtbot, controller, library, m
     assert page.scope_boxes["leaders-not-interested"].text() == "Our leaders look elsewhere"
 
 
+def test_a_refused_wording_keeps_the_dialog_open_with_what_was_typed(
+    qtbot, controller, library, monkeypatch
+):
+    page = SetupPage(controller)
+    qtbot.addWidget(page)
+    seen = []
+
+    def save_a_blank_name_then_cancel(dialog):
+        if not seen:
+            dialog.name.setText("   ")
+            dialog.question.setText("Do our leaders care?")
+            dialog.accept()  # refused in the dialog itself: it stays open
+            assert not dialog.problem.isHidden() and "needs a name" in dialog.problem.text()
+            seen.append(dialog.question.text())
+            return QDialog.DialogCode.Accepted  # as if saved regardless: the core refuses too
+        seen.append((dialog.question.text(), dialog.problem.text()))
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr("ui.steps.setup.WordingDialog.exec", save_a_blank_name_then_cancel)
+    page.edit_wording("leaders-not-interested")
+    # Shown again with the core's reason and the question as typed; nothing stored.
+    assert seen[1] == ("Do our leaders care?", "A barrier needs a name.")
+    stored = library.load(controller.workshop.id)
+    assert stored.framework.dimension("leaders-not-interested").name == "Leaders aren't interested"
+
+
+def test_the_paste_button_adds_the_rows_on_the_clipboard(qtbot, library, demo):
+    from PySide6.QtGui import QGuiApplication
+
+    controller = _fresh_controller(library, demo)
+    page = SetupPage(controller)
+    qtbot.addWidget(page)
+    QGuiApplication.clipboard().setText("Name\tRole\nAda Lovell\tFinance\nBo Chen\tHR\n")
+    page.paste_button.click()
+    names = [p.name for p in library.load(controller.workshop.id).participants]
+    assert names[-2:] == ["Ada Lovell", "Bo Chen"]
+
+
 def test_explain_shows_the_overview_then_a_barrier(qtbot, controller):
     page = ExplainPage(controller)
     qtbot.addWidget(page)

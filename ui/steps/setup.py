@@ -44,6 +44,7 @@ from opassess.workshop import (
 )
 from ui.controller import WorkshopController
 from ui.steps import StepPage
+from ui.style import DISAGREEMENT_COLOUR
 
 NAME_CHOICES = (
     ("names", "Names"),
@@ -133,6 +134,11 @@ class WordingDialog(QDialog):
             "make the wording fit your organisation."
         )
         note.setWordWrap(True)
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet(f"color: {DISAGREEMENT_COLOUR}; font-weight: bold")
+        self.problem.setAccessibleName("Problem")
+        self.problem.hide()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -141,7 +147,20 @@ class WordingDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(note)
         layout.addLayout(form)
+        layout.addWidget(self.problem)
         layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        if not self.name.text().strip():
+            self.show_problem("A barrier needs a name.")
+            self.name.setFocus()
+            return
+        super().accept()
+
+    def show_problem(self, text: str) -> None:
+        """Why the wording was not saved, in the dialog, with everything typed still there."""
+        self.problem.setText(text)
+        self.problem.show()
 
     def wording(self) -> dict[str, Any]:
         return {
@@ -291,7 +310,7 @@ class SetupPage(StepPage):
         self.add_button.clicked.connect(self._add_participant)
         self.new_name.returnPressed.connect(self._add_participant)
         self.new_role.returnPressed.connect(self._add_participant)
-        self.paste_button.clicked.connect(self.paste_participants)
+        self.paste_button.clicked.connect(lambda: self.paste_participants())  # not its `checked`
         self.remove_button.clicked.connect(self._remove_participant)
         self.up_button.clicked.connect(lambda: self._move_participant(-1))
         self.down_button.clicked.connect(lambda: self._move_participant(1))
@@ -429,10 +448,16 @@ class SetupPage(StepPage):
             [(level.id, level.name) for level in framework.levels],
             self,
         )
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.controller.apply(
-                "Barrier wording", adapt_dimension, dimension_id, **dialog.wording()
-            )
+        # A refused wording reopens the dialog with its message, so nothing typed is lost.
+        self.controller.failed.connect(dialog.show_problem)
+        try:
+            while dialog.exec() == QDialog.DialogCode.Accepted:
+                wording = dialog.wording()
+                label = "Barrier wording"
+                if self.controller.apply(label, adapt_dimension, dimension_id, **wording):
+                    break
+        finally:
+            self.controller.failed.disconnect(dialog.show_problem)
 
     def projector_html(self) -> str:
         from html import escape
