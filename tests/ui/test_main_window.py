@@ -243,3 +243,27 @@ def test_a_long_heading_gives_way_to_a_narrow_window(qtbot, library, demo, tmp_p
     window.resize(heading.sizeHint().width() + 400, 600)
     qtbot.waitUntil(lambda: QLabel.text(heading) == heading.text())
     assert heading.toolTip() == ""
+
+
+def test_tab_moves_on_from_the_read_only_tables_instead_of_cycling_their_cells(
+    qtbot, library, demo, tmp_path
+):
+    from PySide6.QtWidgets import QApplication
+
+    window = _window(qtbot, library, tmp_path)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+
+    def tab_leaves(table) -> bool:
+        table.setFocus()
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is table)
+        table.setCurrentIndex(table.model().index(0, 0))
+        qtbot.keyClick(table, Qt.Key.Key_Tab)
+        return QApplication.focusWidget() is not table
+
+    assert tab_leaves(window.home.table)
+    assert window.open_workshop(demo.id)
+    view = window.workshop_view
+    assert tab_leaves(view.pages[0].participant_table)
+    window._go_to_step(2)
+    assert tab_leaves(view.pages[2].progress.table)

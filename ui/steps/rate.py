@@ -156,6 +156,7 @@ class ProgressPanel(QWidget):
         self.table.setAccessibleName("Progress per person")
         self.table.setSelectionMode(QTableView.SelectionMode.NoSelection)
         self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # Tab moves on, not from cell to cell
         self.table.verticalHeader().setVisible(False)
         self.table.setShowGrid(False)
         self.table.setAlternatingRowColors(True)

@@ -207,6 +207,7 @@ class SetupPage(StepPage):
         self.participant_table.setModel(self.participant_model)
         self.participant_table.setAccessibleName("Participants")
         self.participant_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.participant_table.setTabKeyNavigation(False)  # Tab moves on, not from cell to cell
         self.participant_table.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.Stretch
         )
