@@ -229,6 +229,9 @@ class MainWindow(QMainWindow):
         view.back_button.clicked.connect(self.show_home)
         view.guide_link.linkActivated.connect(lambda _link: self.show_guide())
         view.stack.currentChanged.connect(lambda _i: self._mirror_on_projector())
+        view.stack.currentChanged.connect(lambda _i: self._update_actions())
+        for page in view.pages:
+            page.undo_pause_changed.connect(self._update_actions)
         controller.saved.connect(self._show_saved)
         controller.save_failed.connect(self._show_not_saved)
         controller.history_changed.connect(self._update_actions)
@@ -316,6 +319,8 @@ class MainWindow(QMainWindow):
     # -- undo ------------------------------------------------------------------------------------
 
     def undo(self) -> None:
+        if not self.undo_action.isEnabled():  # nothing to undo, or paused by the step
+            return
         if self.workshop_controller is not None:
             self.workshop_controller.undo()
         elif self.library.can_undo_delete:
@@ -326,6 +331,8 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def redo(self) -> None:
+        if not self.redo_action.isEnabled():
+            return
         if self.workshop_controller is not None:
             self.workshop_controller.redo()
         self._update_actions()
@@ -333,8 +340,13 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         controller = self.workshop_controller
         in_workshop = controller is not None
+        paused = ""
         if in_workshop:
             undo, redo = controller.undo_label, controller.redo_label
+            if self.workshop_view is not None:
+                paused = self.workshop_view.current_page.undo_paused()
+            if paused:
+                undo = redo = None
         else:
             undo = "delete" if self.library.can_undo_delete else None
             redo = None
@@ -342,6 +354,9 @@ class MainWindow(QMainWindow):
         self.undo_action.setText(f"&Undo {undo}" if undo else "&Undo")
         self.redo_action.setEnabled(redo is not None)
         self.redo_action.setText(f"&Redo {redo}" if redo else "&Redo")
+        for history_action in (self.undo_action, self.redo_action):
+            history_action.setStatusTip(paused)
+            history_action.setToolTip(paused or history_action.text().replace("&", ""))
         for workshop_action in (
             self.export_action,
             self.workbook_action,

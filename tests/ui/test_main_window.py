@@ -267,3 +267,38 @@ def test_tab_moves_on_from_the_read_only_tables_instead_of_cycling_their_cells(
     assert tab_leaves(view.pages[0].participant_table)
     window._go_to_step(2)
     assert tab_leaves(view.pages[2].progress.table)
+
+
+def test_undo_is_off_while_the_laptop_goes_round_for_private_rating(
+    qtbot, library, demo, tmp_path
+):
+    """Undo would take back the previous person's rating: in private mode it is off, and it
+    comes back in fast entry and on every other step."""
+    fresh = new_workshop(demo.framework, title="Tonight's team")
+    library.add(fresh)
+    window = _window(qtbot, library, tmp_path)
+    assert window.open_workshop(fresh.id)
+    controller = window.workshop_controller
+    from opassess.workshop import add_participant
+
+    assert controller.apply("Add participant", add_participant, "Alice Ames")
+    assert controller.apply("Add participant", add_participant, "Bob Bell")
+    window._go_to_step(2)
+    rate = window.workshop_view.pages[2]
+    alice, bob = (p.id for p in controller.workshop.participants)
+    rate.private.choose(alice)
+    rate.private.choose_stage("developing")
+    rate.private.finish()
+    rate.private.choose(bob)
+    assert not window.undo_action.isEnabled()
+    assert "private rating" in window.undo_action.statusTip()
+    window.undo()  # even if asked some other way, the menu's state is what counts
+    window.undo_action.trigger()
+    assert controller.workshop.rating(alice, controller.workshop.scope[0]) is not None
+    rate.private.reset()
+    rate.set_mode("fast")
+    assert window.undo_action.isEnabled()
+    rate.set_mode("private")
+    assert not window.undo_action.isEnabled()
+    window._go_to_step(3)
+    assert window.undo_action.isEnabled()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
 if TYPE_CHECKING:
@@ -19,6 +20,8 @@ class StepPage(QWidget):
     title: ClassVar[str] = ""
     # What the step is for, shown under the step bar; one sentence.
     purpose: ClassVar[str] = ""
+
+    undo_pause_changed = Signal()  # undo_paused() may say something new
 
     def __init__(self, controller: WorkshopController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -37,6 +40,10 @@ class StepPage(QWidget):
 
     def left(self) -> None:
         """Called when the facilitator moves away (e.g. private rating clears its screen)."""
+
+    def undo_paused(self) -> str:
+        """Why undo and redo are off while this step shows, or "" when they are on."""
+        return ""
 
     def projector_html(self) -> str | None:
         """What the projector shows for this step, as simple HTML in large type; None when the

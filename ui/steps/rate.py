@@ -265,6 +265,7 @@ class RatePage(StepPage):
         if mode == FAST:
             self.fast_entry.view.setFocus()
         self.mode_changed.emit(mode)
+        self.undo_pause_changed.emit()
 
     def _lock_modes(self, participant_id: str) -> None:
         # While someone rates privately, the other mode (everyone's ratings) is out of reach.
@@ -294,6 +295,12 @@ class RatePage(StepPage):
         self.private.reset()
         if self.fast_entry.evidence_dialog.isVisible():
             self.fast_entry.evidence_dialog.accept()  # keep what was typed
+
+    def undo_paused(self) -> str:
+        # The laptop goes from hand to hand: undo would take back the last person's rating.
+        if self.mode == PRIVATE:
+            return "Undo is off during private rating. Use Fast entry to correct a rating."
+        return ""
 
     def projector_html(self) -> str | None:
         sentence = finished_sentence(rating_progress(self.controller.workshop))
