@@ -232,6 +232,7 @@ class MainWindow(QMainWindow):
         view.stack.currentChanged.connect(lambda _i: self._update_actions())
         for page in view.pages:
             page.undo_pause_changed.connect(self._update_actions)
+            page.projector_changed.connect(self._mirror_on_projector)
         controller.saved.connect(self._show_saved)
         controller.save_failed.connect(self._show_not_saved)
         controller.history_changed.connect(self._update_actions)

@@ -302,3 +302,21 @@ def test_undo_is_off_while_the_laptop_goes_round_for_private_rating(
     assert not window.undo_action.isEnabled()
     window._go_to_step(3)
     assert window.undo_action.isEnabled()
+
+
+def test_the_projector_follows_every_choice_on_the_explain_step(qtbot, library, demo, tmp_path):
+    window = _window(qtbot, library, tmp_path)
+    assert window.open_workshop(demo.id)
+    window._go_to_step(1)
+    window.projector_action.trigger()
+    projector = window.projector
+    explain = window.workshop_view.pages[1]
+    shown = projector.browser.toPlainText
+    first = demo.framework.dimension(window.workshop_controller.selected_barrier)
+    descriptor = first.descriptors["starting"][0]  # only on the barrier's own page
+    assert "Three stages of development" in shown() and descriptor not in shown()
+    # The barrier already selected (the first), then back to the overview.
+    explain.barriers.setCurrentRow(1)
+    assert descriptor in shown()
+    explain.barriers.setCurrentRow(0)
+    assert "Three stages of development" in shown() and descriptor not in shown()

@@ -22,6 +22,7 @@ class StepPage(QWidget):
     purpose: ClassVar[str] = ""
 
     undo_pause_changed = Signal()  # undo_paused() may say something new
+    projector_changed = Signal()  # projector_html() may say something new
 
     def __init__(self, controller: WorkshopController, parent: QWidget | None = None) -> None:
         super().__init__(parent)

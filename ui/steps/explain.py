@@ -133,6 +133,7 @@ class ExplainPage(StepPage):
 
     def _render(self, key: str) -> None:
         self.view.setHtml(self.projector_html_for(key))
+        self.projector_changed.emit()
 
     def projector_html_for(self, key: str) -> str:
         workshop = self.controller.workshop

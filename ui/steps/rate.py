@@ -198,7 +198,6 @@ class RatePage(StepPage):
     purpose = "Everyone rates each barrier on their own, with evidence, before the team compares."
 
     mode_changed = Signal(str)  # PRIVATE or FAST
-    projector_changed = Signal()  # projector_html() may say something new
 
     def __init__(self, controller: WorkshopController, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
