@@ -164,10 +164,25 @@ def chart_labels(workshop: Workshop) -> dict[str, str]:
     full names, initials, or nothing at all."""
     if workshop.name_display == "anonymous":
         return {p.id: "" for p in workshop.participants}
-    names = display_names(workshop.participants)
     if workshop.name_display == "initials":
-        return {pid: initials(name) for pid, name in names.items()}
-    return names
+        return distinct_initials(workshop.participants)
+    return display_names(workshop.participants)
+
+
+def distinct_initials(participants: Iterable[Participant]) -> dict[str, str]:
+    """Participant id -> initials, numbered where people share them ('GG1', 'GG2'), so the
+    room can tell every dot apart."""
+    plain = {p.id: initials(p.name) for p in participants}
+    shared = Counter(label.casefold() for label in plain.values())
+    seen: Counter[str] = Counter()
+    labels: dict[str, str] = {}
+    for participant_id, label in plain.items():
+        key = label.casefold()
+        if shared[key] > 1:
+            seen[key] += 1
+            label = f"{label}{seen[key]}"
+        labels[participant_id] = label
+    return labels
 
 
 def initials(name: str) -> str:

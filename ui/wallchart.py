@@ -46,7 +46,7 @@ from PySide6.QtWidgets import QMenu, QScrollArea, QToolTip, QWidget
 
 from opassess.analysis import BarrierSummary, by_disagreement, summarise
 from opassess.palette import NOT_SURE_SHAPE, stage_shape_at
-from opassess.workshop import NOT_SURE, Workshop, chart_labels, initials
+from opassess.workshop import NOT_SURE, Workshop, chart_labels, distinct_initials
 from ui.style import (
     DISAGREEMENT_COLOUR,
     PROJECTOR_BACKGROUND,
@@ -491,7 +491,8 @@ class WallChart(QWidget):
         framework = self._workshop.framework
         if row.flag_rect is not None and row.flag_rect.contains(point):
             return "Worth discussing: " + "; ".join(row.reasons) + "."
-        labels = chart_labels(self._workshop)
+        # Names as the chart shows them: none when "Show names" is off.
+        labels = chart_labels(self._workshop) if self._labels else {}
         for dot in placement.dots:
             if dot.dimension_id == row.dimension_id and dot.rect.adjusted(-2, -2, 2, 2).contains(
                 point
@@ -699,7 +700,7 @@ class WallChart(QWidget):
             wanted = chart_labels(workshop)
             candidates = [wanted]
             if workshop.name_display == "names":  # names first, initials if names won't fit
-                candidates.append({p.id: initials(p.name) for p in workshop.participants})
+                candidates.append(distinct_initials(workshop.participants))
             for option in candidates:
                 widest = max(self._widths(style.label_font, option.values()), default=0.0)
                 widest = min(widest, stage_w * 0.45)

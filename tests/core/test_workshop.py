@@ -150,6 +150,15 @@ def test_initials():
     assert initials("   ") == "?"
 
 
+def test_shared_initials_are_numbered_and_never_taken_from_a_role(workshop):
+    for name, role in (("Gina Grey", "IT"), ("Gina Grey", "HR"), ("Gary Green", ""), ("Ann", "")):
+        workshop = add_participant(workshop, name, role)
+    labels = chart_labels(update_details(workshop, name_display="initials"))
+    added = [labels[p.id] for p in workshop.participants[-4:]]
+    assert added == ["GG1", "GG2", "GG3", "A"]
+    assert len(set(labels.values())) == len(labels)
+
+
 def test_removing_a_participant_removes_their_ratings(workshop):
     pid = workshop.participants[0].id
     ws = remove_participant(workshop, pid)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
-from opassess.workshop import new_workshop
+from opassess.workshop import new_workshop, update_details
 from ui.steps.explain import OVERVIEW, ExplainPage
 from ui.steps.setup import SetupPage
 
@@ -152,3 +152,20 @@ def test_explain_shows_the_overview_then_a_barrier(qtbot, controller):
     assert "Join up your thinking and learn" in text
     assert controller.selected_barrier == "no-time-to-learn"
     assert "There&#x27;s no time to learn" in page.projector_html()
+
+
+def test_the_on_charts_column_follows_the_name_setting(qtbot, library, demo):
+    controller = _fresh_controller(library, demo)
+    page = SetupPage(controller)
+    qtbot.addWidget(page)
+    page.paste_participants("Gina Grey\tIT\nGina Grey\tHR\nAnn Ash\t\n")
+    model = page.participant_model
+
+    def on_charts() -> list[str]:
+        return [model.index(row, 2).data() for row in range(model.rowCount())][-3:]
+
+    assert on_charts() == ["Gina Grey (IT)", "Gina Grey (HR)", "Ann Ash"]
+    assert controller.apply("Names on charts", update_details, name_display="initials")
+    assert on_charts() == ["GG1", "GG2", "AA"]
+    assert controller.apply("Names on charts", update_details, name_display="anonymous")
+    assert on_charts() == ["(a dot only)"] * 3

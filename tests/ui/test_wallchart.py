@@ -213,8 +213,14 @@ def test_labels_follow_the_name_setting(qtbot, demo):
     assert all(d.label == "" and d.label_rect is None for d in chart.placement().dots)
 
     chart.set_workshop(demo)
+    dot = chart.placement().dots[0]
+    assert chart._tooltip_at(dot.rect.center()).startswith(names[dot.participant_id] + ": ")
     chart.set_labels(False)
     assert all(d.label == "" for d in chart.placement().dots)
+    # Nor does the tooltip of a dot name who put it there.
+    dot = chart.placement().dots[0]
+    tip = chart._tooltip_at(dot.rect.center())
+    assert tip and names[dot.participant_id] not in tip
 
 
 def test_names_that_do_not_fit_are_dropped_rather_than_squeezed(qtbot):

@@ -34,6 +34,7 @@ from opassess.workshop import (
     adapt_dimension,
     add_participant,
     add_participants,
+    chart_labels,
     display_names,
     move_participant,
     parse_participant_rows,
@@ -54,21 +55,34 @@ NAME_CHOICES = (
 
 
 class ParticipantModel(QAbstractTableModel):
-    """Participants as rows: name and role editable in place, and how each is shown."""
+    """Participants as rows: name and role editable in place, and how each shows on the
+    shared charts, as the workshop's name setting says."""
 
-    HEADERS = ("Name", "Role", "Shown as")
+    HEADERS = ("Name", "Role", "On charts")
 
     def __init__(self, controller: WorkshopController) -> None:
         super().__init__()
         self._controller = controller
         self._rows = controller.workshop.participants
-        self._shown = display_names(self._rows)
+        self._shown = self._labels(controller.workshop)
 
     def reload(self, workshop: Workshop) -> None:
         self.beginResetModel()
         self._rows = workshop.participants
-        self._shown = display_names(self._rows)
+        self._shown = self._labels(workshop)
         self.endResetModel()
+
+    def relabel(self, workshop: Workshop) -> None:
+        """The name setting changed: only the last column does."""
+        self._shown = self._labels(workshop)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 2), self.index(len(self._rows) - 1, 2))
+
+    @staticmethod
+    def _labels(workshop: Workshop) -> dict[str, str]:
+        if workshop.name_display == "anonymous":
+            return {p.id: "(a dot only)" for p in workshop.participants}
+        return chart_labels(workshop)
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -341,6 +355,8 @@ class SetupPage(StepPage):
     def on_workshop_changed(self, change: WorkshopChange) -> None:
         if change.participants:
             self.participant_model.reload(self.controller.workshop)
+        elif change.details:
+            self.participant_model.relabel(self.controller.workshop)
         if change.details or change.scope or change.framework or change.participants:
             self.refresh(reload_participants=False)
 
