@@ -96,7 +96,8 @@ class WelcomePanel(QWidget):
             )
             scaled.setDevicePixelRatio(ratio)
             self.logo.setPixmap(scaled)
-        self.logo.setVisible(not pixmap.isNull())
+        if pixmap.isNull():
+            self.logo.hide()
 
         self.title = QLabel("Welcome to OpAssess")
         self.title.setFont(scaled_font(self.title.font(), 2.2, bold=True))

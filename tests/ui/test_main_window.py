@@ -320,3 +320,39 @@ def test_the_projector_follows_every_choice_on_the_explain_step(qtbot, library, 
     assert descriptor in shown()
     explain.barriers.setCurrentRow(0)
     assert "Three stages of development" in shown() and descriptor not in shown()
+
+
+def test_no_widget_flashes_up_as_a_window_of_its_own(qtbot, library, tmp_path):
+    """Buttons and labels made before they are laid out must not show as top-level windows,
+    however briefly (they steal the focus, and flicker on a real desktop)."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from opassess.workshop import add_participant
+
+    class WindowShows(QObject):
+        def __init__(self) -> None:
+            super().__init__()
+            self.seen: list[str] = []
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if (
+                event.type() == QEvent.Type.Show
+                and isinstance(watched, QWidget)
+                and watched.isWindow()
+            ):
+                self.seen.append(type(watched).__name__)
+            return False
+
+    shows = WindowShows()
+    QApplication.instance().installEventFilter(shows)
+    try:
+        window = _window(qtbot, library, tmp_path)  # an empty library: the welcome panel
+        assert window.home.welcome.isVisible()
+        window.home.welcome.demo_button.click()
+        window._go_to_step(2)
+        window.workshop_controller.apply("Add participant", add_participant, "Zoë Fairley")
+        qtbot.wait(10)
+    finally:
+        QApplication.instance().removeEventFilter(shows)
+    assert set(shows.seen) <= {"MainWindow"}, shows.seen

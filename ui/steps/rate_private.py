@@ -401,6 +401,8 @@ class PrivateRatingPanel(QWidget):
         self._name_buttons = {}
         for pid, name in names.items():
             button = _large_button(name)
+            # Made inside the page: never, even for a moment, a window of its own.
+            button.setParent(self.names_box.parentWidget())
             button.setAccessibleName(f"Rate as {name}")
             button.clicked.connect(lambda _checked=False, pid=pid: self.choose(pid))
             self._name_buttons[pid] = button
