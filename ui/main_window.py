@@ -237,6 +237,7 @@ class MainWindow(QMainWindow):
         controller.save_failed.connect(self._show_not_saved)
         controller.history_changed.connect(self._update_actions)
         controller.changed.connect(lambda _change: self._mirror_on_projector())
+        controller.changed.connect(lambda change: self._show_title() if change.details else None)
         controller.barrier_selected.connect(lambda _d: self._mirror_on_projector())
         view.consensus_page.chart_options_changed.connect(self._chart_options_changed)
         self._connect_chart(view.consensus_page.chart)
@@ -252,7 +253,7 @@ class MainWindow(QMainWindow):
         self.workshop_view = view
         self.stack.addWidget(view)
         self.stack.setCurrentWidget(view)
-        self.setWindowTitle(f"{controller.workshop.title} — OpAssess")
+        self._show_title()
         self.undo_delete_button.hide()
         self._update_actions()
         if self.projector is not None:
@@ -260,11 +261,16 @@ class MainWindow(QMainWindow):
             self.projector = None
         return True
 
+    def _show_title(self) -> None:
+        if self.workshop_controller is not None:
+            self.setWindowTitle(f"{self.workshop_controller.workshop.title} — OpAssess")
+
     def show_home(self) -> None:
         self._close_workshop_view()
         self.home.refresh()
         self.stack.setCurrentWidget(self.home)
         self.setWindowTitle("OpAssess")
+        self.undo_delete_button.setVisible(self.library.can_undo_delete)
         self._update_actions()
 
     def _close_workshop_view(self) -> None:

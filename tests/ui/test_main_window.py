@@ -76,8 +76,29 @@ def test_delete_asks_first_and_can_be_undone(qtbot, library, demo, tmp_path, mon
     window.delete_workshop(demo.id)
     assert not library.exists(demo.id)
     assert window.undo_action.isEnabled()
+    assert window.undo_delete_button.isVisibleTo(window)
+    # Into another workshop and back: the way back to the deleted one is still offered.
+    other = new_workshop(demo.framework, title="Another team")
+    library.add(other)
+    assert window.open_workshop(other.id)
+    assert not window.undo_delete_button.isVisibleTo(window)
+    window.show_home()
+    assert window.undo_delete_button.isVisibleTo(window)
     window.undo_action.trigger()
     assert library.load(demo.id) == demo
+    assert not window.undo_delete_button.isVisibleTo(window)
+
+
+def test_the_window_title_follows_a_renamed_workshop(qtbot, library, demo, tmp_path):
+    from opassess.workshop import update_details
+
+    window = _window(qtbot, library, tmp_path)
+    assert window.open_workshop(demo.id)
+    assert window.windowTitle() == f"{demo.title} — OpAssess"
+    assert window.workshop_controller.apply("Title", update_details, title="Spring look")
+    assert window.windowTitle() == "Spring look — OpAssess"
+    window.undo()
+    assert window.windowTitle() == f"{demo.title} — OpAssess"
 
 
 def test_geometry_and_recent_files_are_remembered(qtbot, library, demo, tmp_path):
