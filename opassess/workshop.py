@@ -351,7 +351,9 @@ def update_participant(
     current = workshop.participant(participant_id)
     edited = Participant(
         current.id,
-        current.name if name is None else _required_text(name, "A participant needs a name."),
+        current.name
+        if name is None
+        else _required_text(name, "A participant needs a name.", MAX_NAME_LENGTH),
         current.role if role is None else role.strip(),
     )
     return dataclasses.replace(

@@ -150,6 +150,16 @@ def test_initials():
     assert initials("   ") == "?"
 
 
+def test_a_renamed_participant_keeps_to_the_same_length_as_a_new_one(workshop):
+    from opassess.workshop import MAX_NAME_LENGTH, update_participant
+
+    first = workshop.participants[0].id
+    with pytest.raises(WorkshopError, match="too long"):
+        update_participant(workshop, first, name="x" * (MAX_NAME_LENGTH + 1))
+    renamed = update_participant(workshop, first, name="x" * MAX_NAME_LENGTH)
+    assert renamed.participant(first).name == "x" * MAX_NAME_LENGTH
+
+
 def test_shared_initials_are_numbered_and_never_taken_from_a_role(workshop):
     for name, role in (("Gina Grey", "IT"), ("Gina Grey", "HR"), ("Gary Green", ""), ("Ann", "")):
         workshop = add_participant(workshop, name, role)
