@@ -138,6 +138,27 @@ def test_a_large_team_finds_a_name_by_typing(qtbot, library):
     assert panel.participant_id == someone.id
     panel.reset()
     assert panel.find_name.text() == ""
+    # Enter in the search takes the one name it found.
+    everyone = [p.name for p in workshop.participants]
+    unique = next(p for p in workshop.participants if everyone.count(p.name) == 1)
+    qtbot.keyClicks(panel.find_name, unique.name)
+    qtbot.keyClick(panel.find_name, Qt.Key.Key_Return)
+    assert panel.participant_id == unique.id
+    assert not panel.names_scroll.focusPolicy() & Qt.FocusPolicy.TabFocus
+
+
+def test_entering_the_step_puts_the_keyboard_on_the_names(qtbot, fresh_controller):
+    from PySide6.QtWidgets import QApplication
+
+    page = make_page(qtbot, fresh_controller)
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    first = fresh_controller.workshop.display_names()[fresh_controller.workshop.participants[0].id]
+    page.entered()
+    assert QApplication.focusWidget() is name_button(page, first)
+    page.set_mode("fast")
+    page.entered()
+    assert QApplication.focusWidget() is page.fast_entry.view
 
 
 def test_stage_cards_stack_when_the_screen_is_narrow(qtbot, fresh_controller):

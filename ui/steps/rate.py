@@ -289,6 +289,10 @@ class RatePage(StepPage):
 
     def entered(self) -> None:
         self.refresh()
+        if self.mode == PRIVATE:
+            self.private.focus_names()
+        else:
+            self.fast_entry.view.setFocus()
 
     def left(self) -> None:
         self.private.reset()

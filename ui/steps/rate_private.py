@@ -191,6 +191,7 @@ class PrivateRatingPanel(QWidget):
         self.find_name.setAccessibleName("Find your name")
         self.find_name.setClearButtonEnabled(True)
         self.find_name.textChanged.connect(self._filter_names)
+        self.find_name.returnPressed.connect(self._choose_the_one_found)
         self.no_people = QLabel("Nobody is on the team yet: add the participants in Setup first.")
         self.no_people.setWordWrap(True)
         self.names_grid = QGridLayout()
@@ -203,6 +204,7 @@ class PrivateRatingPanel(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from the search to the names
         scroll.setWidget(names)
         self.names_scroll = scroll
         layout = QVBoxLayout(page)
@@ -423,6 +425,10 @@ class PrivateRatingPanel(QWidget):
         ]
         self._place_names(force=True)
 
+    def _choose_the_one_found(self) -> None:
+        if len(self._listed) == 1:
+            self._listed[0].click()
+
     def _place_names(self, force: bool = False) -> None:
         """Lay the name buttons out in as many equal columns as the longest name allows."""
         spacing = self.names_grid.spacing()
@@ -496,6 +502,12 @@ class PrivateRatingPanel(QWidget):
             self._clear_screen()
         self.find_name.clear()
         self.stack.setCurrentIndex(0)
+        self.focus_names()
+
+    def focus_names(self) -> None:
+        """The keyboard on the names: the search when there is one, else the first name."""
+        if self.screen != WHO:
+            return
         if self.find_name.isVisibleTo(self):
             self.find_name.setFocus()
         elif self._listed:
