@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
         self.undo_delete_button.hide()
         self.statusBar().addPermanentWidget(self.undo_delete_button)
         self._exports: ExportRunner | None = None
+        self._replaced_while_open: str | None = None  # during an import, the open workshop
         self._create_actions()
         self._create_menus()
         self._connect_signals()
@@ -399,10 +400,15 @@ class MainWindow(QMainWindow):
             self.import_files([Path(f) for f in files])
 
     def import_files(self, paths: list[Path]) -> list[str]:
+        self._replaced_while_open = None
         imported = self.library.import_files(paths, self._ask_conflict)
         for path in paths:
             self._remember_file(path)
-        if len(imported) == 1 and self.workshop_controller is None:
+        if self._replaced_while_open is not None:
+            # The copy from the file, afresh; or, if the file failed after all, the one it
+            # was to replace.
+            self.open_workshop(self._replaced_while_open)
+        elif len(imported) == 1 and self.workshop_controller is None:
             self.home.select(imported[0])
         return imported
 
@@ -419,6 +425,13 @@ class MainWindow(QMainWindow):
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.exec()
         if box.clickedButton() is replace:
+            open_now = self.workshop_controller
+            if open_now is not None and open_now.workshop.id == exists.existing_id:
+                # Closed first, so nothing typed on its screens is saved over the file's copy,
+                # and no later edit is made to the copy it held in memory.
+                self._close_workshop_view()
+                self.stack.setCurrentWidget(self.home)
+                self._replaced_while_open = exists.existing_id
             return "replace"
         if box.clickedButton() is keep:
             return "keep-both"

@@ -377,3 +377,29 @@ def test_no_widget_flashes_up_as_a_window_of_its_own(qtbot, library, tmp_path):
     finally:
         QApplication.instance().removeEventFilter(shows)
     assert set(shows.seen) <= {"MainWindow"}, shows.seen
+
+
+def test_replacing_the_open_workshop_from_a_file_shows_the_files_copy(
+    qtbot, library, demo, tmp_path, monkeypatch
+):
+    """The screens must not keep the replaced copy: its next edit would write old values back."""
+    from opassess.workshop import update_details
+
+    path = tmp_path / "team.opassess"
+    write_session_file(demo, path)
+    window = _window(qtbot, library, tmp_path)
+    assert window.open_workshop(demo.id)
+    assert window.workshop_controller.apply("Title", update_details, title="Changed on screen")
+    def choose_replace(box):
+        replace = next(b for b in box.buttons() if b.text() == "Replace")
+        box.clickedButton = lambda: replace
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", choose_replace)
+    assert window.import_files([path]) == [demo.id]
+    controller = window.workshop_controller
+    assert controller.workshop.title == demo.title
+    assert window.workshop_view.heading.text().startswith(demo.title)
+    assert controller.apply("Team", update_details, team="Board")
+    stored = library.load(demo.id)
+    assert (stored.title, stored.team) == (demo.title, "Board")
