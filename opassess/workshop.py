@@ -265,9 +265,16 @@ def update_details(
     if held_on is not ...:
         changes["held_on"] = held_on
     if reassess_on is not ...:
-        if reassess_on is not None and workshop.held_on and reassess_on < workshop.held_on:
-            raise WorkshopError("The re-assessment date is before the workshop itself.")
         changes["reassess_on"] = reassess_on
+    held = changes.get("held_on", workshop.held_on)
+    again = changes.get("reassess_on", workshop.reassess_on)
+    if held and again and again < held:
+        if reassess_on is not ...:
+            raise WorkshopError("The re-assessment date is before the workshop itself.")
+        raise WorkshopError(
+            f"The workshop cannot be after its re-assessment date ({again:%d %B %Y}): "
+            "change that in Plan first."
+        )
     if name_display is not None:
         if name_display not in NAME_DISPLAYS:
             raise WorkshopError(f"Names can be shown as {', '.join(NAME_DISPLAYS)}.")
@@ -432,11 +439,34 @@ def clear_rating(workshop: Workshop, participant_id: str, dimension_id: str) -> 
 
 
 def agree_consensus(
-    workshop: Workshop, dimension_id: str, stage: str, rationale: str = "", dissent: str = ""
+    workshop: Workshop,
+    dimension_id: str,
+    stage: str,
+    rationale: str = "",
+    dissent: str = "",
+    *,
+    confirm_below: bool = False,
 ) -> Workshop:
-    """Record the stage the team agreed for a barrier, with the reasons and any dissent."""
+    """Record the stage the team agreed for a barrier, with the reasons and any dissent.
+
+    A new stage above the barrier's target needs confirm_below=True: the target is then
+    below the agreed stage, which the team must mean."""
     _require_dimension(workshop, dimension_id)
     _require_stage(workshop, stage)
+    earlier = workshop.consensus.get(dimension_id)
+    target = workshop.targets.get(dimension_id)
+    framework = workshop.framework
+    if (
+        (earlier is None or earlier.stage != stage)
+        and target is not None
+        and framework.level_index(target) < framework.level_index(stage)
+        and not confirm_below
+    ):
+        raise TargetBelowConsensus(
+            f"The target ({framework.level(target).name}) would be below the agreed stage "
+            f"({framework.level(stage).name}). Confirm to keep the lower target on purpose, "
+            "or change the target in Plan."
+        )
     consensus = Consensus(stage, rationale, dissent)
     return dataclasses.replace(workshop, consensus={**workshop.consensus, dimension_id: consensus})
 

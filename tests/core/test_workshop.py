@@ -93,6 +93,20 @@ def test_target_below_consensus_needs_confirmation(workshop):
     assert LEADERS not in set_target(ws, LEADERS, None).targets
 
 
+def test_agreeing_a_stage_above_the_target_needs_confirmation(workshop):
+    ws = set_target(agree_consensus(workshop, LEADERS, "starting"), LEADERS, "developing")
+    with pytest.raises(TargetBelowConsensus, match="would be below the agreed stage"):
+        agree_consensus(ws, LEADERS, "consolidating")
+    raised = agree_consensus(ws, LEADERS, "consolidating", confirm_below=True)
+    assert raised.consensus[LEADERS].stage == "consolidating"
+    assert raised.targets[LEADERS] == "developing"
+    # Once agreed, the notes can change without asking again.
+    noted = agree_consensus(raised, LEADERS, "consolidating", "More examples came up.")
+    assert noted.consensus[LEADERS].rationale == "More examples came up."
+    # A stage at or below the target asks nothing.
+    assert agree_consensus(ws, LEADERS, "developing").consensus[LEADERS].stage == "developing"
+
+
 def test_no_fourth_action(workshop):
     ws = add_action(workshop, LEADERS, "Second")
     ws = add_action(ws, LEADERS, "Third")
@@ -184,6 +198,11 @@ def test_details_and_reassessment_date(workshop):
     with pytest.raises(WorkshopError, match="Names can be shown"):
         update_details(workshop, name_display="everything")
     assert update_details(ws, reassess_on=None).reassess_on is None
+    # Nor can the workshop move past its own re-assessment date.
+    with pytest.raises(WorkshopError, match="after its re-assessment date"):
+        update_details(ws, held_on=date(2027, 8, 1))
+    moved = update_details(ws, held_on=date(2027, 8, 1), reassess_on=date(2028, 2, 1))
+    assert (moved.held_on, moved.reassess_on) == (date(2027, 8, 1), date(2028, 2, 1))
 
 
 def test_adapting_wording_changes_this_workshops_copy_only(workshop, framework):

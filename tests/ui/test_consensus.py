@@ -156,6 +156,45 @@ def test_notes_without_a_stage_wait_for_one(page, library, demo, qtbot):
     assert (saved.stage, saved.rationale) == ("starting", "Most examples were from last year.")
 
 
+def test_notes_without_a_stage_are_still_there_after_looking_at_another_barrier(
+    page, controller, library, demo, qtbot
+):
+    dimension = page.dimension_id
+    page.clear()
+    page.rationale.setPlainText("Most examples were from last year.")
+    page.dissent.setPlainText("Finance disagrees.")
+    page.step_barrier(1)
+    assert page.dimension_id != dimension
+    assert page.rationale.text() != "Most examples were from last year."
+    page.step_barrier(-1)
+    assert page.dimension_id == dimension
+    assert page.rationale.text() == "Most examples were from last year."
+    assert page.dissent.text() == "Finance disagrees."
+    qtbot.mouseClick(page.stage_buttons["starting"], Qt.MouseButton.LeftButton)
+    saved = stored(library, demo).consensus[dimension]
+    assert saved.rationale == "Most examples were from last year."
+    assert saved.dissent == "Finance disagrees."
+
+
+def test_a_new_stage_above_the_target_asks_first(page, controller, library, demo, monkeypatch):
+    """Raising the agreed stage over the target leaves the target lower: only on purpose."""
+    levels = demo.framework.level_ids
+    dimension = next(d for d, t in demo.targets.items() if t != levels[-1])
+    controller.select_barrier(dimension)
+    target = demo.targets[dimension]
+    above = levels[levels.index(target) + 1]
+    answers = []
+    controller._confirm = lambda question: answers.append(question) or False
+    page.stage_buttons[above].click()
+    assert answers and "below the agreed stage" in answers[0]
+    assert stored(library, demo).consensus[dimension].stage == demo.consensus[dimension].stage
+    assert page.stage_buttons[demo.consensus[dimension].stage].isChecked()
+    controller._confirm = lambda question: True
+    page.stage_buttons[above].click()
+    assert stored(library, demo).consensus[dimension].stage == above
+    assert stored(library, demo).targets[dimension] == target
+
+
 def test_clear_removes_the_consensus_and_undo_brings_it_back(page, controller, library, demo):
     dimension = page.dimension_id
     agreed = demo.consensus[dimension]

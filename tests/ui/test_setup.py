@@ -169,3 +169,24 @@ def test_the_on_charts_column_follows_the_name_setting(qtbot, library, demo):
     assert on_charts() == ["GG1", "GG2", "AA"]
     assert controller.apply("Names on charts", update_details, name_display="anonymous")
     assert on_charts() == ["(a dot only)"] * 3
+
+
+def test_a_workshop_date_after_the_reassessment_is_refused_and_shown_as_it_was(
+    qtbot, controller, library
+):
+    from datetime import date
+
+    from PySide6.QtCore import QDate
+
+    page = SetupPage(controller)
+    qtbot.addWidget(page)
+    before = controller.workshop.held_on
+    reassess = controller.workshop.reassess_on
+    assert reassess is not None
+    refused = []
+    controller.failed.connect(refused.append)
+    page.held_on_edit.setDate(QDate(reassess.year + 1, 1, 1))
+    assert refused and "re-assessment date" in refused[0]
+    assert library.load(controller.workshop.id).held_on == before
+    assert page.held_on_edit.date().toPython() == before
+    assert isinstance(before, date)

@@ -35,7 +35,14 @@ from PySide6.QtWidgets import (
 
 from opassess.analysis import summarise
 from opassess.changes import WorkshopChange
-from opassess.workshop import NOT_SURE, Workshop, agree_consensus, chart_labels, clear_consensus
+from opassess.workshop import (
+    NOT_SURE,
+    Consensus,
+    Workshop,
+    agree_consensus,
+    chart_labels,
+    clear_consensus,
+)
 from ui.controller import WorkshopController
 from ui.steps import StepPage
 from ui.style import scaled_font
@@ -147,6 +154,8 @@ class ConsensusPage(StepPage):
         super().__init__(controller, parent)
         self._dimension = controller.selected_barrier
         self._pending = ""  # the barrier whose typed notes wait to be saved
+        # Notes typed before a stage is picked, kept per barrier until one is (or Clear).
+        self._drafts: dict[str, tuple[str, str]] = {}
         self._names_wanted = True
 
         # Toolbar: reveal, order, names.
@@ -325,7 +334,10 @@ class ConsensusPage(StepPage):
         rationale, dissent = self.rationale.text(), self.dissent.text()
         if stage is None:
             if rationale or dissent:
+                self._drafts[dimension] = (rationale, dissent)
                 self.status.setText("Pick the agreed stage to save the rationale and dissent.")
+            else:
+                self._drafts.pop(dimension, None)
             return
         current = self.controller.workshop.consensus.get(dimension)
         if current is not None and (current.stage, current.rationale, current.dissent) == (
@@ -334,14 +346,19 @@ class ConsensusPage(StepPage):
             dissent,
         ):
             return
-        self.controller.apply(
+        if self.controller.apply(
             "Agree consensus", agree_consensus, dimension, stage, rationale, dissent
-        )
+        ):
+            self._drafts.pop(dimension, None)
+        else:  # refused, or a lower target not confirmed: the stored stage, the notes as typed
+            self._drafts[dimension] = (rationale, dissent)
+            self._check_stored_stage()
 
     def clear(self) -> None:
         """Remove the barrier's consensus (undo brings it back) and empty the form."""
         self._save_timer.stop()
         self._pending = ""
+        self._drafts.pop(self._dimension, None)
         if self._dimension in self.controller.workshop.consensus:
             self.controller.apply("Clear consensus", clear_consensus, self._dimension)
         self.rationale.set_text("")
@@ -423,15 +440,14 @@ class ConsensusPage(StepPage):
 
     def _load_form(self) -> None:
         """Show the stored consensus, keeping notes that are still being typed."""
-        agreed = self.controller.workshop.consensus.get(self._dimension)
-        self.stage_group.setExclusive(False)
-        for level, button in self.stage_buttons.items():
-            with QSignalBlocker(button):
-                button.setChecked(agreed is not None and agreed.stage == level)
-        self.stage_group.setExclusive(True)
+        agreed = self._check_stored_stage()
         if self._pending != self._dimension:
-            self.rationale.set_text(agreed.rationale if agreed else "")
-            self.dissent.set_text(agreed.dissent if agreed else "")
+            if agreed is not None:
+                rationale, dissent = agreed.rationale, agreed.dissent
+            else:
+                rationale, dissent = self._drafts.get(self._dimension, ("", ""))
+            self.rationale.set_text(rationale)
+            self.dissent.set_text(dissent)
         enabled = self._dimension in self.controller.workshop.scope
         for widget in (self.rationale, self.dissent, *self.stage_buttons.values()):
             widget.setEnabled(enabled)
@@ -440,6 +456,16 @@ class ConsensusPage(StepPage):
             self.status.setText("Not agreed yet: pick the stage the team agrees on.")
         else:
             self.status.setText("Saved. Notes save as you type.")
+
+    def _check_stored_stage(self) -> Consensus | None:
+        """Check the stage button of the barrier's stored consensus (none if there is none)."""
+        agreed = self.controller.workshop.consensus.get(self._dimension)
+        self.stage_group.setExclusive(False)
+        for level, button in self.stage_buttons.items():
+            with QSignalBlocker(button):
+                button.setChecked(agreed is not None and agreed.stage == level)
+        self.stage_group.setExclusive(True)
+        return agreed
 
     def _checked_stage(self) -> str | None:
         index = self.stage_group.checkedId()

@@ -402,7 +402,8 @@ class SetupPage(StepPage):
             self.refresh(reload_participants=False)
 
     def _save_date(self, value: QDate) -> None:
-        self.controller.apply("Workshop date", update_details, held_on=value.toPython())
+        if not self.controller.apply("Workshop date", update_details, held_on=value.toPython()):
+            self.refresh(reload_participants=False)  # back to the date that stands
 
     def _add_participant(self) -> None:
         name = self.new_name.text()
