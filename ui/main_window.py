@@ -447,12 +447,11 @@ class MainWindow(QMainWindow):
             return
         file_name = safe_file_stem(workshop.title) + SESSION_FILE_SUFFIX
         suggested = Path(self._last_folder()) / file_name
-        path = self.choose_save_path("Export session file", suggested, SESSION_FILTER)
-        if path is not None:
-            if path.suffix.lower() != SESSION_FILE_SUFFIX:
-                path = path.with_name(path.name + SESSION_FILE_SUFFIX)
-            if self.library.export(workshop_id, path):
-                self._remember_file(path)
+        path = self._save_path(
+            "Export session file", suggested, SESSION_FILTER, SESSION_FILE_SUFFIX
+        )
+        if path is not None and self.library.export(workshop_id, path):
+            self._remember_file(path)
 
     # -- exports ---------------------------------------------------------------------------------
 
@@ -460,6 +459,12 @@ class MainWindow(QMainWindow):
         """Ask where to save; replaced in tests."""
         chosen, _filter = QFileDialog.getSaveFileName(self, title, str(suggested), file_filter)
         return Path(chosen) if chosen else None
+
+    def _save_path(self, title: str, suggested: Path, file_filter: str, suffix: str) -> Path | None:
+        from ui.saving import with_suffix
+
+        chosen = self.choose_save_path(title, suggested, file_filter)
+        return with_suffix(self, chosen, suffix) if chosen is not None else None
 
     def choose_folder(self, title: str) -> Path | None:
         chosen = QFileDialog.getExistingDirectory(self, title, self._last_folder())
@@ -474,11 +479,9 @@ class MainWindow(QMainWindow):
             return
         workshop = self.workshop_controller.workshop
         suggested = Path(self._last_folder()) / (safe_file_stem(workshop.title) + suffix)
-        path = self.choose_save_path(f"Save the {description}", suggested, file_filter)
+        path = self._save_path(f"Save the {description}", suggested, file_filter, suffix)
         if path is None:
             return
-        if path.suffix.lower() != suffix:
-            path = path.with_name(path.name + suffix)
         self.settings.setValue("recent/folder", str(path.parent))
         self.exports.run(f"Saving the {description}", lambda: write(workshop, path), path.parent)
 
@@ -560,11 +563,9 @@ class MainWindow(QMainWindow):
         suggested = Path(self._last_folder()) / (
             safe_file_stem(workshop.title) + " - wall chart.png"
         )
-        path = self.choose_save_path("Save the wall chart", suggested, "PNG image (*.png)")
+        path = self._save_path("Save the wall chart", suggested, "PNG image (*.png)", ".png")
         if path is None:
             return
-        if path.suffix.lower() != ".png":
-            path = path.with_name(path.name + ".png")
         if chart.render_png(str(path)):
             self.statusBar().showMessage(f"Saved the wall chart as {path.name}", 8000)
         else:
@@ -674,13 +675,11 @@ class MainWindow(QMainWindow):
         from opassess.guide import GUIDE_TITLE
 
         suggested = Path(self._last_folder()) / (safe_file_stem(GUIDE_TITLE) + ".pdf")
-        path = self.choose_save_path(
-            "Save the facilitator's guide", suggested, "PDF document (*.pdf)"
+        path = self._save_path(
+            "Save the facilitator's guide", suggested, "PDF document (*.pdf)", ".pdf"
         )
         if path is None:
             return
-        if path.suffix.lower() != ".pdf":
-            path = path.with_name(path.name + ".pdf")
         self.settings.setValue("recent/folder", str(path.parent))
 
         def write() -> None:

@@ -178,3 +178,21 @@ def test_a_chart_that_cannot_be_saved_says_so(qtbot, library, demo, tmp_path, wa
     window.chart_png_action.trigger()
     ((title, text),) = warnings
     assert title == "Chart not saved" and "chart.png" in text
+
+
+def test_a_bare_file_name_never_replaces_the_file_it_comes_to_unasked(
+    qtbot, library, demo, tmp_path, monkeypatch
+):
+    """Typing "keep" where keep.pdf exists: the save dialog saw no clash, so OpAssess asks."""
+    window = _window(qtbot, library, demo, tmp_path)
+    kept = tmp_path / "keep.pdf"
+    kept.write_bytes(b"the earlier report")
+    window.choose_save_path = lambda *args: tmp_path / "keep"
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.StandardButton.No)
+    window.report_action.trigger()
+    assert not window.exports.busy
+    assert kept.read_bytes() == b"the earlier report"
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(window.exports.finished, timeout=60000):
+        window.report_action.trigger()
+    assert kept.read_bytes().startswith(b"%PDF")

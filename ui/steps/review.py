@@ -361,12 +361,12 @@ class ReviewPage(StepPage):
 
     def export_session_file(self) -> Path | None:
         """Ask where, write the session file, and say where it went; None if not written."""
+        from ui.saving import with_suffix
+
         chosen = self.choose_save_path(str(self.default_export_path()))
-        if not chosen:
+        path = with_suffix(self, Path(chosen), SESSION_FILE_SUFFIX) if chosen else None
+        if path is None:
             return None
-        path = Path(chosen)
-        if path.suffix.lower() != SESSION_FILE_SUFFIX:
-            path = path.with_name(path.name + SESSION_FILE_SUFFIX)
         try:
             write_session_file(self.controller.workshop, path)
         except SessionFileError as problem:
