@@ -516,14 +516,43 @@ class MainWindow(QMainWindow):
         if folder is None:
             return
         workshop = self.workshop_controller.workshop
+        from opassess.export.rating_forms import rating_form_paths, write_rating_forms
+
+        there = [p for p in rating_form_paths(workshop, folder).values() if p.exists()]
+        keep_existing = False
+        if there:
+            choice = self._ask_about_existing_forms(there)
+            if choice is None:
+                return
+            keep_existing = choice == "keep"
         self.settings.setValue("recent/folder", str(folder))
 
         def write() -> object:
-            from opassess.export.rating_forms import write_rating_forms
-
-            return write_rating_forms(workshop, folder)
+            return write_rating_forms(workshop, folder, keep_existing=keep_existing)
 
         self.exports.run("Saving the spreadsheet rating forms", write, folder)
+
+    def _ask_about_existing_forms(self, there: list[Path]) -> str | None:
+        """'keep' or 'replace' for forms already in the folder (some may be filled in)."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Rating forms already in this folder")
+        count = len(there)
+        box.setText(
+            f"{count} of these forms {'is' if count == 1 else 'are'} already in this folder "
+            f"(“{there[0].name}”{' and others' if count > 1 else ''}). Some may be filled in: "
+            "replacing them loses what was written there."
+        )
+        keep = box.addButton("Write only the missing ones", QMessageBox.ButtonRole.AcceptRole)
+        replace = box.addButton("Replace them", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(keep)
+        box.exec()
+        if box.clickedButton() is keep:
+            return "keep"
+        if box.clickedButton() is replace:
+            return "replace"
+        return None
 
     def import_rating_forms(self) -> None:
         if self.workshop_controller is None:

@@ -72,11 +72,11 @@ class FormAnswers:
 # -- writing ----------------------------------------------------------------------------------
 
 
-def write_rating_forms(workshop: Workshop, folder: Path) -> list[Path]:
-    """Write one rating form per participant into `folder`; the paths written, in participant
-    order. ExportError (naming the file) if one cannot be written."""
+def rating_form_paths(workshop: Workshop, folder: Path) -> dict[str, Path]:
+    """Participant id -> where that participant's form goes in `folder`, in participant order
+    (a shared name gets a number, so no form is written over another)."""
     names = workshop.display_names()
-    paths = []
+    paths: dict[str, Path] = {}
     used: set[str] = set()
     for participant in workshop.participants:
         stem = _form_stem(workshop.title, names[participant.id])
@@ -85,7 +85,23 @@ def write_rating_forms(workshop: Workshop, folder: Path) -> list[Path]:
             number += 1
             unique = f"{stem} ({number})"
         used.add(unique.casefold())
-        path = folder / f"{unique}.xlsx"
+        paths[participant.id] = folder / f"{unique}.xlsx"
+    return paths
+
+
+def write_rating_forms(
+    workshop: Workshop, folder: Path, *, keep_existing: bool = False
+) -> list[Path]:
+    """Write one rating form per participant into `folder`; the paths written, in participant
+    order. With keep_existing, a form already there (perhaps filled in) is left alone.
+    ExportError (naming the file) if one cannot be written."""
+    names = workshop.display_names()
+    paths = rating_form_paths(workshop, folder)
+    written = []
+    for participant in workshop.participants:
+        path = paths[participant.id]
+        if keep_existing and path.exists():
+            continue
         data = _form_bytes(workshop, participant.id, names[participant.id], participant.role)
         try:
             write_atomically(path, data)
@@ -93,8 +109,8 @@ def write_rating_forms(workshop: Workshop, folder: Path) -> list[Path]:
             raise ExportError(
                 f"Could not write the rating form “{path.name}”: {plain_os_reason(exc, 'write')}"
             ) from exc
-        paths.append(path)
-    return paths
+        written.append(path)
+    return written
 
 
 def _form_stem(title: str, name: str) -> str:

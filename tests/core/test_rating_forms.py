@@ -353,3 +353,15 @@ def test_renamed_form_sheet_is_named_in_the_problem(demo: Workshop, tmp_path: Pa
         read_rating_forms(demo, [path])
     (line,) = problem_lines(error)
     assert line.startswith(f"{path.name}: the sheet 'Rating form' is missing or was renamed")
+
+
+def test_forms_already_in_the_folder_can_be_left_alone(demo: Workshop, tmp_path: Path) -> None:
+    from opassess.export.rating_forms import rating_form_paths
+
+    first = write_rating_forms(demo, tmp_path)
+    assert first == list(rating_form_paths(demo, tmp_path).values())
+    first[0].write_bytes(b"filled in by hand")
+    assert write_rating_forms(demo, tmp_path, keep_existing=True) == []
+    assert first[0].read_bytes() == b"filled in by hand"
+    assert write_rating_forms(demo, tmp_path) == first  # replaced when asked to
+    assert first[0].read_bytes() != b"filled in by hand"

@@ -196,3 +196,40 @@ def test_a_bare_file_name_never_replaces_the_file_it_comes_to_unasked(
     with qtbot.waitSignal(window.exports.finished, timeout=60000):
         window.report_action.trigger()
     assert kept.read_bytes().startswith(b"%PDF")
+
+
+def test_exporting_forms_again_keeps_the_filled_in_ones_unless_told(
+    qtbot, library, unrated, tmp_path, monkeypatch
+):
+    from opassess.workshop import add_participant
+
+    window = _window(qtbot, library, unrated, tmp_path)
+    window.choose_folder = lambda *args: tmp_path
+    with qtbot.waitSignal(window.exports.finished, timeout=60000) as done:
+        window.spreadsheet_forms_action.trigger()
+    filled = Path(done.args[1][0])
+    book = openpyxl.load_workbook(filled)
+    book[FORM_SHEET][f"C{FIRST_BARRIER_ROW}"] = "Developing"
+    book.save(filled)
+    assert window.workshop_controller.apply("Add participant", add_participant, "Late Comer")
+
+    asked = []
+    monkeypatch.setattr(
+        window, "_ask_about_existing_forms", lambda there: asked.append(len(there)) or "keep"
+    )
+    with qtbot.waitSignal(window.exports.finished, timeout=60000) as again:
+        window.spreadsheet_forms_action.trigger()
+    assert asked == [len(unrated.participants)]
+    assert [Path(p).name for p in again.args[1]] == [
+        p.name for p in tmp_path.glob("*Late Comer*.xlsx")
+    ]
+    assert openpyxl.load_workbook(filled)[FORM_SHEET][f"C{FIRST_BARRIER_ROW}"].value == "Developing"
+
+    monkeypatch.setattr(window, "_ask_about_existing_forms", lambda there: None)
+    window.spreadsheet_forms_action.trigger()
+    assert not window.exports.busy  # cancelled: nothing written
+    monkeypatch.setattr(window, "_ask_about_existing_forms", lambda there: "replace")
+    with qtbot.waitSignal(window.exports.finished, timeout=60000) as replaced:
+        window.spreadsheet_forms_action.trigger()
+    assert len(replaced.args[1]) == len(unrated.participants) + 1
+    assert openpyxl.load_workbook(filled)[FORM_SHEET][f"C{FIRST_BARRIER_ROW}"].value is None
