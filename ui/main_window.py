@@ -304,12 +304,16 @@ class MainWindow(QMainWindow):
         from ui.projector import ProjectorWindow
 
         self.projector = ProjectorWindow(self.workshop_controller)
+        # Whichever window has the keyboard, the shortcuts work: F5 again, Ctrl+Z, Ctrl+PgDown.
+        self.projector.addActions(self.actions())
         self.projector.closed.connect(self._projector_closed)
         self._connect_chart(self.projector.chart)
         chart = self.workshop_view.consensus_page.chart
         self.projector.set_chart_options(chart.order, chart.labels)
         self._mirror_on_projector()
         self.projector.present()
+        if self.projector.screen() is not self.screen():
+            self.activateWindow()  # on its own display: the keyboard stays with the laptop
 
     def _chart_options_changed(self, order: str, labels: bool) -> None:
         if self.projector is not None:

@@ -403,3 +403,18 @@ def test_replacing_the_open_workshop_from_a_file_shows_the_files_copy(
     assert controller.apply("Team", update_details, team="Board")
     stored = library.load(demo.id)
     assert (stored.title, stored.team) == (demo.title, "Board")
+
+
+def test_the_shortcuts_work_from_the_projector_window_too(qtbot, library, demo, tmp_path):
+    """On one screen the projector covers the window and has the keyboard: F5 must still turn
+    it off, and the step keys and undo still work."""
+    window = _window(qtbot, library, tmp_path)
+    assert window.open_workshop(demo.id)
+    window.projector_action.trigger()
+    projector = window.projector
+    projector.activateWindow()
+    qtbot.waitUntil(projector.isActiveWindow)
+    qtbot.keyClick(projector, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert window.workshop_view.stack.currentIndex() == 1
+    qtbot.keyClick(projector, Qt.Key.Key_F5)
+    assert window.projector is None and not projector.isVisible()
