@@ -369,3 +369,18 @@ def test_action_fields_fold_onto_two_lines_when_narrow_and_back_keeping_what_is_
     qtbot.waitUntil(lambda: _cell(page, slot.due)[0] == row + 1)
     assert {widget: _cell(page, widget) for widget in one_line} == one_line
     assert QApplication.focusWidget() is slot.responsible
+
+
+def test_arrow_keys_on_the_target_open_its_list_instead_of_choosing(qtbot, page, controller):
+    """Each arrow press on a closed list would choose a stage, and one below the agreed stage
+    asks first: the arrows open the list, where Enter chooses."""
+    asked = []
+    controller._confirm = lambda question: asked.append(question) or False
+    before = dict(controller.workshop.targets)
+    page.activateWindow()
+    page.target.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.target)
+    qtbot.keyClick(page.target, Qt.Key.Key_Down)
+    qtbot.waitUntil(page.target.view().isVisible)
+    assert not asked and controller.workshop.targets == before
+    page.target.hidePopup()

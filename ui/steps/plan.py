@@ -455,6 +455,7 @@ class PlanPage(StepPage):
         self.reassess.setMinimumWidth(170)
 
         self._build_layout()
+        self.target.installEventFilter(self)  # arrows open the list: see eventFilter
 
         self.barriers.currentItemChanged.connect(self._barrier_clicked)
         controller.barrier_selected.connect(self._barrier_selected)
@@ -553,6 +554,13 @@ class PlanPage(StepPage):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.detail_scroll.viewport() and event.type() == QEvent.Type.Resize:
             self._fit_action_rows()
+        elif watched is self.target and event.type() == QEvent.Type.KeyPress:
+            # On a closed list each arrow press would choose a stage, and one below the agreed
+            # stage asks to confirm: the arrows could never get past it. They open the list.
+            key = event.key()  # type: ignore[attr-defined]
+            if key in (Qt.Key.Key_Up, Qt.Key.Key_Down) and not self.target.view().isVisible():
+                self.target.showPopup()
+                return True
         return False
 
     def _fit_action_rows(self) -> None:
