@@ -260,6 +260,7 @@ class WorkshopSummary:
     reassesses: str | None
     modified_at: datetime
     participant_count: int
+    reassessed: bool = False  # a later workshop in the library re-assesses this one
 
 
 # -- the library --------------------------------------------------------------------------------
@@ -356,6 +357,8 @@ class Library:
         sql = _LIST_SQL.format(where="WHERE instr(w.search_text, ?) > 0" if needle else "")
         with self._reading() as conn:
             rows = conn.execute(sql, (needle,) if needle else ()).fetchall()
+            # Over the whole library, not only the rows a search found.
+            looked_at_again = {earlier for (earlier,) in conn.execute(REASSESSED_SQL)}
         return [
             WorkshopSummary(
                 id=row[0],
@@ -367,6 +370,7 @@ class Library:
                 reassesses=row[6],
                 modified_at=datetime.fromisoformat(row[7]),
                 participant_count=row[8],
+                reassessed=row[0] in looked_at_again,
             )
             for row in rows
         ]
@@ -624,6 +628,8 @@ LOAD_SQL = {
     "status FROM actions WHERE workshop_id = ? ORDER BY seq",
 }
 LIST_SQL = _LIST_SQL.format(where="")
+# The workshops a later one re-assesses (read from the listing's covering index).
+REASSESSED_SQL = "SELECT DISTINCT reassesses FROM workshops WHERE reassesses IS NOT NULL"
 # Only when the copy a workshop names is not in the cache of parsed frameworks yet.
 FRAMEWORK_SQL = "SELECT json FROM frameworks WHERE fingerprint = ?"
 

@@ -97,6 +97,8 @@ class WorkshopListModel(QAbstractTableModel):
         if role == TOOL_TIP_ROLE:
             if self.is_due(row):
                 return "Due for re-assessment: start a re-assessment from this workshop"
+            if row.reassessed:
+                return "Re-assessed: a later workshop in the library looks at this one again"
             if row.reassesses:
                 return "A re-assessment of an earlier workshop"
         if role == FOREGROUND_ROLE and column == 5 and self.is_due(row):
@@ -124,7 +126,8 @@ class WorkshopListModel(QAbstractTableModel):
         return row.reassess_on.isoformat() + due
 
     def is_due(self, row: WorkshopSummary) -> bool:
-        return row.reassess_on is not None and row.reassess_on <= self._today
+        """Past its re-assessment date, and no re-assessment of it started yet."""
+        return row.reassess_on is not None and row.reassess_on <= self._today and not row.reassessed
 
     def summary_at(self, row: int) -> WorkshopSummary:
         return self._rows[row]

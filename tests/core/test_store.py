@@ -643,7 +643,7 @@ def test_list_and_load_are_a_fixed_number_of_queries(
     with Recorder(library) as recorder:
         summaries = library.list_workshops()
     assert len(summaries) == 20
-    assert len(recorder.statements) == 1
+    assert len(recorder.statements) == 2  # the rows, and which of them were re-assessed
     store._FRAMEWORKS.clear()
     with Recorder(library) as recorder:
         library.load(summaries[5].id)
@@ -651,6 +651,22 @@ def test_list_and_load_are_a_fixed_number_of_queries(
     with Recorder(library) as recorder:
         library.load(summaries[6].id)
     assert len(recorder.statements) == 6  # the copy is parsed already
+
+
+def test_a_workshop_that_has_been_re_assessed_says_so_whatever_the_search(
+    library: Library, framework: Framework
+) -> None:
+    from opassess.workshop import start_reassessment
+
+    earlier = sample_workshop(framework)
+    library.add(earlier)
+    assert not library.list_workshops()[0].reassessed
+    later = dataclasses.replace(start_reassessment(earlier), title="Second look, spring")
+    library.add(later)
+    by_id = {s.id: s for s in library.list_workshops()}
+    assert by_id[earlier.id].reassessed and not by_id[later.id].reassessed
+    (found,) = [s for s in library.list_workshops(earlier.title) if s.id == earlier.id]
+    assert found.reassessed  # the later one need not match the search
 
 
 def test_listing_reads_the_covering_index(library: Library) -> None:

@@ -113,6 +113,22 @@ def test_workshops_due_for_reassessment_stand_out(qtbot, library, demo):
     assert "1 workshop is due" in page.due_note.text()
 
 
+def test_a_workshop_already_re_assessed_is_no_longer_due(qtbot, library, demo):
+    from opassess.workshop import start_reassessment
+
+    overdue = update_details(
+        new_workshop(demo.framework, title="Old one", held_on=date(2020, 1, 1)),
+        reassess_on=date.today() - timedelta(days=1),
+    )
+    library.add(overdue)
+    library.add(start_reassessment(overdue))
+    _, page = _page(qtbot, library)
+    row = next(r for r in range(page.model.rowCount()) if page.model.summary_at(r).id == overdue.id)
+    assert "(due)" not in page.model.index(row, 5).data()
+    assert "Re-assessed" in page.model.index(row, 1).data(Qt.ItemDataRole.ToolTipRole)
+    assert page.model.due_count() == 0 and not page.due_note.isVisibleTo(page)
+
+
 def test_the_listing_roles_are_qts_own():
     assert Qt.ItemDataRole.DisplayRole == home.DISPLAY_ROLE
     assert Qt.ItemDataRole.ToolTipRole == home.TOOL_TIP_ROLE
