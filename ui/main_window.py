@@ -572,11 +572,16 @@ class MainWindow(QMainWindow):
         except ExportError as problem:
             QMessageBox.warning(self, "Rating forms not imported", str(problem))
             return
-        if self.workshop_controller.apply("Import rating forms", apply_rating_forms, forms):
-            answers = sum(len(form.answers) for form in forms)
-            self.statusBar().showMessage(
-                f"Took {answers} ratings from {len(forms)} forms. Ctrl+Z undoes it.", 10000
-            )
+        before = self.workshop_controller.workshop
+        if not self.workshop_controller.apply("Import rating forms", apply_rating_forms, forms):
+            return
+        answers = sum(len(form.answers) for form in forms)
+        if self.workshop_controller.workshop == before:
+            told = f"The {len(forms)} forms hold the ratings already here: nothing changed."
+        else:
+            undo = " Ctrl+Z undoes it." if self.undo_action.isEnabled() else ""
+            told = f"Took {answers} ratings from {len(forms)} forms.{undo}"
+        self.statusBar().showMessage(told, 10000)
 
     def save_chart_png(self) -> None:
         if self.workshop_view is not None:

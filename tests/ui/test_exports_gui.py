@@ -103,6 +103,9 @@ def test_forms_out_and_filled_forms_back_in_as_one_undoable_edit(
     assert got == {unrated.participants[0].id: "developing", unrated.participants[1].id: "not-sure"}
     assert library.load(unrated.id).ratings == controller.workshop.ratings  # saved
     assert "Ctrl+Z" in window.statusBar().currentMessage()
+    window.import_rating_forms()  # the same forms again change nothing, and say so
+    assert "nothing changed" in window.statusBar().currentMessage()
+    assert window.undo_action.text() == "&Undo Import rating forms"
 
     window.undo_action.trigger()
     assert controller.workshop.ratings == {}
