@@ -271,3 +271,14 @@ def test_an_edit_elsewhere_redraws_the_chart(page, controller):
     )
     assert dot.stage == NOT_SURE
     assert "Not my area." in page.evidence.toPlainText()
+
+
+def test_tab_reaches_the_agreed_stage_before_the_notes_below_it(page):
+    chain = []
+    widget = page.evidence.nextInFocusChain()
+    while widget is not page.clear_button and len(chain) < 20:
+        chain.append(widget)
+        widget = widget.nextInFocusChain()
+    stages = list(page.stage_buttons.values())
+    assert chain[: len(stages)] == stages
+    assert chain.index(page.rationale) > chain.index(stages[-1])

@@ -431,6 +431,11 @@ class ConsensusPage(StepPage):
                 self.stage_group.addButton(button, index)
                 self.stage_row.addWidget(button)
                 self.stage_buttons[level.id] = button
+            # Made after the notes, they would come after them on Tab: put them in their place.
+            previous: QWidget = self.evidence
+            for button in self.stage_buttons.values():
+                QWidget.setTabOrder(previous, button)
+                previous = button
             self._levels = levels
         if workshop.framework.has_dimension(self._dimension):
             descriptors = workshop.framework.dimension(self._dimension).descriptors
