@@ -184,3 +184,32 @@ def movement(previous: Workshop, current: Workshop) -> list[Movement]:
             )
         )
     return moves
+
+
+_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def count_words(count: int, noun: str) -> str:
+    """'one stage', 'two stages', '12 stages'."""
+    word = _NUMBER_WORDS[count] if 0 <= count < len(_NUMBER_WORDS) else str(count)
+    return f"{word} {noun}{'' if count == 1 else 's'}"
+
+
+def movement_words(move: Movement) -> str:
+    """How a barrier moved, in words: 'forward one stage', 'no change', 'not agreed yet'."""
+    if move.steps is None:
+        return "not agreed yet" if move.now is None else "not agreed last time"
+    if move.steps > 0:
+        return f"forward {count_words(move.steps, 'stage')}"
+    if move.steps < 0:
+        return f"back {count_words(-move.steps, 'stage')}"
+    return "no change"
+
+
+def target_words(move: Movement) -> str:
+    """Whether last time's target was reached: ' (reached)', ' (not yet reached)' or ''."""
+    if move.reached_target is True:
+        return " (reached)"
+    if move.reached_target is False:
+        return " (not yet reached)"
+    return ""

@@ -229,7 +229,9 @@ def _command_list(args: argparse.Namespace) -> int:
     today = date.today()
     for s in summaries:
         held = s.held_on.isoformat() if s.held_on else "no date   "
-        due = "  re-assessment due" if s.reassess_on and s.reassess_on <= today else ""
+        due = ""
+        if s.reassess_on and s.reassess_on <= today and not s.reassessed:
+            due = "  re-assessment due"
         where = " / ".join(x for x in (s.organisation, s.team) if x)
         print(f"{s.id[:8]}  {held}  {s.title}  [{where}]  {s.participant_count} people{due}")
     return EXIT_OK
@@ -239,6 +241,7 @@ def _command_export(args: argparse.Namespace) -> int:
     if not (args.json or args.xlsx or args.pdf):
         raise UserError("say what to write: --json PATH, --xlsx PATH, --pdf PATH (one or more).")
     workshop = _find_workshop(args, args.workshop)
+    previous = _earlier_workshop(args, workshop) if args.xlsx or args.pdf else None
     if args.json:
         from opassess.interchange import write_session_file
 
@@ -247,12 +250,12 @@ def _command_export(args: argparse.Namespace) -> int:
     if args.xlsx:
         from opassess.export.xlsx import write_workbook
 
-        write_workbook(workshop, Path(args.xlsx))
+        write_workbook(workshop, Path(args.xlsx), previous)
         print(f"Wrote the workbook {args.xlsx}")
     if args.pdf:
         from opassess.export.pdf import write_report
 
-        write_report(workshop, Path(args.pdf))
+        write_report(workshop, Path(args.pdf), previous)
         print(f"Wrote the report {args.pdf}")
     return EXIT_OK
 
@@ -316,6 +319,21 @@ def _find_workshop(args: argparse.Namespace, reference: str) -> Workshop:
         return read_session_file(path)
     with _library(args) as library:
         return library.load(_find_summary(library, reference, or_file=True).id)
+
+
+def _earlier_workshop(args: argparse.Namespace, workshop: Workshop) -> Workshop | None:
+    """The workshop `workshop` re-assesses, when the library has it (for the movement)."""
+    from opassess.store import LibraryError
+
+    if not workshop.reassesses:
+        return None
+    try:
+        with _library(args) as library:
+            if library.exists(workshop.reassesses):
+                return library.load(workshop.reassesses)
+    except LibraryError:
+        return None  # the export goes ahead without the comparison
+    return None
 
 
 def _find_summary(library: Library, reference: str, or_file: bool = False) -> WorkshopSummary:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
 
     from opassess.interchange import WorkshopExists
+    from opassess.workshop import Workshop
     from ui.exports import ExportRunner
     from ui.guide import GuideWindow
     from ui.wallchart import WallChart
@@ -489,19 +490,30 @@ class MainWindow(QMainWindow):
         self.settings.setValue("recent/folder", str(path.parent))
         self.exports.run(f"Saving the {description}", lambda: write(workshop, path), path.parent)
 
+    def _earlier_workshop(self) -> Workshop | None:
+        """The workshop the open one re-assesses, if the library has it: its exports then
+        show the movement since, as the Review step does."""
+        controller = self.workshop_controller
+        earlier = controller.workshop.reassesses if controller is not None else None
+        return self.library.load(earlier) if earlier else None
+
     def export_workbook(self) -> None:
+        previous = self._earlier_workshop()
+
         def write(workshop, path: Path) -> None:
             from opassess.export.xlsx import write_workbook
 
-            write_workbook(workshop, path)
+            write_workbook(workshop, path, previous)
 
         self._export_to_file("Excel workbook", ".xlsx", "Excel workbook (*.xlsx)", write)
 
     def export_report(self) -> None:
+        previous = self._earlier_workshop()
+
         def write(workshop, path: Path) -> None:
             from opassess.export.pdf import write_report
 
-            write_report(workshop, path)
+            write_report(workshop, path, previous)
 
         self._export_to_file("PDF report", ".pdf", "PDF document (*.pdf)", write)
 

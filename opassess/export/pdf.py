@@ -19,7 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from opassess import files
-from opassess.analysis import BarrierSummary, summarise
+from opassess.analysis import (
+    BarrierSummary,
+    movement,
+    movement_words,
+    summarise,
+    target_words,
+)
 from opassess.export import ExportError
 from opassess.export.pdf_style import (
     DISAGREEMENT_COLOUR,
@@ -45,17 +51,18 @@ LABEL_WIDTH = 150.0  # the wall chart's barrier-name column
 _SECTION_KEYS = itertools.count()  # tells page_section's sections apart
 
 
-def write_report(workshop: Workshop, path: str | Path) -> None:
-    """Write the workshop report to `path` as a PDF; ExportError if it cannot be written."""
-    save_pdf(report_bytes(workshop), path, "The report")
+def write_report(workshop: Workshop, path: str | Path, previous: Workshop | None = None) -> None:
+    """Write the workshop report to `path` as a PDF; ExportError if it cannot be written.
+    `previous`, the workshop this one re-assesses, adds the movement since then."""
+    save_pdf(report_bytes(workshop, previous), path, "The report")
 
 
-def report_bytes(workshop: Workshop) -> bytes:
+def report_bytes(workshop: Workshop, previous: Workshop | None = None) -> bytes:
     """The report as PDF bytes."""
     header = " — ".join(plain_text(t) for t in (workshop.title, workshop.organisation) if t)
     return build_pdf(
         workshop,
-        lambda width: report_story(workshop, width),
+        lambda width: report_story(workshop, width, previous),
         subject="Breakthrough workshop report",
         canvasmaker=numbered_canvas(header, skip_header_on_first=True),
         what="The report",
@@ -207,7 +214,9 @@ def fit_text(text: str, font: str, size: float, room: float) -> str:
 # -- the story ------------------------------------------------------------------------------------
 
 
-def report_story(workshop: Workshop, width: float) -> list[Any]:
+def report_story(
+    workshop: Workshop, width: float, previous: Workshop | None = None
+) -> list[Any]:
     from reportlab.platypus import PageBreak
 
     summaries = summarise(workshop)
@@ -220,6 +229,9 @@ def report_story(workshop: Workshop, width: float) -> list[Any]:
         story += barrier_section(workshop, summary, width)
     story.append(PageBreak())
     story += action_plan(workshop, width)
+    if previous is not None:
+        story.append(PageBreak())
+        story += movement_section(workshop, previous, width)
     story.append(PageBreak())
     story += descriptors_appendix(workshop)
     return story
@@ -642,8 +654,7 @@ def barrier_section(workshop: Workshop, summary: BarrierSummary, width: float) -
 def actions_table(workshop: Workshop, rows: list[tuple[str | None, Any]], width: float) -> Any:
     """Actions as a table of paragraphs; a barrier column when the rows carry barrier names.
     Rows split within themselves across pages, so a very long action still lays out."""
-    from reportlab.lib import colors
-    from reportlab.platypus import Paragraph, Table, TableStyle
+    from reportlab.platypus import Paragraph, Table
 
     s = styles()
     with_barrier = any(name is not None for name, _ in rows)
@@ -667,19 +678,7 @@ def actions_table(workshop: Workshop, rows: list[tuple[str | None, Any]], width:
             cells = [Paragraph(para_text(name or ""), s["cell"]), *cells]
         data.append(cells)
     table = Table(data, colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT")
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("FONTNAME", (0, 0), (-1, -1), FONT),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8E8E8")),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor("#444444")),
-                ("LINEBELOW", (0, 1), (-1, -1), 0.3, colors.HexColor("#BBBBBB")),
-                ("LEFTPADDING", (0, 0), (-1, -1), 4),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-            ]
-        )
-    )
+    table.setStyle(_table_style())
     return table
 
 
@@ -709,6 +708,79 @@ def action_plan(workshop: Workshop, width: float) -> list[Any]:
     else:
         story.append(Paragraph("No re-assessment date set yet.", s["body"]))
     return story
+
+
+def movement_section(workshop: Workshop, previous: Workshop, width: float) -> list[Any]:
+    """Where each barrier stood at the workshop this one re-assesses, where it stands now, and
+    the actions agreed then, as recorded then."""
+    from reportlab.platypus import Paragraph
+
+    s = styles()
+    held = f", held on {long_date(previous.held_on)}" if previous.held_on else ""
+    story: list[Any] = [
+        Paragraph("Movement since last time", s["h1"]),
+        Paragraph(f"Compared with “{para_text(previous.title)}”{held}.", s["body"]),
+    ]
+
+    def named(stage: str | None) -> str:
+        if stage is None:
+            return "not agreed"
+        return stage_name(workshop if stage in workshop.framework.level_ids else previous, stage)
+
+    moves = movement(previous, workshop)
+    head = ["Barrier", "Last time", "Now", "Change", "Last time's target"]
+    rows = [
+        [
+            move.name,
+            named(move.before),
+            named(move.now),
+            movement_words(move),
+            (named(move.target_before) if move.target_before else "none") + target_words(move),
+        ]
+        for move in moves
+    ]
+    story.append(text_table(head, rows, [None, 78.0, 78.0, 86.0, 100.0], width))
+    earlier = [(move.name, action) for move in moves for action in move.earlier_actions]
+    story.append(Paragraph("Last time's key actions, as recorded then", s["h2"]))
+    if earlier:
+        story.append(actions_table(previous, earlier, width))
+    else:
+        story.append(Paragraph("No actions were agreed last time.", s["muted"]))
+    return story
+
+
+def text_table(
+    head: list[str], rows: list[list[str]], widths: list[float | None], width: float
+) -> Any:
+    """Rows of plain text under a header row, in the report's table style; a None width
+    takes what the others leave."""
+    from reportlab.platypus import Paragraph, Table
+
+    s = styles()
+    flex = width - sum(w for w in widths if w is not None)
+    columns = [flex if w is None else w for w in widths]
+    data: list[list[Any]] = [[Paragraph(h, s["cell_bold"]) for h in head]]
+    data += [[Paragraph(para_text(cell), s["cell"]) for cell in row] for row in rows]
+    table = Table(data, colWidths=columns, repeatRows=1, splitInRow=1, hAlign="LEFT")
+    table.setStyle(_table_style())
+    return table
+
+
+def _table_style() -> Any:
+    from reportlab.lib import colors
+    from reportlab.platypus import TableStyle
+
+    return TableStyle(
+        [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("FONTNAME", (0, 0), (-1, -1), FONT),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8E8E8")),
+            ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor("#444444")),
+            ("LINEBELOW", (0, 1), (-1, -1), 0.3, colors.HexColor("#BBBBBB")),
+            ("LEFTPADDING", (0, 0), (-1, -1), 4),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ]
+    )
 
 
 def descriptors_appendix(workshop: Workshop) -> list[Any]:

@@ -33,7 +33,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from opassess import files
-from opassess.analysis import summarise
+from opassess.analysis import movement, movement_words, summarise, target_words
 from opassess.export import ExportError
 from opassess.export.cells import MAX_CELL_CHARS, REPLACEMENT, spreadsheet_text
 from opassess.palette import STAGE_COLOURS, stage_colour_at
@@ -45,6 +45,15 @@ PLAN = "Consensus and plan"
 ACTIONS = "Actions"
 DESCRIPTORS = "Descriptors"
 BREAKTHROUGHS = "Breakthroughs"
+MOVEMENT = "Movement"  # only in a re-assessment's workbook
+MOVEMENT_HEADER = (
+    "Barrier",
+    "Last time",
+    "Now",
+    "Change",
+    "Last time's target",
+    "Last time's actions, as recorded then",
+)
 SHEET_NAMES = (SUMMARY, RATINGS, PLAN, ACTIONS, DESCRIPTORS, BREAKTHROUGHS)
 
 RATINGS_HEADER = ("Participant", "Role", "Barrier", "Stage", "Evidence")
@@ -93,14 +102,15 @@ _COUNT = Alignment(horizontal="center", vertical="top")
 _HATCHINGS = ("wdDnDiag", "dkVert")  # for stages beyond the palette's six colours
 
 
-def write_workbook(workshop: Workshop, path: Path) -> None:
-    """Write `workshop` as an .xlsx workbook at `path`, replacing any file there atomically.
+def write_workbook(workshop: Workshop, path: Path, previous: Workshop | None = None) -> None:
+    """Write `workshop` as an .xlsx workbook at `path`, replacing any file there atomically;
+    `previous`, the workshop it re-assesses, adds a sheet of the movement since then.
 
     Raises ExportError with a plain message when the file cannot be written; the file at `path`,
     if any, is then left as it was and no temporary file remains.
     """
     path = Path(path)
-    data = workbook_bytes(workshop)
+    data = workbook_bytes(workshop, previous)
     try:
         files.write_atomically(path, data)
     except OSError as exc:
@@ -109,11 +119,11 @@ def write_workbook(workshop: Workshop, path: Path) -> None:
         ) from exc
 
 
-def workbook_bytes(workshop: Workshop) -> bytes:
+def workbook_bytes(workshop: Workshop, previous: Workshop | None = None) -> bytes:
     """The complete .xlsx file for `workshop`, built in memory."""
     writer = _Writer()
     buffer = BytesIO()
-    writer.build(workshop).save(buffer)
+    writer.build(workshop, previous).save(buffer)
     data = buffer.getvalue()
     if writer.has_carriage_return:
         data = _keep_carriage_returns(data)
@@ -154,7 +164,7 @@ class SheetContent:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def sheet_contents(workshop: Workshop) -> list[SheetContent]:
+def sheet_contents(workshop: Workshop, previous: Workshop | None = None) -> list[SheetContent]:
     """Every sheet's rows, in order: what the workbook holds, before any styling."""
     framework = workshop.framework
     levels = framework.levels
@@ -277,7 +287,7 @@ def sheet_contents(workshop: Workshop) -> list[SheetContent]:
         for action_text in suggestion.actions or ("",):
             breakthrough_rows.append([*first, action_text])
 
-    return [
+    sheets = [
         summary,
         SheetContent(RATINGS, ratings_rows),
         SheetContent(PLAN, plan_rows),
@@ -285,6 +295,41 @@ def sheet_contents(workshop: Workshop) -> list[SheetContent]:
         SheetContent(DESCRIPTORS, descriptor_rows),
         SheetContent(BREAKTHROUGHS, breakthrough_rows),
     ]
+    if previous is not None:
+        sheets.insert(3, _movement_sheet(workshop, previous))
+    return sheets
+
+
+def _movement_sheet(workshop: Workshop, previous: Workshop) -> SheetContent:
+    """A row per barrier: last time's stage, now, the change and last time's target; then
+    one row per action agreed last time."""
+
+    def named(stage: str | None) -> str | None:
+        if stage is None:
+            return None
+        for framework in (workshop.framework, previous.framework):  # a stage may be new
+            if stage in framework.level_ids:
+                return framework.level(stage).name
+        return stage
+
+    rows: list[list[Any]] = [list(MOVEMENT_HEADER)]
+    for move in movement(previous, workshop):
+        target = named(move.target_before)
+        line = [
+            move.name,
+            named(move.before),
+            named(move.now),
+            movement_words(move),
+            (target + target_words(move)) if target else None,
+        ]
+        actions = move.earlier_actions or (None,)
+        for index, action in enumerate(actions):
+            said = None
+            if action is not None:
+                status = STATUS_LABELS.get(action.status, action.status)
+                said = f"{action.text} ({action.responsible or 'nobody named'}; {status})"
+            rows.append([*(line if index == 0 else [move.name, None, None, None, None]), said])
+    return SheetContent(MOVEMENT, rows)
 
 
 # -- writing ----------------------------------------------------------------------------------
@@ -295,13 +340,13 @@ class _Writer:
         self.has_carriage_return = False
         self.styles: dict[str, Any] = {}
 
-    def build(self, workshop: Workshop) -> Workbook:
+    def build(self, workshop: Workshop, previous: Workshop | None = None) -> Workbook:
         workbook = Workbook()
         workbook.remove(workbook.active)
         workbook.properties.title = self.text(workshop.title)
         workbook.properties.creator = CREATOR
         workbook.properties.lastModifiedBy = CREATOR
-        for content in sheet_contents(workshop):
+        for content in sheet_contents(workshop, previous):
             sheet = workbook.create_sheet(content.name)
             self.fill(sheet, content)
             if content.name == SUMMARY:

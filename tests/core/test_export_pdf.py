@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -240,3 +241,28 @@ def test_a_cells_dots_stop_short_of_its_count(cell: float, count: int) -> None:
             assert 10 + column * pitch + dot / 2 < count_left
     lines = [line for _, line in places]
     assert lines == sorted(lines)  # filled line by line
+
+
+def _looked_at_again() -> tuple[Workshop, Workshop]:
+    """The demo team, and its re-assessment half a year on: one barrier a stage forward."""
+    from opassess.workshop import agree_consensus, start_reassessment
+
+    earlier = demo_workshop()
+    later = start_reassessment(earlier, held_on=date(2027, 5, 11))
+    for dimension, agreed in earlier.consensus.items():
+        later = agree_consensus(later, dimension, agreed.stage)
+    later = agree_consensus(later, "no-time-to-learn", "developing", confirm_below=True)
+    return earlier, later
+
+
+def test_a_re_assessments_report_shows_the_movement_since_last_time(tmp_path: Path) -> None:
+    earlier, later = _looked_at_again()
+    path = tmp_path / "again.pdf"
+    write_report(later, path, previous=earlier)
+    text = pdf_text(path)
+    assert "Movement since last time" in text and f"Compared with “{earlier.title}”" in text
+    assert "forward one stage" in text and "Developing (reached)" in text
+    assert "Last time's key actions, as recorded then" in text
+    first_action = next(iter(earlier.actions.values()))[0]
+    assert " ".join(first_action.text.split()[:4]) in text
+    assert "Movement since last time" not in pdf_text(report(later, tmp_path))  # none given

@@ -643,3 +643,24 @@ def test_rows_of_long_evidence_are_tall_enough(workshop: Workshop, tmp_path: Pat
     }
     assert heights["Short."] is None  # one line: the default height
     assert heights[("word " * 200)] >= 15 * 12
+
+
+def test_a_re_assessments_workbook_has_a_movement_sheet(tmp_path: Path) -> None:
+    from opassess.export.xlsx import MOVEMENT, MOVEMENT_HEADER
+    from opassess.workshop import agree_consensus, start_reassessment
+
+    earlier = demo_workshop()
+    later = start_reassessment(earlier, held_on=date(2027, 5, 11))
+    for dimension, agreed in earlier.consensus.items():
+        later = agree_consensus(later, dimension, agreed.stage)
+    later = agree_consensus(later, "no-time-to-learn", "developing", confirm_below=True)
+    write_workbook(later, tmp_path / "again.xlsx", earlier)
+    book = load(tmp_path / "again.xlsx")
+    assert book.sheetnames == [*SHEET_NAMES[:3], MOVEMENT, *SHEET_NAMES[3:]]
+    found = rows(book[MOVEMENT])
+    assert found[0] == MOVEMENT_HEADER
+    moved = [row for row in found if row[3] == "forward one stage"]
+    assert moved and moved[0][:3] == ("There's no time to learn", "Starting", "Developing")
+    assert sum(1 for row in found[1:] if row[5]) == sum(map(len, earlier.actions.values()))
+    write_workbook(later, tmp_path / "alone.xlsx")
+    assert load(tmp_path / "alone.xlsx").sheetnames == list(SHEET_NAMES)

@@ -236,3 +236,22 @@ def test_exporting_forms_again_keeps_the_filled_in_ones_unless_told(
         window.spreadsheet_forms_action.trigger()
     assert len(replaced.args[1]) == len(unrated.participants) + 1
     assert openpyxl.load_workbook(filled)[FORM_SHEET][f"C{FIRST_BARRIER_ROW}"].value is None
+
+
+def test_a_re_assessments_report_and_workbook_show_the_movement(qtbot, library, demo, tmp_path):
+    from pypdf import PdfReader
+
+    from opassess.workshop import start_reassessment
+
+    later = start_reassessment(demo)
+    library.add(later)
+    window = _window(qtbot, library, later, tmp_path)
+    targets = iter([tmp_path / "again.pdf", tmp_path / "again.xlsx"])
+    window.choose_save_path = lambda *args: next(targets)
+    with qtbot.waitSignal(window.exports.finished, timeout=60000):
+        window.report_action.trigger()
+    text = " ".join(page.extract_text() for page in PdfReader(tmp_path / "again.pdf").pages)
+    assert "Movement since last time" in text and demo.title in text
+    with qtbot.waitSignal(window.exports.finished, timeout=60000):
+        window.workbook_action.trigger()
+    assert "Movement" in openpyxl.load_workbook(tmp_path / "again.xlsx").sheetnames

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from opassess.analysis import count_words
 from opassess.changes import WorkshopChange
 from opassess.frameworks import Suggestion
 from opassess.workshop import (
@@ -70,7 +71,6 @@ ROWS_PER_ACTION = 4
 NAME_COLUMNS = (2, 4)
 NAME_WIDTHS = {True: 150, False: 120}
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
 
 # -- words shared with the review ---------------------------------------------------------------
@@ -94,11 +94,6 @@ def stage_name(workshop: Workshop, stage: str | None) -> str:
 def date_text(value: date | None) -> str:
     """'3 Mar 2027', the same whatever the computer's language settings."""
     return f"{value.day} {_MONTHS[value.month - 1]} {value.year}" if value else ""
-
-
-def count_words(count: int, noun: str) -> str:
-    word = _NUMBER_WORDS[count] if 0 <= count < len(_NUMBER_WORDS) else str(count)
-    return f"{word} {noun}{'' if count == 1 else 's'}"
 
 
 def gap_words(gap: int | None) -> str:

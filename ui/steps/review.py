@@ -26,14 +26,21 @@ from PySide6.QtWidgets import (
 )
 
 from opassess import SESSION_FILE_SUFFIX
-from opassess.analysis import BarrierSummary, Movement, movement, summarise
+from opassess.analysis import (
+    BarrierSummary,
+    count_words,
+    movement,
+    movement_words,
+    summarise,
+    target_words,
+)
 from opassess.changes import WorkshopChange
 from opassess.files import safe_file_stem
 from opassess.interchange import SessionFileError, write_session_file
 from opassess.workshop import Workshop
 from ui.controller import WorkshopController
 from ui.steps import StepPage
-from ui.steps.plan import count_words, date_text, gap_words, stage_name, status_name
+from ui.steps.plan import date_text, gap_words, stage_name, status_name
 
 LoadPrevious = Callable[[str], "Workshop | None"]
 ChooseSavePath = Callable[[str], "str | None"]
@@ -169,16 +176,6 @@ def _barrier(workshop: Workshop, summary: BarrierSummary) -> str:
     return "".join(parts)
 
 
-def _movement_words(move: Movement) -> str:
-    if move.steps is None:
-        return "not agreed yet" if move.now is None else "not agreed last time"
-    if move.steps > 0:
-        return f"forward {count_words(move.steps, 'stage')}"
-    if move.steps < 0:
-        return f"back {count_words(-move.steps, 'stage')}"
-    return "no change"
-
-
 def _movement_section(workshop: Workshop, previous: Workshop | None) -> str:
     heading = "<h2>Movement since last time</h2>"
     if previous is None:
@@ -202,13 +199,10 @@ def _movement_section(workshop: Workshop, previous: Workshop | None) -> str:
         target = (
             named(move.target_before) if move.target_before else "<span class=muted>none</span>"
         )
-        if move.reached_target is True:
-            target += " (reached)"
-        elif move.reached_target is False:
-            target += " (not yet reached)"
+        target += target_words(move)
         rows.append(
             f"<tr><td>{_e(move.name)}</td><td>{named(move.before)}</td><td>{named(move.now)}</td>"
-            f"<td>{_e(_movement_words(move))}</td><td>{target}</td></tr>"
+            f"<td>{_e(movement_words(move))}</td><td>{target}</td></tr>"
         )
     parts.append(
         f"{_TABLE}<tr><th>Barrier</th><th>Last time</th><th>Now</th><th>Change</th>"
