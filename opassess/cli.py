@@ -323,16 +323,18 @@ def _find_workshop(args: argparse.Namespace, reference: str) -> Workshop:
 
 def _earlier_workshop(args: argparse.Namespace, workshop: Workshop) -> Workshop | None:
     """The workshop `workshop` re-assesses, when the library has it (for the movement)."""
-    from opassess.store import LibraryError
+    from opassess.store import LIBRARY_FILE, LibraryError
 
     if not workshop.reassesses:
         return None
+    if not (default_data_dir(args.data_dir) / LIBRARY_FILE).is_file():
+        return None  # no library to look in; none is made for the asking
     try:
         with _library(args) as library:
             if library.exists(workshop.reassesses):
                 return library.load(workshop.reassesses)
-    except LibraryError:
-        return None  # the export goes ahead without the comparison
+    except LibraryError as problem:
+        print(f"Without the movement since last time: {problem}", file=sys.stderr)
     return None
 
 

@@ -268,7 +268,10 @@ def update_details(
         changes["reassess_on"] = reassess_on
     held = changes.get("held_on", workshop.held_on)
     again = changes.get("reassess_on", workshop.reassess_on)
-    if held and again and again < held:
+    # Checked only when a date changes: a workshop stored with them the wrong way round (from
+    # before this rule, or a session file) must still take its other edits.
+    dates_change = held_on is not ... or reassess_on is not ...
+    if dates_change and held and again and again < held:
         if reassess_on is not ...:
             raise WorkshopError("The re-assessment date is before the workshop itself.")
         raise WorkshopError(

@@ -180,3 +180,28 @@ def test_the_plain_window_launch_opens_as_the_full_parser_would(argv, tmp_path, 
         launched = []
         main(argv, launch_gui=lambda folder, smoke: launched.append((folder, smoke)) or 0)
         assert launched == [(default_data_dir(args.data_dir), args.smoke_test)]
+
+
+def test_exporting_a_re_assessments_file_compares_with_the_library_without_making_one(
+    run, tmp_path
+):
+    import openpyxl
+
+    from opassess.demo import demo_workshop
+    from opassess.interchange import write_session_file
+    from opassess.workshop import start_reassessment
+
+    earlier = demo_workshop()
+    later_file = tmp_path / "later.opassess"
+    write_session_file(start_reassessment(earlier), later_file)
+    alone = tmp_path / "alone.xlsx"
+    code, _, _ = run("export", str(later_file), "--xlsx", str(alone))
+    assert code == 0 and not (tmp_path / "library").exists()  # no library made for the asking
+    assert "Movement" not in openpyxl.load_workbook(alone).sheetnames
+
+    earlier_file = tmp_path / "earlier.opassess"
+    write_session_file(earlier, earlier_file)
+    assert run("import", str(earlier_file))[0] == 0
+    compared = tmp_path / "compared.xlsx"
+    code, _, _ = run("export", str(later_file), "--xlsx", str(compared))
+    assert code == 0 and "Movement" in openpyxl.load_workbook(compared).sheetnames

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pytest
@@ -203,6 +204,9 @@ def test_details_and_reassessment_date(workshop):
         update_details(ws, held_on=date(2027, 8, 1))
     moved = update_details(ws, held_on=date(2027, 8, 1), reassess_on=date(2028, 2, 1))
     assert (moved.held_on, moved.reassess_on) == (date(2027, 8, 1), date(2028, 2, 1))
+    # One stored the wrong way round (before the rule, or from a file) takes other edits.
+    backwards = dataclasses.replace(ws, held_on=date(2027, 8, 1))
+    assert update_details(backwards, title="Still editable", name_display="anonymous").title
 
 
 def test_adapting_wording_changes_this_workshops_copy_only(workshop, framework):

@@ -380,7 +380,9 @@ def test_arrow_keys_on_the_target_open_its_list_instead_of_choosing(qtbot, page,
     page.activateWindow()
     page.target.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is page.target)
-    qtbot.keyClick(page.target, Qt.Key.Key_Down)
-    qtbot.waitUntil(page.target.view().isVisible)
-    assert not asked and controller.workshop.targets == before
-    page.target.hidePopup()
+    for key in (Qt.Key.Key_Down, Qt.Key.Key_Home, Qt.Key.Key_PageUp, Qt.Key.Key_S):
+        qtbot.keyClick(page.target, key)
+        qtbot.waitUntil(page.target.view().isVisible)
+        assert not asked and controller.workshop.targets == before
+        page.target.hidePopup()
+        qtbot.waitUntil(lambda: not page.target.view().isVisible())

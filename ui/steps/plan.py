@@ -70,6 +70,15 @@ ROWS_PER_ACTION = 4
 # and on two (folded, the page is short of room: 150% on a 1366x768 laptop).
 NAME_COLUMNS = (2, 4)
 NAME_WIDTHS = {True: 150, False: 120}
+# Keys that move a closed list's choice (the target opens its list for them instead).
+_CHOICE_KEYS = (
+    Qt.Key.Key_Up,
+    Qt.Key.Key_Down,
+    Qt.Key.Key_Home,
+    Qt.Key.Key_End,
+    Qt.Key.Key_PageUp,
+    Qt.Key.Key_PageDown,
+)
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -550,10 +559,13 @@ class PlanPage(StepPage):
         if watched is self.detail_scroll.viewport() and event.type() == QEvent.Type.Resize:
             self._fit_action_rows()
         elif watched is self.target and event.type() == QEvent.Type.KeyPress:
-            # On a closed list each arrow press would choose a stage, and one below the agreed
-            # stage asks to confirm: the arrows could never get past it. They open the list.
+            # On a closed list each key that moves the choice (arrows, Home, End, a letter)
+            # would choose a stage, and one below the agreed stage asks to confirm: the keys
+            # could never get past it. They open the list instead, where Enter chooses.
             key = event.key()  # type: ignore[attr-defined]
-            if key in (Qt.Key.Key_Up, Qt.Key.Key_Down) and not self.target.view().isVisible():
+            text = event.text()  # type: ignore[attr-defined]
+            moves = key in _CHOICE_KEYS or (text.isprintable() and text.strip() != "")
+            if moves and not self.target.view().isVisible():
                 self.target.showPopup()
                 return True
         return False
