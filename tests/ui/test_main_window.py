@@ -315,6 +315,15 @@ def test_undo_is_off_while_the_laptop_goes_round_for_private_rating(
     assert "private rating" in window.undo_action.statusTip()
     window.undo()  # even if asked some other way, the menu's state is what counts
     window.undo_action.trigger()
+    told = []
+    controller.failed.connect(told.append)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    card = rate.private.cards[0].radio
+    card.setFocus()
+    qtbot.waitUntil(card.hasFocus)
+    qtbot.keyClick(card, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert told and "private rating" in told[0]  # said why, not silently nothing
     assert controller.workshop.rating(alice, controller.workshop.scope[0]) is not None
     rate.private.reset()
     rate.set_mode("fast")

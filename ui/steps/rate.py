@@ -11,7 +11,7 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -234,6 +234,11 @@ class RatePage(StepPage):
 
         self.modes.currentChanged.connect(lambda i: self.set_mode(MODES[i]))
         self.private.participant_changed.connect(self._lock_modes)
+        # Undo is off here (undo_paused): say why rather than let Ctrl+Z do nothing.
+        for keys in ("Ctrl+Z", "Ctrl+Shift+Z", "Ctrl+Y"):
+            shortcut = QShortcut(QKeySequence(keys), self.private)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda: self.controller.failed.emit(self.undo_paused()))
         self.refresh()
 
     def showEvent(self, event: QShowEvent) -> None:
