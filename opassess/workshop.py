@@ -317,7 +317,7 @@ def add_participant(
     participant = Participant(
         participant_id or new_id(),
         _required_text(name, "A participant needs a name.", MAX_NAME_LENGTH),
-        role.strip(),
+        _limited_text(role, MAX_NAME_LENGTH),
     )
     if workshop.has_participant(participant.id):
         raise WorkshopError("That participant is already in this workshop.")
@@ -364,7 +364,7 @@ def update_participant(
         current.name
         if name is None
         else _required_text(name, "A participant needs a name.", MAX_NAME_LENGTH),
-        current.role if role is None else role.strip(),
+        current.role if role is None else _limited_text(role, MAX_NAME_LENGTH),
     )
     return dataclasses.replace(
         workshop,
@@ -610,6 +610,11 @@ def _required_text(value: str, message: str, max_length: int | None = None) -> s
     value = value.strip()
     if not value:
         raise WorkshopError(message)
-    if max_length is not None and len(value) > max_length:
+    return value if max_length is None else _limited_text(value, max_length)
+
+
+def _limited_text(value: str, max_length: int) -> str:
+    value = value.strip()
+    if len(value) > max_length:
         raise WorkshopError(f"That is too long ({len(value)} characters; at most {max_length}).")
     return value

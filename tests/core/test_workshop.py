@@ -173,6 +173,11 @@ def test_a_renamed_participant_keeps_to_the_same_length_as_a_new_one(workshop):
         update_participant(workshop, first, name="x" * (MAX_NAME_LENGTH + 1))
     renamed = update_participant(workshop, first, name="x" * MAX_NAME_LENGTH)
     assert renamed.participant(first).name == "x" * MAX_NAME_LENGTH
+    # A role, which tells two people of one name apart on every screen, has the same limit.
+    with pytest.raises(WorkshopError, match="too long"):
+        update_participant(workshop, first, role="r" * (MAX_NAME_LENGTH + 1))
+    with pytest.raises(WorkshopError, match="too long"):
+        add_participant(workshop, "Someone", "r" * (MAX_NAME_LENGTH + 1))
 
 
 def test_shared_initials_are_numbered_and_never_taken_from_a_role(workshop):

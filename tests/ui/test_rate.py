@@ -652,3 +652,25 @@ def test_controls_have_accessible_names(qtbot, fresh_controller):
         page.progress.table,
     ):
         assert widget.accessibleName(), widget
+
+
+def test_a_very_long_name_is_cut_rather_than_pushing_everyone_else_away(qtbot, library, demo):
+    from opassess.workshop import MAX_NAME_LENGTH, add_participant
+
+    long_name = ("Alexandra Montgomery-" * 12)[: MAX_NAME_LENGTH - 20] + " Smith"
+    controller = WorkshopController(EditSession.open(library, demo.id))
+    assert controller.apply("Add participant", add_participant, long_name)
+    page = make_page(qtbot, controller)
+    page.set_mode("fast")
+    view = page.fast_entry.view
+    qtbot.waitUntil(lambda: view.verticalHeader().width() > 0)
+    # Every barrier column starts within the grid's view: none is pushed off to the right.
+    last = view.model().columnCount() - 1
+    assert view.columnViewportPosition(last) < view.viewport().width()
+    assert view.verticalHeader().width() < view.width() // 2
+    page.set_mode("private")
+    buttons = [b for b in page.private.findChildren(QPushButton) if b.isVisible()]
+    long_button = next(b for b in buttons if b.toolTip() == long_name)
+    assert long_button.text().endswith("…")
+    assert long_button.accessibleName() == f"Rate as {long_name}"
+    assert long_button.width() < page.private.width() // 2

@@ -49,6 +49,7 @@ from ui.style import stage_colour
 NOT_SURE_KEYS = ("0", "n", "?")
 MISSING_EVIDENCE_MARK = " …"
 TINT_STRENGTH = 0.28  # how much of the stage colour shows behind a cell's text
+NAME_COLUMN_EMS = 18  # the widest the names column grows, in widths of "M"
 # Beyond this many changed cells one dataChanged over their bounding box is cheaper.
 MAX_SEPARATE_UPDATES = 64
 
@@ -297,7 +298,11 @@ class RatingGridView(QTableView):
         header.setSectionsClickable(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(self.fontMetrics().horizontalAdvance("Consolidating …") + 40)
-        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        names = self.verticalHeader()
+        names.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        # A long name is cut (whole in its tooltip), never pushing the barriers off the grid.
+        names.setMaximumWidth(self.fontMetrics().horizontalAdvance("M") * NAME_COLUMN_EMS)
+        names.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.doubleClicked.connect(self.evidence_requested)
 
     def fit_header(self) -> None:

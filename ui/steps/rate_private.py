@@ -45,6 +45,7 @@ DRAFT_NUDGE = "Choose a stage (or Not sure) so this example is kept."
 NOT_SURE_ID = 999  # a button id no stage uses (ids -1 and below are assigned by Qt)
 # With more people than this, the name chooser offers a box to find a name.
 FIND_NAME_FROM = 12
+NAME_BUTTON_EMS = 16  # the longest a name's button text runs, in widths of "M"
 MAX_NAME_COLUMNS = 4
 # A stage card needs about this many characters of width to read well; narrower, they stack.
 CARD_READABLE_CHARS = 32
@@ -406,6 +407,14 @@ class PrivateRatingPanel(QWidget):
             # Made inside the page: never, even for a moment, a window of its own.
             button.setParent(self.names_box.parentWidget())
             button.setAccessibleName(f"Rate as {name}")
+            # A very long name is cut, whole in the tooltip: every button is as wide as the
+            # widest, so one long name would push the others off the screen.
+            metrics = button.fontMetrics()
+            room = metrics.horizontalAdvance("M") * NAME_BUTTON_EMS
+            shown = metrics.elidedText(name, Qt.TextElideMode.ElideRight, room)
+            if shown != name:
+                button.setText(shown)
+                button.setToolTip(name)
             button.clicked.connect(lambda _checked=False, pid=pid: self.choose(pid))
             self._name_buttons[pid] = button
         self._widest_name = max(
