@@ -32,7 +32,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from opassess import __version__
-from opassess.files import date_from_text, date_text, fsync_file, fsync_folder
+from opassess.files import (
+    date_from_text,
+    date_text,
+    fsync_file,
+    fsync_folder,
+    plain_os_reason,
+)
 from opassess.locking import FileLock, LockHeld
 
 # The workshop model is imported where a workshop is read or written, not here: the home window
@@ -890,7 +896,9 @@ def _acquire_lock(data_dir: Path) -> FileLock:
             held.pid,
         ) from None
     except OSError as exc:
-        raise LibraryError(f"The data folder {data_dir} cannot be used ({exc}).") from exc
+        raise LibraryError(
+            f"The data folder {data_dir} cannot be used: {plain_os_reason(exc, 'write')}"
+        ) from exc
     return lock
 
 

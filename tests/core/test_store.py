@@ -1139,3 +1139,20 @@ def test_a_second_open_in_the_same_process_is_refused(data_dir: Path) -> None:
         with pytest.raises(LibraryInUse):
             Library.open(data_dir / ".." / data_dir.name)
     Library.open(data_dir).close()
+
+
+def test_a_data_folder_that_cannot_be_written_is_told_in_plain_words(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from opassess import locking
+
+    def read_only(self) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(locking.FileLock, "acquire", read_only)
+    with pytest.raises(store.LibraryError) as caught:
+        Library.open(data_dir)
+    assert str(caught.value).endswith("cannot be used: the disk is read-only.")
+    assert "Errno" not in str(caught.value)
