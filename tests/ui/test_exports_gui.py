@@ -26,6 +26,16 @@ def _window(qtbot, library, workshop, tmp_path):
     return window
 
 
+def _forms_exported(qtbot, library, workshop, tmp_path):
+    """The window on `workshop`, its spreadsheet rating forms just written to `tmp_path`:
+    (window, the forms' paths in participant order)."""
+    window = _window(qtbot, library, workshop, tmp_path)
+    window.choose_folder = lambda *args: tmp_path
+    with qtbot.waitSignal(window.exports.finished, timeout=60000) as done:
+        window.spreadsheet_forms_action.trigger()
+    return window, [Path(p) for p in done.args[1]]
+
+
 @pytest.fixture
 def unrated(library, demo):
     """The demo team before anyone has rated."""
@@ -81,11 +91,7 @@ def test_cancelled_dialog_exports_nothing(qtbot, library, demo, tmp_path):
 def test_forms_out_and_filled_forms_back_in_as_one_undoable_edit(
     qtbot, library, unrated, tmp_path
 ):
-    window = _window(qtbot, library, unrated, tmp_path)
-    window.choose_folder = lambda *args: tmp_path
-    with qtbot.waitSignal(window.exports.finished, timeout=60000) as done:
-        window.spreadsheet_forms_action.trigger()
-    written = [Path(p) for p in done.args[1]]
+    window, written = _forms_exported(qtbot, library, unrated, tmp_path)
     assert len(written) == len(unrated.participants)
     for path, stage in zip(written[:2], ["Developing", "Not sure"], strict=True):
         book = openpyxl.load_workbook(path)
@@ -115,11 +121,7 @@ def test_forms_out_and_filled_forms_back_in_as_one_undoable_edit(
 def test_a_bad_form_is_refused_whole_with_file_and_cell(
     qtbot, library, unrated, tmp_path, warnings
 ):
-    window = _window(qtbot, library, unrated, tmp_path)
-    window.choose_folder = lambda *args: tmp_path
-    with qtbot.waitSignal(window.exports.finished, timeout=60000) as done:
-        window.spreadsheet_forms_action.trigger()
-    good, bad = (Path(p) for p in done.args[1][:2])
+    window, (good, bad, *_) = _forms_exported(qtbot, library, unrated, tmp_path)
     for path, stage in [(good, "Developing"), (bad, "Brilliant")]:
         book = openpyxl.load_workbook(path)
         book[FORM_SHEET][f"C{FIRST_BARRIER_ROW}"] = stage
@@ -206,11 +208,7 @@ def test_exporting_forms_again_keeps_the_filled_in_ones_unless_told(
 ):
     from opassess.workshop import add_participant
 
-    window = _window(qtbot, library, unrated, tmp_path)
-    window.choose_folder = lambda *args: tmp_path
-    with qtbot.waitSignal(window.exports.finished, timeout=60000) as done:
-        window.spreadsheet_forms_action.trigger()
-    filled = Path(done.args[1][0])
+    window, (filled, *_) = _forms_exported(qtbot, library, unrated, tmp_path)
     book = openpyxl.load_workbook(filled)
     book[FORM_SHEET][f"C{FIRST_BARRIER_ROW}"] = "Developing"
     book.save(filled)
