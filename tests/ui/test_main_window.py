@@ -427,3 +427,18 @@ def test_the_shortcuts_work_from_the_projector_window_too(qtbot, library, demo, 
     assert window.workshop_view.stack.currentIndex() == 1
     qtbot.keyClick(projector, Qt.Key.Key_F5)
     assert window.projector is None and not projector.isVisible()
+
+
+def test_fast_entry_shows_all_six_barriers_in_a_1280_wide_window(qtbot, library, demo, tmp_path):
+    """Keying in paper forms on a laptop: every barrier's column in sight, no sideways scroll."""
+    window = _window(qtbot, library, tmp_path)
+    assert window.open_workshop(demo.id)
+    window.resize(1280, 800)
+    window._go_to_step(2)
+    rate = window.workshop_view.pages[2]
+    rate.set_mode("fast")
+    grid = rate.fast_entry.view
+    qtbot.waitUntil(lambda: grid.isVisible() and grid.horizontalHeader().length() > 0)
+    qtbot.wait(50)
+    assert grid.model().columnCount() == 6
+    assert grid.horizontalScrollBar().maximum() == 0

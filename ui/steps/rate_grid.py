@@ -297,7 +297,7 @@ class RatingGridView(QTableView):
         self.setHorizontalHeader(header)
         header.setSectionsClickable(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(self.fontMetrics().horizontalAdvance("Consolidating …") + 40)
+        header.setMinimumSectionSize(self.fontMetrics().horizontalAdvance("Consolidating …") + 30)
         names = self.verticalHeader()
         names.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         # A long name is cut (whole in its tooltip), never pushing the barriers off the grid.
