@@ -206,6 +206,17 @@ def movement_words(move: Movement) -> str:
     return "no change"
 
 
+def compared_stage_name(current: Workshop, previous: Workshop, stage: str | None) -> str | None:
+    """A stage's name in a comparison of two workshops: from the current one's framework copy,
+    else the earlier one's (a stage may have gone since); None for no stage."""
+    if stage is None:
+        return None
+    for framework in (current.framework, previous.framework):
+        if stage in framework.level_ids:
+            return framework.level(stage).name
+    return stage
+
+
 def target_words(move: Movement) -> str:
     """Whether last time's target was reached: ' (reached)', ' (not yet reached)' or ''."""
     if move.reached_target is True:

@@ -268,16 +268,16 @@ def update_details(
         changes["reassess_on"] = reassess_on
     held = changes.get("held_on", workshop.held_on)
     again = changes.get("reassess_on", workshop.reassess_on)
-    # Checked only when a date changes: a workshop stored with them the wrong way round (from
-    # before this rule, or a session file) must still take its other edits.
-    dates_change = held_on is not ... or reassess_on is not ...
-    if dates_change and held and again and again < held:
+    # Refused only in an edit of a date: a workshop stored with them the wrong way round (from
+    # before this rule, or a session file) still takes its other edits.
+    if held and again and again < held:
         if reassess_on is not ...:
             raise WorkshopError("The re-assessment date is before the workshop itself.")
-        raise WorkshopError(
-            f"The workshop cannot be after its re-assessment date ({again:%d %B %Y}): "
-            "change that in Plan first."
-        )
+        if held_on is not ...:
+            raise WorkshopError(
+                f"The workshop cannot be after its re-assessment date "
+                f"({again.day} {again:%B %Y}): change that in Plan first."
+            )
     if name_display is not None:
         if name_display not in NAME_DISPLAYS:
             raise WorkshopError(f"Names can be shown as {', '.join(NAME_DISPLAYS)}.")

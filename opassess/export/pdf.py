@@ -21,6 +21,7 @@ from typing import Any
 from opassess import files
 from opassess.analysis import (
     BarrierSummary,
+    compared_stage_name,
     movement,
     movement_words,
     summarise,
@@ -723,9 +724,7 @@ def movement_section(workshop: Workshop, previous: Workshop, width: float) -> li
     ]
 
     def named(stage: str | None) -> str:
-        if stage is None:
-            return "not agreed"
-        return stage_name(workshop if stage in workshop.framework.level_ids else previous, stage)
+        return compared_stage_name(workshop, previous, stage) or "not agreed"
 
     moves = movement(previous, workshop)
     head = ["Barrier", "Last time", "Now", "Change", "Last time's target"]

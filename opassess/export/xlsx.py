@@ -33,7 +33,13 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from opassess import files
-from opassess.analysis import movement, movement_words, summarise, target_words
+from opassess.analysis import (
+    compared_stage_name,
+    movement,
+    movement_words,
+    summarise,
+    target_words,
+)
 from opassess.export import ExportError
 from opassess.export.cells import MAX_CELL_CHARS, REPLACEMENT, spreadsheet_text
 from opassess.palette import STAGE_COLOURS, stage_colour_at
@@ -305,12 +311,7 @@ def _movement_sheet(workshop: Workshop, previous: Workshop) -> SheetContent:
     one row per action agreed last time."""
 
     def named(stage: str | None) -> str | None:
-        if stage is None:
-            return None
-        for framework in (workshop.framework, previous.framework):  # a stage may be new
-            if stage in framework.level_ids:
-                return framework.level(stage).name
-        return stage
+        return compared_stage_name(workshop, previous, stage)
 
     rows: list[list[Any]] = [list(MOVEMENT_HEADER)]
     for move in movement(previous, workshop):

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from opassess import SESSION_FILE_SUFFIX
 from opassess.analysis import (
     BarrierSummary,
+    compared_stage_name,
     count_words,
     movement,
     movement_words,
@@ -185,11 +186,8 @@ def _movement_section(workshop: Workshop, previous: Workshop | None) -> str:
         )
 
     def named(stage: str | None) -> str:
-        if stage is None:
-            return "<span class='muted'>not agreed</span>"
-        if stage in workshop.framework.level_ids:
-            return _e(stage_name(workshop, stage))
-        return _e(stage_name(previous, stage))
+        name = compared_stage_name(workshop, previous, stage)
+        return _e(name) if name is not None else "<span class='muted'>not agreed</span>"
 
     held = f", held on {_e(date_text(previous.held_on))}" if previous.held_on else ""
     parts = [heading, f"<p>Compared with “{_e(previous.title)}”{held}.</p>"]
