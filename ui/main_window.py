@@ -418,29 +418,42 @@ class MainWindow(QMainWindow):
         return imported
 
     def _ask_conflict(self, exists: WorkshopExists) -> str | None:
+        choice = self._ask_which(
+            "Workshop already in the library",
+            f"“{exists.existing_title}” is already in the library. Replace it with the copy "
+            "from the file, or keep both?",
+            [
+                ("Replace", QMessageBox.ButtonRole.DestructiveRole, "replace"),
+                ("Keep both", QMessageBox.ButtonRole.AcceptRole, "keep-both"),
+            ],
+        )
+        open_now = self.workshop_controller
+        replacing_open = open_now is not None and open_now.workshop.id == exists.existing_id
+        if choice == "replace" and replacing_open:
+            # Closed first, so nothing typed on its screens is saved over the file's copy, and
+            # no later edit is made to the copy it held in memory.
+            self._close_workshop_view()
+            self.stack.setCurrentWidget(self.home)
+            self._replaced_while_open = exists.existing_id
+        return choice
+
+    def _ask_which(
+        self, title: str, text: str, choices: list[tuple[str, QMessageBox.ButtonRole, str]]
+    ) -> str | None:
+        """The value of the button chosen among `choices` (label, role, value), or None for
+        Cancel. The accepting choice is the default, never the destructive one."""
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle("Workshop already in the library")
-        box.setText(
-            f"“{exists.existing_title}” is already in the library. Replace it with the copy "
-            "from the file, or keep both?"
-        )
-        replace = box.addButton("Replace", QMessageBox.ButtonRole.DestructiveRole)
-        keep = box.addButton("Keep both", QMessageBox.ButtonRole.AcceptRole)
+        box.setWindowTitle(title)
+        box.setText(text)
+        buttons = [(box.addButton(label, role), role, value) for label, role, value in choices]
+        for button, role, _value in buttons:
+            if role == QMessageBox.ButtonRole.AcceptRole:
+                box.setDefaultButton(button)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.exec()
-        if box.clickedButton() is replace:
-            open_now = self.workshop_controller
-            if open_now is not None and open_now.workshop.id == exists.existing_id:
-                # Closed first, so nothing typed on its screens is saved over the file's copy,
-                # and no later edit is made to the copy it held in memory.
-                self._close_workshop_view()
-                self.stack.setCurrentWidget(self.home)
-                self._replaced_while_open = exists.existing_id
-            return "replace"
-        if box.clickedButton() is keep:
-            return "keep-both"
-        return None
+        clicked = box.clickedButton()
+        return next((value for button, _role, value in buttons if button is clicked), None)
 
     def export_current(self) -> None:
         if self.workshop_controller is not None:
@@ -550,25 +563,17 @@ class MainWindow(QMainWindow):
 
     def _ask_about_existing_forms(self, there: list[Path]) -> str | None:
         """'keep' or 'replace' for forms already in the folder (some may be filled in)."""
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle("Rating forms already in this folder")
         count = len(there)
-        box.setText(
+        return self._ask_which(
+            "Rating forms already in this folder",
             f"{count} of these forms {'is' if count == 1 else 'are'} already in this folder "
             f"(“{there[0].name}”{' and others' if count > 1 else ''}). Some may be filled in: "
-            "replacing them loses what was written there."
+            "replacing them loses what was written there.",
+            [
+                ("Write only the missing ones", QMessageBox.ButtonRole.AcceptRole, "keep"),
+                ("Replace them", QMessageBox.ButtonRole.DestructiveRole, "replace"),
+            ],
         )
-        keep = box.addButton("Write only the missing ones", QMessageBox.ButtonRole.AcceptRole)
-        replace = box.addButton("Replace them", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(keep)
-        box.exec()
-        if box.clickedButton() is keep:
-            return "keep"
-        if box.clickedButton() is replace:
-            return "replace"
-        return None
 
     def import_rating_forms(self) -> None:
         if self.workshop_controller is None:

@@ -442,3 +442,26 @@ def test_fast_entry_shows_all_six_barriers_in_a_1280_wide_window(qtbot, library,
     qtbot.wait(50)
     assert grid.model().columnCount() == 6
     assert grid.horizontalScrollBar().maximum() == 0
+
+
+def test_a_question_of_choices_defaults_to_the_safe_one(qtbot, library, tmp_path, monkeypatch):
+    window = _window(qtbot, library, tmp_path)
+    seen = {}
+
+    def press(label):
+        def exec_(box):
+            seen["default"] = box.defaultButton().text()
+            box.clickedButton = lambda: next(b for b in box.buttons() if b.text() == label)
+            return 0
+
+        return exec_
+
+    choices = [
+        ("Replace them", QMessageBox.ButtonRole.DestructiveRole, "replace"),
+        ("Write only the missing ones", QMessageBox.ButtonRole.AcceptRole, "keep"),
+    ]
+    monkeypatch.setattr(QMessageBox, "exec", press("Replace them"))
+    assert window._ask_which("Title", "Text", choices) == "replace"
+    assert seen["default"] == "Write only the missing ones"
+    monkeypatch.setattr(QMessageBox, "exec", press("Cancel"))
+    assert window._ask_which("Title", "Text", choices) is None
