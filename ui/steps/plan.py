@@ -459,7 +459,7 @@ class PlanPage(StepPage):
         self.reassess.setMinimumWidth(170)
 
         self._build_layout()
-        self.target.installEventFilter(self)  # arrows open the list: see eventFilter
+        self.target.installEventFilter(self)  # keys that move the choice open the list
 
         self.barriers.currentItemChanged.connect(self._barrier_clicked)
         controller.barrier_selected.connect(self._barrier_selected)
