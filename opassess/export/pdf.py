@@ -714,7 +714,8 @@ def action_plan(workshop: Workshop, width: float) -> list[Any]:
 def movement_section(workshop: Workshop, previous: Workshop, width: float) -> list[Any]:
     """Where each barrier stood at the workshop this one re-assesses, where it stands now, and
     the actions agreed then, as recorded then."""
-    from reportlab.platypus import Paragraph
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import CondPageBreak, Paragraph
 
     s = styles()
     held = f", held on {long_date(previous.held_on)}" if previous.held_on else ""
@@ -740,7 +741,11 @@ def movement_section(workshop: Workshop, previous: Workshop, width: float) -> li
     ]
     story.append(text_table(head, rows, [None, 78.0, 78.0, 86.0, 100.0], width))
     earlier = [(move.name, action) for move in moves for action in move.earlier_actions]
-    story.append(Paragraph("Last time's key actions, as recorded then", s["h2"]))
+    # Kept with the whole of a long table, the heading would leave this page blank below the
+    # first: it needs only room for itself and the first rows (the table repeats its head).
+    story.append(CondPageBreak(110))
+    heading = ParagraphStyle("h2-over-a-table", parent=s["h2"], keepWithNext=0)
+    story.append(Paragraph("Last time's key actions, as recorded then", heading))
     if earlier:
         story.append(actions_table(previous, earlier, width))
     else:
