@@ -1,7 +1,8 @@
 """What the ratings say: distributions, spread, disagreement, gaps and movement.
 
 Nothing here is a score. The numbers are counts and distances in stages, used to show the spread
-and to point the facilitator at the barriers the team should talk about first.
+and to point the facilitator at the barriers the team should talk about first. What they are
+called in words (gaps, movement, stage names) is opassess.wording's.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ class BarrierSummary:
     disagreement_reasons: tuple[str, ...]
     consensus: str | None
     target: str | None
-    gap: int | None  # stages from consensus to target
+    gap: int | None  # stages from consensus to target: target_gap()
 
     @property
     def rated(self) -> int:
@@ -69,9 +70,6 @@ def summarise_barrier(workshop: Workshop, dimension_id: str) -> BarrierSummary:
 
     agreed = workshop.consensus.get(dimension_id)
     target = workshop.targets.get(dimension_id)
-    gap = None
-    if agreed is not None and target is not None:
-        gap = framework.level_index(target) - framework.level_index(agreed.stage)
     return BarrierSummary(
         dimension_id=dimension_id,
         name=framework.dimension(dimension_id).name,
@@ -83,8 +81,19 @@ def summarise_barrier(workshop: Workshop, dimension_id: str) -> BarrierSummary:
         disagreement_reasons=tuple(reasons),
         consensus=agreed.stage if agreed else None,
         target=target,
-        gap=gap,
+        gap=target_gap(workshop, dimension_id),
     )
+
+
+def target_gap(workshop: Workshop, dimension_id: str) -> int | None:
+    """Stages from a barrier's agreed stage up to its target (negative: a target below it, on
+    purpose); None until both are set. opassess.wording.gap_words says it in words."""
+    agreed = workshop.consensus.get(dimension_id)
+    target = workshop.targets.get(dimension_id)
+    if agreed is None or target is None:
+        return None
+    framework = workshop.framework
+    return framework.level_index(target) - framework.level_index(agreed.stage)
 
 
 def summarise(workshop: Workshop) -> list[BarrierSummary]:
@@ -184,43 +193,3 @@ def movement(previous: Workshop, current: Workshop) -> list[Movement]:
             )
         )
     return moves
-
-
-_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-
-
-def count_words(count: int, noun: str) -> str:
-    """'one stage', 'two stages', '12 stages'."""
-    word = _NUMBER_WORDS[count] if 0 <= count < len(_NUMBER_WORDS) else str(count)
-    return f"{word} {noun}{'' if count == 1 else 's'}"
-
-
-def movement_words(move: Movement) -> str:
-    """How a barrier moved, in words: 'forward one stage', 'no change', 'not agreed yet'."""
-    if move.steps is None:
-        return "not agreed yet" if move.now is None else "not agreed last time"
-    if move.steps > 0:
-        return f"forward {count_words(move.steps, 'stage')}"
-    if move.steps < 0:
-        return f"back {count_words(-move.steps, 'stage')}"
-    return "no change"
-
-
-def compared_stage_name(current: Workshop, previous: Workshop, stage: str | None) -> str | None:
-    """A stage's name in a comparison of two workshops: from the current one's framework copy,
-    else the earlier one's (a stage may have gone since); None for no stage."""
-    if stage is None:
-        return None
-    for framework in (current.framework, previous.framework):
-        if stage in framework.level_ids:
-            return framework.level(stage).name
-    return stage
-
-
-def target_words(move: Movement) -> str:
-    """Whether last time's target was reached: ' (reached)', ' (not yet reached)' or ''."""
-    if move.reached_target is True:
-        return " (reached)"
-    if move.reached_target is False:
-        return " (not yet reached)"
-    return ""

@@ -19,6 +19,7 @@ from types import EllipsisType
 from typing import Any
 
 from opassess.frameworks import NOT_SURE, Framework, FrameworkError, edit_dimension
+from opassess.wording import format_date, stage_name
 
 MAX_ACTIONS = 3
 NAME_DISPLAYS = ("anonymous", "initials", "names")
@@ -276,7 +277,7 @@ def update_details(
         if held_on is not ...:
             raise WorkshopError(
                 f"The workshop cannot be after its re-assessment date "
-                f"({again.day} {again:%B %Y}): change that in Plan first."
+                f"({format_date(again)}): change that in Plan first."
             )
     if name_display is not None:
         if name_display not in NAME_DISPLAYS:
@@ -466,8 +467,8 @@ def agree_consensus(
         and not confirm_below
     ):
         raise TargetBelowConsensus(
-            f"The target ({framework.level(target).name}) would be below the agreed stage "
-            f"({framework.level(stage).name}). Confirm to keep the lower target on purpose, "
+            f"The target ({stage_name(framework, target)}) would be below the agreed stage "
+            f"({stage_name(framework, stage)}). Confirm to keep the lower target on purpose, "
             "or change the target in Plan."
         )
     consensus = Consensus(stage, rationale, dissent)
@@ -498,8 +499,8 @@ def set_target(
         and not confirm_below
     ):
         raise TargetBelowConsensus(
-            f"The target ({framework.level(stage).name}) is below the agreed stage "
-            f"({framework.level(agreed.stage).name}). Confirm to aim lower on purpose."
+            f"The target ({stage_name(framework, stage)}) is below the agreed stage "
+            f"({stage_name(framework, agreed.stage)}). Confirm to aim lower on purpose."
         )
     return dataclasses.replace(workshop, targets={**workshop.targets, dimension_id: stage})
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from opassess.changes import WorkshopChange
+from opassess.wording import stage_name
 from ui.controller import WorkshopController
 from ui.style import PROJECTOR_BACKGROUND, PROJECTOR_TEXT
 from ui.wallchart import ORDER_FRAMEWORK, WallChart
@@ -213,7 +214,7 @@ class ProjectorWindow(QWidget):
         if agreed is None:
             self.agreed_label.setText(f"<b>{name}</b><br>Not agreed yet")
             return
-        stage = html.escape(workshop.framework.level(agreed.stage).name)
+        stage = html.escape(stage_name(workshop, agreed.stage))
         target = workshop.targets.get(dimension_id)
-        aim = f"  ·  target {html.escape(workshop.framework.level(target).name)}" if target else ""
+        aim = f"  ·  target {html.escape(stage_name(workshop, target))}" if target else ""
         self.agreed_label.setText(f"<b>{name}</b><br>Agreed: <b>{stage}</b>{aim}")

@@ -46,6 +46,7 @@ from PySide6.QtWidgets import QMenu, QScrollArea, QToolTip, QWidget
 
 from opassess.analysis import BarrierSummary, by_disagreement, summarise
 from opassess.palette import NOT_SURE_SHAPE, stage_shape_at
+from opassess.wording import NOT_SURE_LABEL, stage_name
 from opassess.workshop import NOT_SURE, Workshop, chart_labels, distinct_initials
 from ui.style import (
     DISAGREEMENT_COLOUR,
@@ -59,7 +60,6 @@ ORDER_DISAGREEMENT = "disagreement"
 ORDERS = (ORDER_FRAMEWORK, ORDER_DISAGREEMENT)
 
 FLAG = "⚠"
-NOT_SURE_TITLE = "Not sure"
 NOT_SURE_WEIGHT = 0.6  # the "Not sure" column's width against a stage column's
 
 _PROJECTOR_FLAG_COLOUR = "#FF8A80"  # the disagreement red, lightened to read on a dark screen
@@ -497,7 +497,7 @@ class WallChart(QWidget):
             if dot.dimension_id == row.dimension_id and dot.rect.adjusted(-2, -2, 2, 2).contains(
                 point
             ):
-                stage = NOT_SURE_TITLE if dot.stage == NOT_SURE else framework.level(dot.stage).name
+                stage = stage_name(framework, dot.stage)
                 who = labels.get(dot.participant_id, "")
                 return f"{who}: {stage}" if who else stage
         if row.name_rect.contains(point):
@@ -518,9 +518,9 @@ class WallChart(QWidget):
                 parts.append(f"{s.name}: {hidden_words(answered, answered + s.missing)}")
                 continue
             counts = ", ".join(
-                f"{n} {framework.level(level).name.lower()}" for level, n in s.counts.items()
+                f"{n} {stage_name(framework, level).lower()}" for level, n in s.counts.items()
             )
-            agreed = f"; agreed {framework.level(s.consensus).name.lower()}" if s.consensus else ""
+            agreed = f"; agreed {stage_name(framework, s.consensus).lower()}" if s.consensus else ""
             parts.append(f"{s.name}: {counts}, {s.not_sure} not sure{agreed}")
         self.setAccessibleDescription(". ".join(parts))
 
@@ -662,7 +662,7 @@ class WallChart(QWidget):
             for i, (key, level) in enumerate(zip(level_ids, levels, strict=True))
         ]
         headers.append(
-            (NOT_SURE, NOT_SURE_TITLE, QRectF(column_x[-1], margin, not_sure_w, header_h))
+            (NOT_SURE, NOT_SURE_LABEL, QRectF(column_x[-1], margin, not_sure_w, header_h))
         )
         if self._revealed:
             headers.append(("", "Spread", QRectF(stat_left + margin - 6, margin, stat_w, header_h)))

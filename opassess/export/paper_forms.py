@@ -27,7 +27,6 @@ from opassess.export.pdf import (
     MARGIN_BOTTOM,
     MARGIN_TOP,
     build_pdf,
-    long_date,
     numbered_canvas,
     page_section,
     save_pdf,
@@ -35,7 +34,6 @@ from opassess.export.pdf import (
 from opassess.export.pdf_style import (
     FONT,
     FONT_BOLD,
-    NOT_SURE_LABEL,
     drawing,
     para_text,
     paragraphs,
@@ -43,6 +41,7 @@ from opassess.export.pdf_style import (
     styles,
 )
 from opassess.frameworks import Dimension
+from opassess.wording import NOT_SURE_LABEL, format_date
 from opassess.workshop import Workshop
 
 BOX = 11.0  # a tick box's side, in points: about 4 mm
@@ -121,7 +120,7 @@ def form_heading(workshop: Workshop, name: str, role: str, width: float) -> list
     story += paragraphs(workshop.title, s["title"])
     details = [workshop.organisation, workshop.team]
     if workshop.held_on:
-        details.append(long_date(workshop.held_on))
+        details.append(format_date(workshop.held_on))
     shown = " · ".join(para_text(d) for d in details if d)
     if shown:
         story.append(Paragraph(shown, s["details"]))

@@ -14,25 +14,16 @@ import itertools
 import math
 from collections import Counter
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from opassess import files
-from opassess.analysis import (
-    BarrierSummary,
-    compared_stage_name,
-    movement,
-    movement_words,
-    summarise,
-    target_words,
-)
+from opassess.analysis import BarrierSummary, movement, summarise
 from opassess.export import ExportError
 from opassess.export.pdf_style import (
     DISAGREEMENT_COLOUR,
     FONT,
     FONT_BOLD,
-    NOT_SURE_LABEL,
     drawing,
     marker,
     para_text,
@@ -42,6 +33,15 @@ from opassess.export.pdf_style import (
     stage_colour,
     stage_shape,
     styles,
+)
+from opassess.wording import (
+    compared_stage_name,
+    format_date,
+    gap_words,
+    movement_words,
+    stage_name,
+    status_label,
+    target_words,
 )
 from opassess.workshop import NOT_SURE, Workshop, chart_labels
 
@@ -238,25 +238,6 @@ def report_story(
     return story
 
 
-def long_date(value: date | None) -> str:
-    return f"{value.day} {value:%B %Y}" if value else "not set"
-
-
-def stage_name(workshop: Workshop, stage: str | None) -> str:
-    if stage is None:
-        return "not set"
-    if stage == NOT_SURE:
-        return NOT_SURE_LABEL
-    try:
-        return workshop.framework.level(stage).name
-    except KeyError:
-        return stage
-
-
-def status_text(status: str) -> str:
-    return status.replace("-", " ").capitalize()
-
-
 def cover(workshop: Workshop, width: float) -> list[Any]:
     from reportlab.lib import colors
     from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
@@ -269,11 +250,11 @@ def cover(workshop: Workshop, width: float) -> list[Any]:
             story += paragraphs(line, s["subtitle"])
     story.append(Spacer(1, 12))
     details = [
-        ("Date", long_date(workshop.held_on)),
+        ("Date", format_date(workshop.held_on, "not set")),
         ("Facilitator", workshop.facilitator or "not recorded"),
         ("Framework", workshop.framework.name),
         ("Barriers assessed", str(len(workshop.scope))),
-        ("Re-assess by", long_date(workshop.reassess_on)),
+        ("Re-assess by", format_date(workshop.reassess_on, "not set")),
     ]
     rows = [
         [Paragraph(label, s["cell_bold"]), Paragraph(para_text(value), s["cell"])]
@@ -633,14 +614,9 @@ def barrier_section(workshop: Workshop, summary: BarrierSummary, width: float) -
             story += paragraphs(agreed.rationale.strip(), s["quote"], "<b>Why:</b> ")
         if agreed.dissent.strip():
             story += paragraphs(agreed.dissent.strip(), s["quote"], "<b>Dissent:</b> ")
-    target = f"Target: <b>{para_text(stage_name(workshop, summary.target))}</b>"
-    if summary.gap:
-        steps = abs(summary.gap)
-        target += (
-            f" ({steps} stage{'s' if steps != 1 else ''} {'up' if summary.gap > 0 else 'down'})"
-        )
-    elif summary.gap == 0:
-        target += " (hold the agreed stage)"
+    target = f"Target: <b>{para_text(stage_name(workshop, summary.target, 'not set'))}</b>"
+    if summary.gap is not None:
+        target += f" ({gap_words(summary.gap)})"
     story.append(Paragraph(target, s["body"]))
 
     story.append(Paragraph("Key actions", s["h2"]))
@@ -672,8 +648,8 @@ def actions_table(workshop: Workshop, rows: list[tuple[str | None, Any]], width:
             paragraphs(action.text, s["cell"]),
             Paragraph(para_text(action.responsible), s["cell"]),
             Paragraph(para_text(action.accountable), s["cell"]),
-            Paragraph(long_date(action.due_on) if action.due_on else "", s["cell"]),
-            Paragraph(status_text(action.status), s["cell"]),
+            Paragraph(format_date(action.due_on), s["cell"]),
+            Paragraph(status_label(action.status), s["cell"]),
         ]
         if with_barrier:
             cells = [Paragraph(para_text(name or ""), s["cell"]), *cells]
@@ -701,7 +677,7 @@ def action_plan(workshop: Workshop, width: float) -> list[Any]:
     if workshop.reassess_on:
         story.append(
             Paragraph(
-                f"The team will re-assess on <b>{long_date(workshop.reassess_on)}</b>, to see "
+                f"The team will re-assess on <b>{format_date(workshop.reassess_on)}</b>, to see "
                 "which barriers have moved and how the actions went.",
                 s["body"],
             )
@@ -718,7 +694,7 @@ def movement_section(workshop: Workshop, previous: Workshop, width: float) -> li
     from reportlab.platypus import CondPageBreak, Paragraph
 
     s = styles()
-    held = f", held on {long_date(previous.held_on)}" if previous.held_on else ""
+    held = f", held on {format_date(previous.held_on)}" if previous.held_on else ""
     story: list[Any] = [
         Paragraph("Movement since last time", s["h1"]),
         Paragraph(f"Compared with “{para_text(previous.title)}”{held}.", s["body"]),

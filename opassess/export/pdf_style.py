@@ -30,8 +30,6 @@ from opassess.workshop import NOT_SURE
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
 
-NOT_SURE_LABEL = "Not sure"
-
 # C0 and C1 control characters (tab and newline are handled first), DEL, and lone surrogates
 # (which cannot be encoded at all): shown as the replacement character, so a stray byte is
 # visible in the printout rather than silently dropped or fatal.

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from opassess.export import ExportError
 from opassess.export.cells import spreadsheet_text
 from opassess.files import plain_os_reason, safe_file_stem, write_atomically
+from opassess.wording import NOT_SURE_LABEL, stage_name
 from opassess.workshop import NOT_SURE, Workshop, record_rating
 
 if TYPE_CHECKING:
@@ -35,7 +36,6 @@ FORM_SHEET = "Rating form"
 DATA_SHEET = "opassess"
 FORM_MARK = "opassess-rating-form"
 FORM_VERSION = 1
-NOT_SURE_NAME = "Not sure"
 MAX_EVIDENCE_CHARS = 20_000
 MAX_PROBLEMS = 10
 MAX_FORM_BYTES = 20 * 1024 * 1024  # a filled form is tens of kilobytes
@@ -124,9 +124,8 @@ def _form_bytes(workshop: Workshop, participant_id: str, name: str, role: str) -
     from openpyxl.workbook.protection import WorkbookProtection
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    framework = workshop.framework
     dimensions = workshop.scoped_dimensions()
-    choices = [level.name for level in framework.levels] + [NOT_SURE_NAME]
+    choices = _stage_choices(workshop)
     choices_text = _choices_text(choices)
 
     book = Workbook()
@@ -404,7 +403,7 @@ def _read_answers(
 ) -> list[tuple[str, str, str]] | None:
     framework = workshop.framework
     stages = _stage_lookup(workshop)
-    choices_text = _choices_text([level.name for level in framework.levels] + [NOT_SURE_NAME])
+    choices_text = _choices_text(_stage_choices(workshop))
     where = f"{source}, sheet '{DATA_SHEET}'"
     answers: list[tuple[str, str, str]] = []
     rows_seen: set[int] = set()
@@ -468,9 +467,14 @@ def _read_answers(
     return answers
 
 
+def _stage_choices(workshop: Workshop) -> list[str]:
+    """What the stage drop-down offers: every stage's name, then Not sure."""
+    return [stage_name(workshop, stage) for stage in (*workshop.framework.level_ids, NOT_SURE)]
+
+
 def _stage_lookup(workshop: Workshop) -> dict[str, str]:
     """Accepted stage text, casefolded -> stage id or NOT_SURE: stage names and ids."""
-    lookup = {NOT_SURE_NAME.casefold(): NOT_SURE, NOT_SURE.casefold(): NOT_SURE}
+    lookup = {NOT_SURE_LABEL.casefold(): NOT_SURE, NOT_SURE.casefold(): NOT_SURE}
     for level in workshop.framework.levels:
         lookup[level.id.casefold()] = level.id
     for level in workshop.framework.levels:

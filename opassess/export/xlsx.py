@@ -33,17 +33,20 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from opassess import files
-from opassess.analysis import (
-    compared_stage_name,
-    movement,
-    movement_words,
-    summarise,
-    target_words,
-)
+from opassess.analysis import movement, summarise
 from opassess.export import ExportError
 from opassess.export.cells import MAX_CELL_CHARS, REPLACEMENT, spreadsheet_text
 from opassess.palette import STAGE_COLOURS, stage_colour_at
-from opassess.workshop import NOT_SURE, Workshop
+from opassess.wording import (
+    NOT_RATED_LABEL,
+    NOT_SURE_LABEL,
+    compared_stage_name,
+    movement_words,
+    stage_name,
+    status_label,
+    target_words,
+)
+from opassess.workshop import Workshop
 
 SUMMARY = "Summary"
 RATINGS = "Ratings"
@@ -80,14 +83,6 @@ DESCRIPTORS_HEADER = ("Barrier", "Stage", "Descriptor")
 BREAKTHROUGHS_HEADER = ("Number", "Breakthrough", "Summary", "Barriers", "Suggested action")
 GAP_HEADER = "Gap to target (stages)"
 SPREAD_HEADER = "Spread (stages)"
-NOT_SURE_LABEL = "Not sure"
-NOT_RATED_LABEL = "Not rated"
-STATUS_LABELS = {
-    "planned": "Planned",
-    "in-progress": "In progress",
-    "done": "Done",
-    "dropped": "Dropped",
-}
 DATE_FORMAT = "d mmm yyyy"
 ACTIONS_TABLE = "ActionTracker"
 CREATOR = "OpAssess"
@@ -174,12 +169,10 @@ def sheet_contents(workshop: Workshop, previous: Workshop | None = None) -> list
     """Every sheet's rows, in order: what the workbook holds, before any styling."""
     framework = workshop.framework
     levels = framework.levels
-    stage_name = {level.id: level.name for level in levels}
-    stage_name[NOT_SURE] = NOT_SURE_LABEL
     dimensions = workshop.scoped_dimensions()
 
-    def stage(level_id: str | None) -> str | None:
-        return None if level_id is None else stage_name.get(level_id, level_id)
+    def stage(level_id: str | None) -> str | None:  # an empty cell for no stage
+        return None if level_id is None else stage_name(workshop, level_id)
 
     details: list[list[Any]] = [
         ["Workshop", workshop.title],
@@ -255,7 +248,7 @@ def sheet_contents(workshop: Workshop, previous: Workshop | None = None) -> list
         if not actions:
             plan_rows.append([*barrier, None, None, None, None, None])
         for index, action in enumerate(actions):
-            status = STATUS_LABELS.get(action.status, action.status)
+            status = status_label(action.status)
             plan_rows.append(
                 [
                     *(barrier if index == 0 else [dimension.name, None, None, None, None]),
@@ -327,7 +320,7 @@ def _movement_sheet(workshop: Workshop, previous: Workshop) -> SheetContent:
         for index, action in enumerate(actions):
             said = None
             if action is not None:
-                status = STATUS_LABELS.get(action.status, action.status)
+                status = status_label(action.status)
                 said = f"{action.text} ({action.responsible or 'nobody named'}; {status})"
             rows.append([*(line if index == 0 else [move.name, None, None, None, None]), said])
     return SheetContent(MOVEMENT, rows)

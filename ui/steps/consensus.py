@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from opassess.analysis import summarise
 from opassess.changes import WorkshopChange
+from opassess.wording import stage_name
 from opassess.workshop import (
     NOT_SURE,
     Consensus,
@@ -46,7 +47,7 @@ from opassess.workshop import (
 from ui.controller import WorkshopController
 from ui.steps import StepPage
 from ui.style import scaled_font
-from ui.wallchart import NOT_SURE_TITLE, ORDER_DISAGREEMENT, ORDER_FRAMEWORK, WallChart, stage_icon
+from ui.wallchart import ORDER_DISAGREEMENT, ORDER_FRAMEWORK, WallChart, stage_icon
 
 SAVE_DELAY_MS = 600
 REVEAL_TEXT = "Reveal ratings"
@@ -75,7 +76,7 @@ def evidence_html(workshop: Workshop, dimension_id: str, show_names: bool) -> st
     for stage, items in groups.items():
         if stage == NOT_SURE and not items:
             continue
-        name = NOT_SURE_TITLE if stage == NOT_SURE else _stage_name(workshop, stage)
+        name = stage_name(workshop, stage)
         parts.append(
             f'<h3><img src="stage:{html.escape(stage)}" width="14" height="14" align="middle"> '
             f"{html.escape(name)} <span style='font-weight:normal'>· {len(items)}</span></h3>"
@@ -105,13 +106,6 @@ def add_stage_icons(document: QTextDocument, workshop: Workshop, size: int = 14)
             QUrl(f"stage:{stage}"),
             stage_icon(level_ids, stage, size).toImage(),
         )
-
-
-def _stage_name(workshop: Workshop, stage: str) -> str:
-    try:
-        return workshop.framework.level(stage).name
-    except KeyError:
-        return stage
 
 
 class NoteEdit(QPlainTextEdit):

@@ -33,9 +33,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from opassess.analysis import count_words
+from opassess.analysis import target_gap
 from opassess.changes import WorkshopChange
 from opassess.frameworks import Suggestion
+from opassess.wording import format_date, gap_words, stage_name, status_label
 from opassess.workshop import (
     ACTION_STATUSES,
     MAX_ACTIONS,
@@ -51,12 +52,6 @@ from ui.controller import WorkshopController
 from ui.steps import StepPage
 from ui.style import scaled_font
 
-STATUS_NAMES = {
-    "planned": "Planned",
-    "in-progress": "In progress",
-    "done": "Done",
-    "dropped": "Dropped",
-}
 NO_TARGET = "No target yet"
 NO_CONSENSUS = "Agree a stage in the Consensus step first"
 REASSESS_HINT = "Most teams look again in 6 to 12 months."
@@ -79,50 +74,9 @@ _CHOICE_KEYS = (
     Qt.Key.Key_PageUp,
     Qt.Key.Key_PageDown,
 )
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-# -- words shared with the review ---------------------------------------------------------------
-
-
-def status_name(status: str) -> str:
-    """An action status in plain words: 'in-progress' -> 'In progress'."""
-    return STATUS_NAMES.get(status, status.replace("-", " ").capitalize())
-
-
-def stage_name(workshop: Workshop, stage: str | None) -> str:
-    """A stage id as the workshop's framework names it ('' for None)."""
-    if stage is None:
-        return ""
-    try:
-        return workshop.framework.level(stage).name
-    except KeyError:
-        return stage
-
-
-def date_text(value: date | None) -> str:
-    """'3 Mar 2027', the same whatever the computer's language settings."""
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}" if value else ""
-
-
-def gap_words(gap: int | None) -> str:
-    """Stages from the agreed stage to the target, in words: 'one stage to go'."""
-    if gap is None:
-        return ""
-    if gap > 0:
-        return f"{count_words(gap, 'stage')} to go"
-    if gap == 0:
-        return "already there: the aim is to hold this stage"
-    return f"{count_words(-gap, 'stage')} below the agreed stage, on purpose"
-
-
-def plan_gap(workshop: Workshop, dimension_id: str) -> int | None:
-    agreed = workshop.consensus.get(dimension_id)
-    target = workshop.targets.get(dimension_id)
-    if agreed is None or target is None:
-        return None
-    framework = workshop.framework
-    return framework.level_index(target) - framework.level_index(agreed.stage)
+# -- words --------------------------------------------------------------------------------------
 
 
 def stages_line(workshop: Workshop, dimension_id: str) -> str:
@@ -130,9 +84,8 @@ def stages_line(workshop: Workshop, dimension_id: str) -> str:
     agreed = workshop.consensus.get(dimension_id)
     if agreed is None:
         return "no consensus yet"
-    target = workshop.targets.get(dimension_id)
-    target_text = stage_name(workshop, target) if target else "no target yet"
-    return f"{stage_name(workshop, agreed.stage)} → {target_text}"
+    target = stage_name(workshop, workshop.targets.get(dimension_id), "no target yet")
+    return f"{stage_name(workshop, agreed.stage)} → {target}"
 
 
 # -- small widgets ------------------------------------------------------------------------------
@@ -318,7 +271,7 @@ class ActionSlot:
         self.status = QComboBox()
         self.status.setAccessibleName(f"Action {number}: status")
         for status in ACTION_STATUSES:
-            self.status.addItem(status_name(status), status)
+            self.status.addItem(status_label(status), status)
         self.remove = QToolButton()
         self.remove.setText("Remove")
         self.remove.setToolTip(f"Remove action {number} (Undo brings it back)")
@@ -626,7 +579,7 @@ class PlanPage(StepPage):
         self._refresh_detail(workshop)
         self.reassess.set_value(workshop.reassess_on)
         self.reassess.edit.setToolTip(
-            f"The workshop was held on {date_text(workshop.held_on)}." if workshop.held_on else ""
+            f"The workshop was held on {format_date(workshop.held_on)}." if workshop.held_on else ""
         )
 
     def _refresh_barriers(self, workshop: Workshop) -> None:
@@ -703,8 +656,7 @@ class PlanPage(StepPage):
             stages = [data for _text, data in wanted]
             target = workshop.targets.get(self.barrier)
             self.target.setCurrentIndex(stages.index(target) if target in stages else 0)
-        gap = plan_gap(workshop, self.barrier)
-        self.gap.setText(gap_words(gap).capitalize() if gap is not None else "")
+        self.gap.setText(gap_words(target_gap(workshop, self.barrier)).capitalize())
 
     def _refresh_ideas(self, workshop: Workshop, actions: tuple[Action, ...]) -> None:
         suggestions = workshop.framework.suggestions_for(self.barrier)
@@ -858,12 +810,12 @@ class PlanPage(StepPage):
         else:
             stages = (
                 f"{e(stage_name(workshop, agreed.stage))} → "
-                f"{e(stage_name(workshop, target)) if target else 'no target yet'}"
+                f"{e(stage_name(workshop, target, 'no target yet'))}"
             )
         parts = [f"<h1>{e(dimension.name)}</h1>", f"<p style='font-size:xx-large'>{stages}</p>"]
-        gap = plan_gap(workshop, barrier)
-        if gap is not None:
-            parts.append(f"<p><i>{e(gap_words(gap).capitalize())}</i></p>")
+        gap = gap_words(target_gap(workshop, barrier))
+        if gap:
+            parts.append(f"<p><i>{e(gap.capitalize())}</i></p>")
         actions = workshop.actions_for(barrier)
         if actions:
             parts.append("<h2>Key actions</h2><ol>")
@@ -874,9 +826,9 @@ class PlanPage(StepPage):
                 if action.accountable:
                     who.append(f"Accountable: {e(action.accountable)}")
                 if action.due_on:
-                    who.append(f"Due {e(date_text(action.due_on))}")
+                    who.append(f"Due {e(format_date(action.due_on))}")
                 if action.status != "planned":
-                    who.append(e(status_name(action.status)))
+                    who.append(e(status_label(action.status)))
                 detail = (
                     f"<br><span style='font-size:medium'>{' · '.join(who)}</span>" if who else ""
                 )

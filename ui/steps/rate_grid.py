@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from opassess.changes import WorkshopChange
+from opassess.wording import stage_name
 from opassess.workshop import (
     NOT_SURE,
     Rating,
@@ -84,7 +85,6 @@ class RatingGridModel(QAbstractTableModel):
         self._dimensions = workshop.scoped_dimensions()
         self._names = workshop.display_names()
         self._levels = workshop.framework.level_ids
-        self._level_names = {level.id: level.name for level in workshop.framework.levels}
         self._rows = {p.id: row for row, p in enumerate(self._participants)}
         self._columns = {d.id: column for column, d in enumerate(self._dimensions)}
         self._colours = {
@@ -150,7 +150,7 @@ class RatingGridModel(QAbstractTableModel):
         return None
 
     def stage_label(self, stage: str) -> str:
-        return "Not sure" if stage == NOT_SURE else self._level_names.get(stage, stage)
+        return stage_name(self._workshop, stage)
 
     # -- Qt's model interface ---------------------------------------------------------------------
 

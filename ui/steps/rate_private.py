@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from opassess.changes import WorkshopChange
 from opassess.frameworks import Dimension, Level
+from opassess.wording import NOT_SURE_LABEL
 from opassess.workshop import NOT_SURE, record_evidence, record_rating
 from ui.controller import WorkshopController
 from ui.steps.rate_grid import is_ctrl_enter, tint
@@ -41,7 +42,7 @@ from ui.style import NOT_SURE_COLOUR, scaled_font, stage_colour
 EVIDENCE_SAVE_DELAY_MS = 600
 EVIDENCE_PROMPT = "What have you seen that makes you say this? Real behaviours and actions."
 EVIDENCE_NUDGE = "Evidence helps the team challenge and agree — add an example if you can."
-DRAFT_NUDGE = "Choose a stage (or Not sure) so this example is kept."
+DRAFT_NUDGE = f"Choose a stage (or {NOT_SURE_LABEL}) so this example is kept."
 NOT_SURE_ID = 999  # a button id no stage uses (ids -1 and below are assigned by Qt)
 # With more people than this, the name chooser offers a box to find a name.
 FIND_NAME_FROM = 12
@@ -248,8 +249,8 @@ class PrivateRatingPanel(QWidget):
         self.stages.setExclusive(True)
         self.cards_row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.cards: list[StageCard] = []
-        self.not_sure = QRadioButton("Not sure  (0 or N)")
-        self.not_sure.setAccessibleName("Not sure")
+        self.not_sure = QRadioButton(f"{NOT_SURE_LABEL}  (0 or N)")
+        self.not_sure.setAccessibleName(NOT_SURE_LABEL)
         self.not_sure.setFont(scaled_font(self.not_sure.font(), 1.1))
         self.stages.addButton(self.not_sure, NOT_SURE_ID)
         self.stages.idClicked.connect(self._stage_clicked)

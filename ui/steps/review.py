@@ -26,22 +26,25 @@ from PySide6.QtWidgets import (
 )
 
 from opassess import SESSION_FILE_SUFFIX
-from opassess.analysis import (
-    BarrierSummary,
-    compared_stage_name,
-    count_words,
-    movement,
-    movement_words,
-    summarise,
-    target_words,
-)
+from opassess.analysis import BarrierSummary, movement, summarise
 from opassess.changes import WorkshopChange
 from opassess.files import safe_file_stem
 from opassess.interchange import SessionFileError, write_session_file
+from opassess.wording import (
+    NOT_RATED_LABEL,
+    NOT_SURE_LABEL,
+    compared_stage_name,
+    count_words,
+    format_date,
+    gap_words,
+    movement_words,
+    stage_name,
+    status_label,
+    target_words,
+)
 from opassess.workshop import Workshop
 from ui.controller import WorkshopController
 from ui.steps import StepPage
-from ui.steps.plan import date_text, gap_words, stage_name, status_name
 
 LoadPrevious = Callable[[str], "Workshop | None"]
 ChooseSavePath = Callable[[str], "str | None"]
@@ -82,7 +85,7 @@ def review_html(workshop: Workshop, previous: Workshop | None = None) -> str:
         parts.append(_barrier(workshop, summary))
     parts.append("<h2>Re-assessment</h2>")
     if workshop.reassess_on:
-        parts.append(f"<p>Look again by <b>{_e(date_text(workshop.reassess_on))}</b>.</p>")
+        parts.append(f"<p>Look again by <b>{_e(format_date(workshop.reassess_on))}</b>.</p>")
     else:
         parts.append(
             "<p class='muted'>No re-assessment date yet. Most teams look again in 6 to 12 "
@@ -97,7 +100,7 @@ def _details(workshop: Workshop) -> str:
     rows = [
         ("Organisation", workshop.organisation),
         ("Team", workshop.team),
-        ("Held on", date_text(workshop.held_on)),
+        ("Held on", format_date(workshop.held_on)),
         ("Facilitator", workshop.facilitator),
         ("Framework", workshop.framework.name),
     ]
@@ -124,7 +127,8 @@ def _barrier(workshop: Workshop, summary: BarrierSummary) -> str:
     dimension = workshop.framework.dimension(summary.dimension_id)
     parts = [f"<h2>{_e(dimension.name)}</h2>"]
 
-    headers = [stage_name(workshop, level) for level in summary.counts] + ["Not sure", "Not rated"]
+    headers = [stage_name(workshop, level) for level in summary.counts]
+    headers += [NOT_SURE_LABEL, NOT_RATED_LABEL]
     counts = [*summary.counts.values(), summary.not_sure, summary.missing]
     parts.append(
         _TABLE
@@ -166,8 +170,8 @@ def _barrier(workshop: Workshop, summary: BarrierSummary) -> str:
         return "".join(parts)
     rows = "".join(
         f"<tr><td>{number}</td><td>{_e(a.text)}</td><td>{_e(a.responsible)}</td>"
-        f"<td>{_e(a.accountable)}</td><td>{_e(date_text(a.due_on))}</td>"
-        f"<td>{_e(status_name(a.status))}</td></tr>"
+        f"<td>{_e(a.accountable)}</td><td>{_e(format_date(a.due_on))}</td>"
+        f"<td>{_e(status_label(a.status))}</td></tr>"
         for number, a in enumerate(actions, start=1)
     )
     parts.append(
@@ -189,7 +193,7 @@ def _movement_section(workshop: Workshop, previous: Workshop | None) -> str:
         name = compared_stage_name(workshop, previous, stage)
         return _e(name) if name is not None else "<span class='muted'>not agreed</span>"
 
-    held = f", held on {_e(date_text(previous.held_on))}" if previous.held_on else ""
+    held = f", held on {_e(format_date(previous.held_on))}" if previous.held_on else ""
     parts = [heading, f"<p>Compared with “{_e(previous.title)}”{held}.</p>"]
     moves = movement(previous, workshop)
     rows = []
@@ -213,7 +217,7 @@ def _movement_section(workshop: Workshop, previous: Workshop | None) -> str:
             barrier = f"<td rowspan='{span}'>{_e(move.name)}</td>" if number == 0 else ""
             rows.append(
                 f"<tr>{barrier}<td>{_e(a.text)}</td><td>{_e(a.responsible)}</td>"
-                f"<td>{_e(date_text(a.due_on))}</td><td>{_e(status_name(a.status))}</td></tr>"
+                f"<td>{_e(format_date(a.due_on))}</td><td>{_e(status_label(a.status))}</td></tr>"
             )
     if rows:
         parts.append(

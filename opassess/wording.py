@@ -1,0 +1,145 @@
+"""The words the program shows people, in one place: stage names (and "Not sure", "Not rated"),
+action statuses, how far a target is, how a barrier moved, counts in words, and dates.
+
+Screens, printouts and workbooks all take their wording from here, so the same thing is said the
+same way everywhere. A date for people is "5 December 2026", its month named from MONTHS below
+and never by strftime: strftime follows the C library's locale, which the GUI's QApplication
+sets from the desktop, so the same report would name its months in English from the command
+line and in the desktop's language from the GUI. Machine-readable places (session files, the
+library, a workbook's date cells) keep ISO dates and real date values, and do not come here.
+
+Only the standard library is imported at module level: the start-up path imports this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from opassess.analysis import Movement
+    from opassess.frameworks import Framework
+    from opassess.workshop import Workshop
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+NOT_SURE_LABEL = "Not sure"  # the answer of someone who cannot judge a barrier
+NOT_RATED_LABEL = "Not rated"  # no answer at all yet
+
+# opassess.workshop.ACTION_STATUSES in words (tests/core/test_wording.py keeps the two in step).
+ACTION_STATUS_LABELS: Mapping[str, str] = {
+    "planned": "Planned",
+    "in-progress": "In progress",
+    "done": "Done",
+    "dropped": "Dropped",
+}
+
+_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+# -- dates ------------------------------------------------------------------------------------
+
+
+def format_date(value: date | None, missing: str = "") -> str:
+    """A date for people: '5 December 2026', the same on every computer; `missing` for None."""
+    if value is None:
+        return missing
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+# -- stages -----------------------------------------------------------------------------------
+
+
+def stage_name(source: Workshop | Framework, stage: str | None, missing: str = "") -> str:
+    """A stage id as a workshop's (or a framework's) own copy names it: the stage's name,
+    "Not sure" for a not-sure answer, the id itself for a stage the framework no longer has,
+    and `missing` for no stage at all (None)."""
+    from opassess.frameworks import NOT_SURE
+
+    if stage is None:
+        return missing
+    if stage == NOT_SURE:
+        return NOT_SURE_LABEL
+    framework: Framework = getattr(source, "framework", source)
+    for level in framework.levels:
+        if level.id == stage:
+            return level.name
+    return stage
+
+
+def compared_stage_name(current: Workshop, previous: Workshop, stage: str | None) -> str | None:
+    """A stage's name in a comparison of two workshops: from the current one's framework copy,
+    else the earlier one's (a stage may have gone since); None for no stage."""
+    if stage is None:
+        return None
+    for framework in (current.framework, previous.framework):
+        if stage in framework.level_ids:
+            return stage_name(framework, stage)
+    return stage
+
+
+# -- actions ----------------------------------------------------------------------------------
+
+
+def status_label(status: str) -> str:
+    """An action status in words: 'in-progress' -> 'In progress'."""
+    return ACTION_STATUS_LABELS.get(status) or status.replace("-", " ").capitalize()
+
+
+# -- counts and gaps --------------------------------------------------------------------------
+
+
+def count_words(count: int, noun: str) -> str:
+    """'no stages', 'one stage', 'two stages', '12 stages'."""
+    word = _NUMBER_WORDS[count] if 0 <= count < len(_NUMBER_WORDS) else str(count)
+    return f"{word} {noun}{'' if count == 1 else 's'}"
+
+
+def gap_words(gap: int | None) -> str:
+    """Stages from the agreed stage to the target, in words ('' when either is missing):
+    'one stage to go', 'already there: the aim is to hold this stage', or
+    'one stage below the agreed stage, on purpose'."""
+    if gap is None:
+        return ""
+    if gap > 0:
+        return f"{count_words(gap, 'stage')} to go"
+    if gap == 0:
+        return "already there: the aim is to hold this stage"
+    return f"{count_words(-gap, 'stage')} below the agreed stage, on purpose"
+
+
+# -- movement since last time -----------------------------------------------------------------
+
+
+def movement_words(move: Movement) -> str:
+    """How a barrier moved, in words: 'forward one stage', 'no change', 'not agreed yet'."""
+    if move.steps is None:
+        return "not agreed yet" if move.now is None else "not agreed last time"
+    if move.steps > 0:
+        return f"forward {count_words(move.steps, 'stage')}"
+    if move.steps < 0:
+        return f"back {count_words(-move.steps, 'stage')}"
+    return "no change"
+
+
+def target_words(move: Movement) -> str:
+    """Whether last time's target was reached: ' (reached)', ' (not yet reached)' or ''."""
+    if move.reached_target is True:
+        return " (reached)"
+    if move.reached_target is False:
+        return " (not yet reached)"
+    return ""
