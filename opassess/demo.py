@@ -19,6 +19,7 @@ from opassess.workshop import (
     NOT_SURE,
     Action,
     Consensus,
+    NameDisplay,
     Participant,
     Rating,
     Workshop,
@@ -113,7 +114,7 @@ def demo_workshop(
         targets=targets,
         actions=actions,
         reassess_on=held_on + timedelta(days=REASSESS_AFTER_DAYS),
-        name_display="names",
+        name_display=NameDisplay.NAMES,
         created_at=utc_now(),
     )
 

@@ -32,6 +32,7 @@ from opassess.workshop import (
     NOT_SURE,
     Action,
     Consensus,
+    NameDisplay,
     Participant,
     Rating,
     Workshop,
@@ -234,7 +235,7 @@ def _workshop_dict(workshop: Workshop) -> dict[str, Any]:
         "team": workshop.team,
         "held_on": date_text(workshop.held_on),
         "facilitator": workshop.facilitator,
-        "name_display": workshop.name_display,
+        "name_display": str(workshop.name_display),  # the plain value: "names" …
         "reassess_on": date_text(workshop.reassess_on),
         "reassesses": workshop.reassesses,
         "created_at": _datetime_text(workshop.created_at),
@@ -614,6 +615,6 @@ def _build(raw: dict[str, Any], framework: Framework) -> Workshop:
         actions={dimension_id: tuple(items) for dimension_id, items in actions.items()},
         reassess_on=date_from_text(raw["reassess_on"]),
         reassesses=raw["reassesses"],
-        name_display=raw["name_display"],
+        name_display=NameDisplay(raw["name_display"]),  # the schema allows only these
         created_at=_parse_datetime(raw["created_at"]),
     )

@@ -15,14 +15,30 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from enum import Enum
 from types import EllipsisType
 from typing import Any
 
 from opassess.frameworks import NOT_SURE, Framework, FrameworkError, edit_dimension
 from opassess.wording import format_date, stage_name
 
+
+class NameDisplay(str, Enum):
+    """How shared screens and printouts name the participants behind the ratings.
+
+    A str-enum: each member equals, and is written to session files and the library as, its
+    plain value ("names", "initials", "anonymous"), exactly the strings stored before it."""
+
+    ANONYMOUS = "anonymous"  # dots only: nobody is named beside a rating
+    INITIALS = "initials"
+    NAMES = "names"
+
+    def __str__(self) -> str:  # the value, as format() and f-strings give it
+        return self.value
+
+
 MAX_ACTIONS = 3
-NAME_DISPLAYS = ("anonymous", "initials", "names")
+NAME_DISPLAYS = tuple(NameDisplay)  # in the order of the session file schema's enum
 ACTION_STATUSES = ("planned", "in-progress", "done", "dropped")
 MAX_NAME_LENGTH = 200
 
@@ -101,7 +117,7 @@ class Workshop:
     actions: Mapping[str, tuple[Action, ...]] = field(default_factory=dict)
     reassess_on: date | None = None
     reassesses: str | None = None
-    name_display: str = "names"
+    name_display: NameDisplay = NameDisplay.NAMES
     created_at: datetime = field(default_factory=utc_now)
 
     # -- reading ---------------------------------------------------------------------------
@@ -160,14 +176,31 @@ def display_names(participants: Iterable[Participant]) -> dict[str, str]:
     return shown
 
 
+def shows_names(workshop: Workshop) -> bool:
+    """Whether shared screens and printouts may say who gave which rating (by name or by
+    initials): False in an anonymous workshop. The one place that rule is decided."""
+    return workshop.name_display != NameDisplay.ANONYMOUS
+
+
 def chart_labels(workshop: Workshop) -> dict[str, str]:
     """Participant id -> the label shared screens show, as the workshop's name setting says:
     full names, initials, or nothing at all."""
-    if workshop.name_display == "anonymous":
+    if not shows_names(workshop):
         return {p.id: "" for p in workshop.participants}
-    if workshop.name_display == "initials":
+    if workshop.name_display == NameDisplay.INITIALS:
         return distinct_initials(workshop.participants)
     return display_names(workshop.participants)
+
+
+def chart_label_choices(workshop: Workshop) -> list[dict[str, str]]:
+    """The labels a chart may put beside its dots, best first: the name setting's own, then
+    initials where full names would not fit; none at all in an anonymous workshop."""
+    if not shows_names(workshop):
+        return []
+    choices = [chart_labels(workshop)]
+    if workshop.name_display == NameDisplay.NAMES:
+        choices.append(distinct_initials(workshop.participants))
+    return choices
 
 
 def distinct_initials(participants: Iterable[Participant]) -> dict[str, str]:
@@ -250,7 +283,7 @@ def update_details(
     team: str | None = None,
     held_on: date | EllipsisType | None = ...,
     facilitator: str | None = None,
-    name_display: str | None = None,
+    name_display: NameDisplay | str | None = None,
     reassess_on: date | EllipsisType | None = ...,
 ) -> Workshop:
     """Change the workshop's descriptive fields; `...` leaves a date alone, None clears it."""
@@ -282,7 +315,7 @@ def update_details(
     if name_display is not None:
         if name_display not in NAME_DISPLAYS:
             raise WorkshopError(f"Names can be shown as {', '.join(NAME_DISPLAYS)}.")
-        changes["name_display"] = name_display
+        changes["name_display"] = NameDisplay(name_display)
     return dataclasses.replace(workshop, **changes)
 
 

@@ -47,7 +47,7 @@ from PySide6.QtWidgets import QMenu, QScrollArea, QToolTip, QWidget
 from opassess.analysis import BarrierSummary, by_disagreement, summarise
 from opassess.palette import NOT_SURE_SHAPE, stage_shape_at
 from opassess.wording import NOT_SURE_LABEL, stage_name
-from opassess.workshop import NOT_SURE, Workshop, chart_labels, distinct_initials
+from opassess.workshop import NOT_SURE, Workshop, chart_label_choices, chart_labels
 from ui.style import (
     DISAGREEMENT_COLOUR,
     PROJECTOR_BACKGROUND,
@@ -696,11 +696,9 @@ class WallChart(QWidget):
             most_stage, most_not_sure, inner_stage, inner_not_sure, style.max_dot, 0, 0
         )
         label_w = label_h = 0
-        if self._revealed and self._labels and workshop.name_display != "anonymous":
-            wanted = chart_labels(workshop)
-            candidates = [wanted]
-            if workshop.name_display == "names":  # names first, initials if names won't fit
-                candidates.append(distinct_initials(workshop.participants))
+        # Names first, initials where names won't fit; none in an anonymous workshop.
+        candidates = chart_label_choices(workshop) if self._revealed and self._labels else []
+        if candidates:
             for option in candidates:
                 widest = max(self._widths(style.label_font, option.values()), default=0.0)
                 widest = min(widest, stage_w * 0.45)

@@ -42,7 +42,7 @@ from opassess.export.pdf_style import (
 )
 from opassess.frameworks import Dimension
 from opassess.wording import NOT_SURE_LABEL, format_date
-from opassess.workshop import Workshop
+from opassess.workshop import Workshop, shows_names
 
 BOX = 11.0  # a tick box's side, in points: about 4 mm
 EVIDENCE_LINES = 4
@@ -186,7 +186,7 @@ def instructions(workshop: Workshop) -> list[Any]:
     )
     story: list[Any] = [Paragraph("How to fill in this form", s["section"])]
     story.append(Paragraph(text, s["body"]))
-    if workshop.name_display == "anonymous":
+    if not shows_names(workshop):
         story.append(
             Paragraph(
                 "Your name is on this form only so that the facilitator can type your answers "

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+
+import pytest
 
 from opassess import wording
 from opassess.analysis import movement, summarise, summarise_barrier, target_gap
 from opassess.demo import demo_workshop
 from opassess.export.xlsx import sheet_contents
 from opassess.frameworks import NOT_SURE, Framework, Level
+from opassess.interchange import read_session_file, write_session_file
 from opassess.wording import (
     NOT_RATED_LABEL,
     NOT_SURE_LABEL,
@@ -27,10 +31,18 @@ from opassess.wording import (
 )
 from opassess.workshop import (
     ACTION_STATUSES,
+    NAME_DISPLAYS,
+    NameDisplay,
     Workshop,
+    WorkshopError,
     agree_consensus,
+    chart_label_choices,
+    chart_labels,
+    distinct_initials,
     set_target,
+    shows_names,
     start_reassessment,
+    update_details,
 )
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -202,3 +214,38 @@ def test_movement_in_words(workshop: Workshop):
     back = agree_consensus(later, barrier, "starting")
     (first, *_) = movement(workshop, back)
     assert (movement_words(first), target_words(first)) == ("no change", " (not yet reached)")
+
+
+# -- names on charts ----------------------------------------------------------------------------
+
+
+def test_name_display_is_a_typed_choice_that_stores_its_plain_value(
+    workshop: Workshop, tmp_path: Path
+):
+    assert NAME_DISPLAYS == ("anonymous", "initials", "names")  # the schema's enum, in order
+    assert [str(choice) for choice in NameDisplay] == list(NAME_DISPLAYS)
+    assert f"{NameDisplay.INITIALS}" == "initials"
+    chosen = update_details(workshop, name_display="initials")
+    assert chosen.name_display is NameDisplay.INITIALS
+    path = tmp_path / "initials.opassess"
+    write_session_file(chosen, path)
+    stored = json.loads(path.read_text(encoding="utf-8"))["workshop"]["name_display"]
+    assert stored == "initials" and type(stored) is str
+    assert read_session_file(path).name_display is NameDisplay.INITIALS
+    with pytest.raises(WorkshopError, match="anonymous, initials, names"):
+        update_details(workshop, name_display="nicknames")
+
+
+def test_the_anonymity_rule_is_decided_once(workshop: Workshop):
+    anonymous = update_details(workshop, name_display=NameDisplay.ANONYMOUS)
+    initials = update_details(workshop, name_display=NameDisplay.INITIALS)
+    assert shows_names(workshop) and shows_names(initials) and not shows_names(anonymous)
+    # A workshop read from the library before the choice was typed holds the plain string.
+    assert not shows_names(dataclasses.replace(workshop, name_display="anonymous"))
+    assert set(chart_labels(anonymous).values()) == {""}
+    assert chart_label_choices(anonymous) == []
+    assert chart_label_choices(initials) == [distinct_initials(workshop.participants)]
+    assert chart_label_choices(workshop) == [
+        chart_labels(workshop),
+        distinct_initials(workshop.participants),
+    ]

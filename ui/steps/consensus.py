@@ -39,10 +39,12 @@ from opassess.wording import stage_name
 from opassess.workshop import (
     NOT_SURE,
     Consensus,
+    NameDisplay,
     Workshop,
     agree_consensus,
     chart_labels,
     clear_consensus,
+    shows_names,
 )
 from ui.controller import WorkshopController
 from ui.steps import StepPage
@@ -365,12 +367,12 @@ class ConsensusPage(StepPage):
         with QSignalBlocker(self.reveal_button):
             self.reveal_button.setChecked(self.controller.revealed)
         self.reveal_button.setText(HIDE_TEXT if self.controller.revealed else REVEAL_TEXT)
-        setting = workshop.name_display
-        anonymous = setting == "anonymous"
+        anonymous = not shows_names(workshop)
         with QSignalBlocker(self.names_check):
             # Anonymous: the box is off and locked; the facilitator's choice returns with names.
             self.names_check.setChecked(self._names_wanted and not anonymous)
-        self.names_check.setText("Show initials" if setting == "initials" else "Show names")
+        initials = workshop.name_display == NameDisplay.INITIALS
+        self.names_check.setText("Show initials" if initials else "Show names")
         self.names_check.setEnabled(not anonymous)
         self.names_check.setToolTip(
             "This workshop is anonymous: no names appear on shared screens (change it in Setup)"
@@ -406,7 +408,7 @@ class ConsensusPage(StepPage):
         if self._dimension not in workshop.scope:
             self.evidence.clear()
             return
-        show_names = self.names_check.isChecked() and workshop.name_display != "anonymous"
+        show_names = self.names_check.isChecked() and shows_names(workshop)
         scroll = self.evidence.verticalScrollBar().value()
         add_stage_icons(self.evidence.document(), workshop)
         self.evidence.setHtml(evidence_html(workshop, self._dimension, show_names))

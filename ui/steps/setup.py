@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from opassess.changes import WorkshopChange
 from opassess.frameworks import Dimension
 from opassess.workshop import (
+    NameDisplay,
     Workshop,
     adapt_dimension,
     add_participant,
@@ -40,6 +41,7 @@ from opassess.workshop import (
     parse_participant_rows,
     remove_participant,
     set_scope,
+    shows_names,
     update_details,
     update_participant,
 )
@@ -48,9 +50,9 @@ from ui.steps import StepPage
 from ui.style import DISAGREEMENT_COLOUR
 
 NAME_CHOICES = (
-    ("names", "Names"),
-    ("initials", "Initials"),
-    ("anonymous", "Anonymous (dots only)"),
+    (NameDisplay.NAMES, "Names"),
+    (NameDisplay.INITIALS, "Initials"),
+    (NameDisplay.ANONYMOUS, "Anonymous (dots only)"),
 )
 
 
@@ -80,7 +82,7 @@ class ParticipantModel(QAbstractTableModel):
 
     @staticmethod
     def _labels(workshop: Workshop) -> dict[str, str]:
-        if workshop.name_display == "anonymous":
+        if not shows_names(workshop):
             return {p.id: "(a dot only)" for p in workshop.participants}
         return chart_labels(workshop)
 
@@ -291,7 +293,7 @@ class SetupPage(StepPage):
         names = QHBoxLayout()
         for value, label in NAME_CHOICES:
             button = QRadioButton(label)
-            button.setProperty("value", value)
+            button.setProperty("value", value.value)  # a plain string, read back by NameDisplay()
             self.name_group.addButton(button)
             names.addWidget(button)
         names.addStretch(1)
@@ -346,7 +348,9 @@ class SetupPage(StepPage):
             )
         self.name_group.buttonClicked.connect(
             lambda button: self.controller.apply(
-                "Names on charts", update_details, name_display=button.property("value")
+                "Names on charts",
+                update_details,
+                name_display=NameDisplay(button.property("value")),
             )
         )
 
@@ -390,7 +394,7 @@ class SetupPage(StepPage):
             box.setText(dimension.name)
             box.blockSignals(False)
         for button in self.name_group.buttons():
-            button.setChecked(button.property("value") == workshop.name_display)
+            button.setChecked(NameDisplay(button.property("value")) == workshop.name_display)
 
     # -- intents --------------------------------------------------------------------------
 
