@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from opassess import SESSION_FILE_SUFFIX
 from opassess.store import WorkshopSummary
+from opassess.wording import format_date
 from ui.controller import LibraryController
 from ui.style import DISAGREEMENT_COLOUR, scaled_font
 
@@ -53,6 +54,7 @@ DISPLAY_ROLE = 0  # Qt.ItemDataRole.DisplayRole
 TOOL_TIP_ROLE = 3  # Qt.ItemDataRole.ToolTipRole
 FONT_ROLE = 6  # Qt.ItemDataRole.FontRole
 FOREGROUND_ROLE = 9  # Qt.ItemDataRole.ForegroundRole
+SORT_ROLE = 256  # Qt.ItemDataRole.UserRole: what a column sorts by (the real date, not its text)
 
 
 class WorkshopListModel(QAbstractTableModel):
@@ -94,6 +96,8 @@ class WorkshopListModel(QAbstractTableModel):
         column = index.column()
         if role == DISPLAY_ROLE:
             return self._text(row, column)
+        if role == SORT_ROLE:
+            return self._sort_key(row, column)
         if role == TOOL_TIP_ROLE:
             if self.is_due(row):
                 return "Due for re-assessment: start a re-assessment from this workshop"
@@ -111,7 +115,7 @@ class WorkshopListModel(QAbstractTableModel):
 
     def _text(self, row: WorkshopSummary, column: int) -> str:
         if column == 0:
-            return row.held_on.isoformat() if row.held_on else ""
+            return format_date(row.held_on)
         if column == 1:
             return row.title
         if column == 2:
@@ -123,7 +127,18 @@ class WorkshopListModel(QAbstractTableModel):
         if row.reassess_on is None:
             return ""
         due = "  (due)" if self.is_due(row) else ""
-        return row.reassess_on.isoformat() + due
+        return format_date(row.reassess_on) + due
+
+    def _sort_key(self, row: WorkshopSummary, column: int) -> Any:
+        """What a column sorts by: ISO dates (which sort as the dates do; "" before any date,
+        never by the shown '5 December 2026'), the count, or else the shown text."""
+        if column == 0:
+            return row.held_on.isoformat() if row.held_on else ""
+        if column == 5:
+            return row.reassess_on.isoformat() if row.reassess_on else ""
+        if column == 4:
+            return row.participant_count
+        return self._text(row, column)
 
     def is_due(self, row: WorkshopSummary) -> bool:
         """Past its re-assessment date, and no re-assessment of it started yet."""

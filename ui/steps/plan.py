@@ -49,7 +49,7 @@ from opassess.workshop import (
     update_details,
 )
 from ui.controller import WorkshopController
-from ui.steps import StepPage
+from ui.steps import StepPage, english_dates
 from ui.style import scaled_font
 
 NO_TARGET = "No target yet"
@@ -154,7 +154,7 @@ class OptionalDateEdit(QWidget):
         super().__init__(parent)
         self.edit = QDateEdit()
         self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat("d MMM yyyy")
+        english_dates(self.edit, "d MMM yyyy")  # '5 Dec 2026': the action rows are narrow
         self.edit.setMinimumDate(NO_DATE)
         self.edit.setSpecialValueText(empty_text)
         self.edit.setDate(NO_DATE)

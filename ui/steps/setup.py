@@ -46,7 +46,7 @@ from opassess.workshop import (
     update_participant,
 )
 from ui.controller import WorkshopController
-from ui.steps import StepPage
+from ui.steps import StepPage, english_dates
 from ui.style import DISAGREEMENT_COLOUR
 
 NAME_CHOICES = (
@@ -203,7 +203,7 @@ class SetupPage(StepPage):
         self.facilitator_edit = QLineEdit()
         self.held_on_edit = QDateEdit()
         self.held_on_edit.setCalendarPopup(True)
-        self.held_on_edit.setDisplayFormat("d MMMM yyyy")
+        english_dates(self.held_on_edit, "d MMMM yyyy")  # '5 December 2026'
         details = QFormLayout()
         for label, editor in (
             ("Title", self.title_edit),
