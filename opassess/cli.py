@@ -16,6 +16,8 @@ from opassess import __version__
 from opassess.paths import default_data_dir
 
 if TYPE_CHECKING:
+    from opassess.interchange import WorkshopExists
+    from opassess.services import ConflictChoice, ExportName
     from opassess.store import Library, WorkshopSummary
     from opassess.workshop import Workshop
 
@@ -130,10 +132,12 @@ def main(argv: Sequence[str] | None = None, launch_gui: GuiLauncher | None = Non
     except UserError as exc:
         return _fail(str(exc))
     except Exception as exc:
-        message = _user_message(exc)
+        from opassess.services import user_message
+
+        message = user_message(exc)
         if message is None:
             raise
-        return _fail(message)
+        return _fail(" ".join(message.split("\n")))
 
 
 def _plain_gui_launch(argv: Sequence[str]) -> tuple[str | None, bool] | None:
@@ -165,23 +169,6 @@ def _fail(message: str) -> int:
     return EXIT_USAGE
 
 
-def _user_message(exc: Exception) -> str | None:
-    """The one-line message for an error the user can act on, or None for a real bug."""
-    from opassess.export import ExportError
-    from opassess.frameworks import FrameworkError
-    from opassess.interchange import SessionFileError
-    from opassess.store import LibraryError
-    from opassess.workshop import WorkshopError
-
-    known = (ExportError, FrameworkError, SessionFileError, LibraryError, WorkshopError)
-    if isinstance(exc, known):
-        return " ".join(str(exc).split("\n"))
-    if isinstance(exc, OSError):
-        where = f" ({exc.filename})" if exc.filename else ""
-        return f"{exc.strerror or exc}{where}"
-    return None
-
-
 def _library(args: argparse.Namespace) -> Library:
     from opassess.store import Library
 
@@ -208,11 +195,18 @@ def _command_demo(args: argparse.Namespace) -> int:
 
 
 def _command_import(args: argparse.Namespace) -> int:
-    from opassess.interchange import import_session_file
+    from opassess.services import import_session
 
-    on_conflict = "replace" if args.replace else "keep-both" if args.keep_both else "ask"
+    choice = "replace" if args.replace else "keep-both" if args.keep_both else None
+
+    def choose(exists: WorkshopExists) -> ConflictChoice:
+        if choice is None:
+            raise exists  # its message says to add --replace or --keep-both
+        return choice
+
     with _library(args) as library:
-        result = import_session_file(library, Path(args.file), on_conflict=on_conflict)
+        result = import_session(library, Path(args.file), choose)
+    assert result is not None  # `choose` never leaves the file out
     done = {"added": "Added", "replaced": "Replaced", "kept-both": "Kept both: added"}
     print(f"{done[result.action]} “{result.title}” ({result.workshop_id})")
     return EXIT_OK
@@ -226,38 +220,34 @@ def _command_list(args: argparse.Namespace) -> int:
     if not summaries:
         print("No workshops match." if args.search else "The library is empty.")
         return EXIT_OK
+    from opassess.services import is_due
+
     today = date.today()
     for s in summaries:
         held = s.held_on.isoformat() if s.held_on else "no date   "
-        due = ""
-        if s.reassess_on and s.reassess_on <= today and not s.reassessed:
-            due = "  re-assessment due"
+        due = "  re-assessment due" if is_due(s, today) else ""
         where = " / ".join(x for x in (s.organisation, s.team) if x)
         print(f"{s.id[:8]}  {held}  {s.title}  [{where}]  {s.participant_count} people{due}")
     return EXIT_OK
 
 
 def _command_export(args: argparse.Namespace) -> int:
-    if not (args.json or args.xlsx or args.pdf):
+    from opassess.services import EXPORTS, ExportOptions, export
+
+    wanted = [(name, path) for name, path in _requested_exports(args) if path]
+    if not wanted:
         raise UserError("say what to write: --json PATH, --xlsx PATH, --pdf PATH (one or more).")
     workshop = _find_workshop(args, args.workshop)
-    previous = _earlier_workshop(args, workshop) if args.xlsx or args.pdf else None
-    if args.json:
-        from opassess.interchange import write_session_file
-
-        write_session_file(workshop, Path(args.json))
-        print(f"Wrote the session file {args.json}")
-    if args.xlsx:
-        from opassess.export.xlsx import write_workbook
-
-        write_workbook(workshop, Path(args.xlsx), previous)
-        print(f"Wrote the workbook {args.xlsx}")
-    if args.pdf:
-        from opassess.export.pdf import write_report
-
-        write_report(workshop, Path(args.pdf), previous)
-        print(f"Wrote the report {args.pdf}")
+    needs_earlier = any(EXPORTS[name].needs_earlier for name, _path in wanted)
+    options = ExportOptions(earlier=_earlier_workshop(args, workshop) if needs_earlier else None)
+    for name, path in wanted:
+        export(name, workshop, Path(path), options)
+        print(f"Wrote the {EXPORTS[name].noun} {path}")
     return EXIT_OK
+
+
+def _requested_exports(args: argparse.Namespace) -> list[tuple[ExportName, str | None]]:
+    return [("session", args.json), ("workbook", args.xlsx), ("report", args.pdf)]
 
 
 def _command_guide(args: argparse.Namespace) -> int:
@@ -269,17 +259,15 @@ def _command_guide(args: argparse.Namespace) -> int:
 
 
 def _command_forms(args: argparse.Namespace) -> int:
+    from opassess.services import export
+
     if not (args.pdf or args.xlsx):
         raise UserError("say what to write: --pdf PATH, --xlsx DIR, or both.")
     workshop = _find_workshop(args, args.workshop)
     if args.pdf:
-        from opassess.export.paper_forms import write_paper_forms
-
-        write_paper_forms(workshop, Path(args.pdf))
+        export("paper-forms", workshop, Path(args.pdf))
         print(f"Wrote {len(workshop.participants)} paper forms to {args.pdf}")
     if args.xlsx:
-        from opassess.export.rating_forms import write_rating_forms
-
         folder = Path(args.xlsx)
         if folder.exists() and not folder.is_dir():
             raise UserError(f"{folder} is a file: give a folder for the spreadsheet forms.")
@@ -291,22 +279,21 @@ def _command_forms(args: argparse.Namespace) -> int:
             raise UserError(
                 f"could not make the folder {folder}: {plain_os_reason(exc, 'write')}"
             ) from exc
-        written = write_rating_forms(workshop, folder)
-        print(f"Wrote {len(written)} spreadsheet forms to {folder}")
+        written = export("spreadsheet-forms", workshop, folder)
+        print(f"Wrote {len(written)} spreadsheet forms to {folder}")  # type: ignore[arg-type]
     return EXIT_OK
 
 
 def _command_import_ratings(args: argparse.Namespace) -> int:
-    from opassess.export.rating_forms import apply_rating_forms, read_rating_forms
+    from opassess.services import RATING_FORMS_EDIT, read_rating_forms
     from opassess.session import EditSession
 
     with _library(args) as library:
         summary = _find_summary(library, args.workshop)
         session = EditSession.open(library, summary.id)
         forms = read_rating_forms(session.workshop, [Path(f) for f in args.files])
-        session.apply("Import rating forms", apply_rating_forms, forms)
-    answers = sum(len(form.answers) for form in forms)
-    print(f"Took {answers} ratings from {len(forms)} forms into “{summary.title}”")
+        change = session.apply(RATING_FORMS_EDIT, forms.apply_to)
+    print(f"{forms.outcome(bool(change)).rstrip('.')} into “{summary.title}”")
     return EXIT_OK
 
 
@@ -323,6 +310,7 @@ def _find_workshop(args: argparse.Namespace, reference: str) -> Workshop:
 
 def _earlier_workshop(args: argparse.Namespace, workshop: Workshop) -> Workshop | None:
     """The workshop `workshop` re-assesses, when the library has it (for the movement)."""
+    from opassess.services import earlier_workshop
     from opassess.store import LIBRARY_FILE, LibraryError
 
     if not workshop.reassesses:
@@ -331,8 +319,7 @@ def _earlier_workshop(args: argparse.Namespace, workshop: Workshop) -> Workshop 
         return None  # no library to look in; none is made for the asking
     try:
         with _library(args) as library:
-            if library.exists(workshop.reassesses):
-                return library.load(workshop.reassesses)
+            return earlier_workshop(library, workshop)
     except LibraryError as problem:
         print(f"Without the movement since last time: {problem}", file=sys.stderr)
     return None
