@@ -22,13 +22,11 @@ from opassess.store import Library, LibraryError, WorkshopSummary
 # home window needs none of them, and their import is a cost at start-up.
 if TYPE_CHECKING:
     from opassess.changes import WorkshopChange
-    from opassess.interchange import WorkshopExists
+    from opassess.services import ChooseOnConflict
     from opassess.session import EditSession
     from opassess.workshop import Workshop
 
 Confirm = Callable[[str], bool]
-# Asked when an imported workshop is already in the library: "replace", "keep-both" or None.
-ConflictChoice = Callable[["WorkshopExists"], "str | None"]
 
 
 def not_saved_message(problem: LibraryError | OSError) -> str:
@@ -219,22 +217,19 @@ class LibraryController(QObject):
         later = start_reassessment(earlier, held_on=date.today())
         return self._add(later, f"Started a re-assessment of “{earlier.title}”")
 
-    def import_files(self, paths: list[Path], ask: ConflictChoice) -> list[str]:
+    def import_files(self, paths: list[Path], ask: ChooseOnConflict) -> list[str]:
         """Import session files one by one; each is all-or-nothing. Returns the imported ids."""
-        from opassess.interchange import SessionFileError, WorkshopExists, import_session_file
+        from opassess.interchange import SessionFileError
+        from opassess.services import import_session
 
         imported = []
         for path in paths:
             try:
-                try:
-                    result = import_session_file(self.library, path)
-                except WorkshopExists as exists:
-                    choice = ask(exists)
-                    if choice is None:
-                        continue
-                    result = import_session_file(self.library, path, on_conflict=choice)
+                result = import_session(self.library, path, ask)
             except (SessionFileError, LibraryError) as problem:
                 self.failed.emit(f"Not imported: {problem}")
+                continue
+            if result is None:
                 continue
             imported.append(result.workshop_id)
             self.notice.emit(f"Imported “{result.title}”")
@@ -242,20 +237,15 @@ class LibraryController(QObject):
             self.listing_changed.emit()
         return imported
 
-    def export(self, workshop_id: str, path: Path) -> bool:
-        from opassess.interchange import SessionFileError, write_session_file
+    def earlier_workshop(self, workshop: Workshop) -> Workshop | None:
+        """The workshop `workshop` re-assesses, if the library still has it (for the movement
+        since then); None too when the library cannot be read just now."""
+        from opassess.services import earlier_workshop
 
-        workshop = self.load(workshop_id)
-        if workshop is None:
-            self.failed.emit("That workshop is no longer in the library.")
-            return False
         try:
-            write_session_file(workshop, path)
-        except SessionFileError as problem:
-            self.failed.emit(str(problem))
-            return False
-        self.notice.emit(f"Exported “{workshop.title}” to {path.name}")
-        return True
+            return earlier_workshop(self.library, workshop)
+        except LibraryError:
+            return None
 
     def delete(self, workshop_id: str) -> str | None:
         """Delete a workshop, keeping it in memory so `undo_delete` can bring it back."""

@@ -2,46 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QPushButton,
-    QStackedWidget,
-)
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QPushButton, QStackedWidget
 
-from opassess import SESSION_FILE_SUFFIX, __version__
-from opassess.files import safe_file_stem
+from opassess import __version__
 from ui.controller import LibraryController, WorkshopController
 from ui.home import HomePage
+from ui.operations import FileDialogs, Operations
+from ui.settings import AppSettings
 from ui.style import DISAGREEMENT_COLOUR
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
 
-    from opassess.interchange import WorkshopExists
-    from opassess.workshop import Workshop
-    from ui.exports import ExportRunner
     from ui.guide import GuideWindow
     from ui.wallchart import WallChart
     from ui.workshop_view import WorkshopView
-
-MAX_RECENT_FILES = 8
-SESSION_FILTER = f"OpAssess session (*{SESSION_FILE_SUFFIX})"
 
 
 class MainWindow(QMainWindow):
     def __init__(self, library: LibraryController, settings: QSettings | None = None) -> None:
         super().__init__()
         self.library = library
-        self.settings = settings or QSettings()
+        self.settings = AppSettings(settings)
+        self.dialogs = FileDialogs(self, self.settings)
+        self.operations = Operations(self, library, self.dialogs)
         self.setWindowTitle("OpAssess")
         self.setMinimumSize(640, 480)
         self.workshop_controller: WorkshopController | None = None
@@ -59,32 +49,21 @@ class MainWindow(QMainWindow):
         self.undo_delete_button = QPushButton("Undo delete")
         self.undo_delete_button.hide()
         self.statusBar().addPermanentWidget(self.undo_delete_button)
-        self._exports: ExportRunner | None = None
-        self._replaced_while_open: str | None = None  # during an import, the open workshop
         self._create_actions()
         self._create_menus()
         self._connect_signals()
         self._restore_geometry()
         self._update_actions()
 
-    @property
-    def exports(self) -> ExportRunner:
-        """Runs exports in the background; made for the first export, not at start-up."""
-        if self._exports is None:
-            from ui.exports import ExportRunner
-
-            self._exports = ExportRunner(self)
-            self._exports.finished.connect(
-                lambda description, _result: self.statusBar().showMessage(
-                    f"{description}: done", 8000
-                )
-            )
-        return self._exports
-
     # -- construction -------------------------------------------------------------------------
 
     def _create_actions(self) -> None:
-        def action(text: str, shortcut: QKeySequence | str | None, slot, tip: str = "") -> QAction:
+        def action(
+            text: str,
+            shortcut: QKeySequence | str | None,
+            slot: Callable[[], object],
+            tip: str = "",
+        ) -> QAction:
             made = QAction(text, self)
             if shortcut is not None:
                 # A list: PySide matches setShortcut()'s one argument against the `Qt`
@@ -96,45 +75,54 @@ class MainWindow(QMainWindow):
             return made
 
         self.new_action = action("&New workshop", QKeySequence.StandardKey.New, self.home._new)
-        self.import_action = action("&Import session files…", "Ctrl+I", self.import_with_dialog)
+        operations = self.operations
+        self.import_action = action(
+            "&Import session files…", "Ctrl+I", operations.import_with_dialog
+        )
         self.export_action = action(
             "&Export session file…", "Ctrl+E", self.export_current, "Save this workshop to a file"
         )
         self.workbook_action = action(
             "Excel &workbook…",
             "Ctrl+Shift+E",
-            self.export_workbook,
+            lambda: operations.export_open_workshop("workbook"),
             "Save the workshop as an Excel workbook",
         )
         self.report_action = action(
-            "PDF &report…", "Ctrl+P", self.export_report, "Save the workshop as a PDF report"
+            "PDF &report…",
+            "Ctrl+P",
+            lambda: operations.export_open_workshop("report"),
+            "Save the workshop as a PDF report",
         )
         self.paper_forms_action = action(
             "&Paper rating forms (PDF)…",
             None,
-            self.export_paper_forms,
+            lambda: operations.export_open_workshop("paper-forms"),
             "Printable forms, one per participant, for rooms without the laptop",
         )
         self.spreadsheet_forms_action = action(
             "&Spreadsheet rating forms…",
             None,
-            self.export_spreadsheet_forms,
+            operations.export_spreadsheet_forms,
             "An Excel form per participant to fill in before or after the workshop",
         )
         self.import_forms_action = action(
             "Import &filled-in forms…",
             None,
-            self.import_rating_forms,
+            operations.import_rating_forms,
             "Take ratings from spreadsheet forms people filled in (all or nothing)",
         )
         self.chart_png_action = action(
             "Save wall chart as &PNG…",
             None,
-            self.save_chart_png,
+            lambda: self._with_chart(operations.save_chart),
             "The wall chart at projector resolution, for slides",
         )
         self.chart_copy_action = action(
-            "&Copy wall chart", "Ctrl+Shift+C", self.copy_chart, "Copy the wall chart as a picture"
+            "&Copy wall chart",
+            "Ctrl+Shift+C",
+            lambda: self._with_chart(operations.copy_chart),
+            "Copy the wall chart as a picture",
         )
         self.library_action = action("Back to the &library", "Ctrl+L", self.show_home)
         self.quit_action = action("&Quit", QKeySequence.StandardKey.Quit, self.close)
@@ -166,7 +154,7 @@ class MainWindow(QMainWindow):
         self.guide_pdf_action = action(
             "&Save the guide as PDF…",
             None,
-            self.save_guide_pdf,
+            operations.save_guide_pdf,
             "The facilitator's guide as a PDF, to print or share",
         )
 
@@ -207,27 +195,22 @@ class MainWindow(QMainWindow):
         self._fill_recent_menu()
 
     def _connect_signals(self) -> None:
+        """The window's own wiring; a workshop's is made as it opens (`_connect_workshop`)."""
+        operations = self.operations
         self.home.open_requested.connect(self.open_workshop)
-        self.home.import_requested.connect(self.import_files)
-        self.home.import_dialog_requested.connect(self.import_with_dialog)
-        self.home.export_requested.connect(self.export_workshop)
-        self.home.delete_requested.connect(self.delete_workshop)
+        self.home.import_requested.connect(operations.import_files)
+        self.home.import_dialog_requested.connect(operations.import_with_dialog)
+        self.home.export_requested.connect(operations.export_session)
+        self.home.delete_requested.connect(operations.delete_workshop)
         self.home.guide_requested.connect(lambda: self.show_guide())
         self.library.failed.connect(self._show_problem)
         self.library.notice.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.undo_delete_button.clicked.connect(self.undo)
+        operations.status.connect(self.statusBar().showMessage)
+        operations.recent_files_changed.connect(self._fill_recent_menu)
+        operations.deleted_changed.connect(self._show_undo_delete)
 
-    # -- opening and closing workshops ---------------------------------------------------------
-
-    def open_workshop(self, workshop_id: str) -> bool:
-        session = self.library.open_session(workshop_id)
-        if session is None:
-            return False
-        self._close_workshop_view()
-        from ui.workshop_view import WorkshopView
-
-        controller = WorkshopController(session, confirm=self._confirm, parent=self)
-        view = WorkshopView(controller, self.library)
+    def _connect_workshop(self, controller: WorkshopController, view: WorkshopView) -> None:
         view.back_button.clicked.connect(self.show_home)
         view.guide_link.linkActivated.connect(lambda _link: self.show_guide())
         view.stack.currentChanged.connect(lambda _i: self._mirror_on_projector())
@@ -243,6 +226,27 @@ class MainWindow(QMainWindow):
         controller.barrier_selected.connect(lambda _d: self._mirror_on_projector())
         view.consensus_page.chart_options_changed.connect(self._chart_options_changed)
         self._connect_chart(view.consensus_page.chart)
+
+    def _connect_chart(self, chart: WallChart) -> None:
+        chart.save_requested.connect(lambda: self.operations.save_chart(chart))
+        chart.copy_requested.connect(lambda: self.operations.copy_chart(chart))
+
+    def _with_chart(self, use: Callable[[WallChart], None]) -> None:
+        if self.workshop_view is not None:
+            use(self.workshop_view.consensus_page.chart)
+
+    # -- opening and closing workshops ---------------------------------------------------------
+
+    def open_workshop(self, workshop_id: str) -> bool:
+        session = self.library.open_session(workshop_id)
+        if session is None:
+            return False
+        self._close_workshop_view()
+        from ui.workshop_view import WorkshopView
+
+        controller = WorkshopController(session, confirm=self.dialogs.confirm, parent=self)
+        view = WorkshopView(controller, self.library, self.dialogs)
+        self._connect_workshop(controller, view)
         view.add_export_buttons(
             (
                 self.workbook_action,
@@ -274,6 +278,15 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("OpAssess")
         self.undo_delete_button.setVisible(self.library.can_undo_delete)
         self._update_actions()
+
+    def close_workshop(self) -> None:
+        """Close the open workshop and show the library, without refreshing it."""
+        self._close_workshop_view()
+        self.stack.setCurrentWidget(self.home)
+
+    def export_current(self) -> None:
+        if self.workshop_controller is not None:
+            self.operations.export_session(self.workshop_controller.workshop.id)
 
     def _close_workshop_view(self) -> None:
         if self.projector is not None:
@@ -337,10 +350,7 @@ class MainWindow(QMainWindow):
         if self.workshop_controller is not None:
             self.workshop_controller.undo()
         elif self.library.can_undo_delete:
-            restored = self.library.undo_delete()
-            self.undo_delete_button.setVisible(self.library.can_undo_delete)
-            if restored:
-                self.home.select(restored)
+            self.operations.undo_delete()
         self._update_actions()
 
     def redo(self) -> None:
@@ -395,311 +405,36 @@ class MainWindow(QMainWindow):
         self.saved_label.setStyleSheet(f"color: {DISAGREEMENT_COLOUR}; font-weight: bold")
         self.saved_label.setText(f"⚠ Last change not saved · {datetime.now():%H:%M}")
 
-    # -- library operations ----------------------------------------------------------------------
-
-    def import_with_dialog(self) -> None:
-        files, _filter = QFileDialog.getOpenFileNames(
-            self, "Import session files", self._last_folder(), SESSION_FILTER
-        )
-        if files:
-            self.import_files([Path(f) for f in files])
-
-    def import_files(self, paths: list[Path]) -> list[str]:
-        self._replaced_while_open = None
-        imported = self.library.import_files(paths, self._ask_conflict)
-        for path in paths:
-            self._remember_file(path)
-        if self._replaced_while_open is not None:
-            # The copy from the file, afresh; or, if the file failed after all, the one it
-            # was to replace.
-            self.open_workshop(self._replaced_while_open)
-        elif len(imported) == 1 and self.workshop_controller is None:
-            self.home.select(imported[0])
-        return imported
-
-    def _ask_conflict(self, exists: WorkshopExists) -> str | None:
-        choice = self._ask_which(
-            "Workshop already in the library",
-            f"“{exists.existing_title}” is already in the library. Replace it with the copy "
-            "from the file, or keep both?",
-            [
-                ("Replace", QMessageBox.ButtonRole.DestructiveRole, "replace"),
-                ("Keep both", QMessageBox.ButtonRole.AcceptRole, "keep-both"),
-            ],
-        )
-        open_now = self.workshop_controller
-        replacing_open = open_now is not None and open_now.workshop.id == exists.existing_id
-        if choice == "replace" and replacing_open:
-            # Closed first, so nothing typed on its screens is saved over the file's copy, and
-            # no later edit is made to the copy it held in memory.
-            self._close_workshop_view()
-            self.stack.setCurrentWidget(self.home)
-            self._replaced_while_open = exists.existing_id
-        return choice
-
-    def _ask_which(
-        self, title: str, text: str, choices: list[tuple[str, QMessageBox.ButtonRole, str]]
-    ) -> str | None:
-        """The value of the button chosen among `choices` (label, role, value), or None for
-        Cancel. The accepting choice is the default, never the destructive one."""
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle(title)
-        box.setText(text)
-        buttons = [(box.addButton(label, role), role, value) for label, role, value in choices]
-        for button, role, _value in buttons:
-            if role == QMessageBox.ButtonRole.AcceptRole:
-                box.setDefaultButton(button)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.exec()
-        clicked = box.clickedButton()
-        return next((value for button, _role, value in buttons if button is clicked), None)
-
-    def export_current(self) -> None:
-        if self.workshop_controller is not None:
-            self.export_workshop(self.workshop_controller.workshop.id)
-
-    def export_workshop(self, workshop_id: str) -> None:
-        workshop = self.library.load(workshop_id)
-        if workshop is None:
-            return
-        file_name = safe_file_stem(workshop.title) + SESSION_FILE_SUFFIX
-        suggested = Path(self._last_folder()) / file_name
-        path = self._save_path(
-            "Export session file", suggested, SESSION_FILTER, SESSION_FILE_SUFFIX
-        )
-        if path is not None and self.library.export(workshop_id, path):
-            self._remember_file(path)
-
-    # -- exports ---------------------------------------------------------------------------------
-
-    def choose_save_path(self, title: str, suggested: Path, file_filter: str) -> Path | None:
-        """Ask where to save; replaced in tests."""
-        chosen, _filter = QFileDialog.getSaveFileName(self, title, str(suggested), file_filter)
-        return Path(chosen) if chosen else None
-
-    def _save_path(self, title: str, suggested: Path, file_filter: str, suffix: str) -> Path | None:
-        from ui.saving import with_suffix
-
-        chosen = self.choose_save_path(title, suggested, file_filter)
-        return with_suffix(self, chosen, suffix) if chosen is not None else None
-
-    def choose_folder(self, title: str) -> Path | None:
-        chosen = QFileDialog.getExistingDirectory(self, title, self._last_folder())
-        return Path(chosen) if chosen else None
-
-    def choose_open_paths(self, title: str, file_filter: str) -> list[Path]:
-        files, _filter = QFileDialog.getOpenFileNames(self, title, self._last_folder(), file_filter)
-        return [Path(f) for f in files]
-
-    def _export_to_file(self, description: str, suffix: str, file_filter: str, write) -> None:
-        if self.workshop_controller is None or self.exports.busy:
-            return
-        workshop = self.workshop_controller.workshop
-        suggested = Path(self._last_folder()) / (safe_file_stem(workshop.title) + suffix)
-        path = self._save_path(f"Save the {description}", suggested, file_filter, suffix)
-        if path is None:
-            return
-        self.settings.setValue("recent/folder", str(path.parent))
-        self.exports.run(f"Saving the {description}", lambda: write(workshop, path), path.parent)
-
-    def _earlier_workshop(self) -> Workshop | None:
-        """The workshop the open one re-assesses, if the library has it: its exports then
-        show the movement since, as the Review step does."""
-        controller = self.workshop_controller
-        earlier = controller.workshop.reassesses if controller is not None else None
-        return self.library.load(earlier) if earlier else None
-
-    def export_workbook(self) -> None:
-        previous = self._earlier_workshop()
-
-        def write(workshop, path: Path) -> None:
-            from opassess.export.xlsx import write_workbook
-
-            write_workbook(workshop, path, previous)
-
-        self._export_to_file("Excel workbook", ".xlsx", "Excel workbook (*.xlsx)", write)
-
-    def export_report(self) -> None:
-        previous = self._earlier_workshop()
-
-        def write(workshop, path: Path) -> None:
-            from opassess.export.pdf import write_report
-
-            write_report(workshop, path, previous)
-
-        self._export_to_file("PDF report", ".pdf", "PDF document (*.pdf)", write)
-
-    def export_paper_forms(self) -> None:
-        def write(workshop, path: Path) -> None:
-            from opassess.export.paper_forms import write_paper_forms
-
-            write_paper_forms(workshop, path)
-
-        self._export_to_file("paper rating forms", ".pdf", "PDF document (*.pdf)", write)
-
-    def export_spreadsheet_forms(self) -> None:
-        if self.workshop_controller is None or self.exports.busy:
-            return
-        folder = self.choose_folder("Choose a folder for the spreadsheet forms")
-        if folder is None:
-            return
-        workshop = self.workshop_controller.workshop
-        from opassess.export.rating_forms import rating_form_paths, write_rating_forms
-
-        there = [p for p in rating_form_paths(workshop, folder).values() if p.exists()]
-        keep_existing = False
-        if there:
-            choice = self._ask_about_existing_forms(there)
-            if choice is None:
-                return
-            keep_existing = choice == "keep"
-        self.settings.setValue("recent/folder", str(folder))
-
-        def write() -> object:
-            return write_rating_forms(workshop, folder, keep_existing=keep_existing)
-
-        self.exports.run("Saving the spreadsheet rating forms", write, folder)
-
-    def _ask_about_existing_forms(self, there: list[Path]) -> str | None:
-        """'keep' or 'replace' for forms already in the folder (some may be filled in)."""
-        count = len(there)
-        return self._ask_which(
-            "Rating forms already in this folder",
-            f"{count} of these forms {'is' if count == 1 else 'are'} already in this folder "
-            f"(“{there[0].name}”{' and others' if count > 1 else ''}). Some may be filled in: "
-            "replacing them loses what was written there.",
-            [
-                ("Write only the missing ones", QMessageBox.ButtonRole.AcceptRole, "keep"),
-                ("Replace them", QMessageBox.ButtonRole.DestructiveRole, "replace"),
-            ],
-        )
-
-    def import_rating_forms(self) -> None:
-        if self.workshop_controller is None:
-            return
-        paths = self.choose_open_paths("Import filled-in rating forms", "Excel workbook (*.xlsx)")
-        if not paths:
-            return
-        from opassess.export import ExportError
-        from opassess.export.rating_forms import apply_rating_forms, read_rating_forms
-
-        try:
-            forms = read_rating_forms(self.workshop_controller.workshop, paths)
-        except ExportError as problem:
-            QMessageBox.warning(self, "Rating forms not imported", str(problem))
-            return
-        before = self.workshop_controller.workshop
-        if not self.workshop_controller.apply("Import rating forms", apply_rating_forms, forms):
-            return
-        answers = sum(len(form.answers) for form in forms)
-        if self.workshop_controller.workshop == before:
-            told = f"The {len(forms)} forms hold the ratings already here: nothing changed."
-        else:
-            undo = " Ctrl+Z undoes it." if self.undo_action.isEnabled() else ""
-            told = f"Took {answers} ratings from {len(forms)} forms.{undo}"
-        self.statusBar().showMessage(told, 10000)
-
-    def save_chart_png(self) -> None:
-        if self.workshop_view is not None:
-            self._save_chart(self.workshop_view.consensus_page.chart)
-
-    def copy_chart(self) -> None:
-        if self.workshop_view is not None:
-            self._copy_chart(self.workshop_view.consensus_page.chart)
-
-    def _connect_chart(self, chart: WallChart) -> None:
-        chart.save_requested.connect(lambda: self._save_chart(chart))
-        chart.copy_requested.connect(lambda: self._copy_chart(chart))
-
-    def _save_chart(self, chart: WallChart) -> None:
-        """Save `chart` as a PNG at projector resolution, in the chart's own look."""
-        workshop = self.workshop_controller.workshop
-        suggested = Path(self._last_folder()) / (
-            safe_file_stem(workshop.title) + " - wall chart.png"
-        )
-        path = self._save_path("Save the wall chart", suggested, "PNG image (*.png)", ".png")
-        if path is None:
-            return
-        if chart.render_png(str(path)):
-            self.statusBar().showMessage(f"Saved the wall chart as {path.name}", 8000)
-        else:
-            QMessageBox.warning(
-                self,
-                "Chart not saved",
-                f"Could not save {path.name}. Check that the folder exists and that you may "
-                "write to it, or choose another folder.",
-            )
-
-    def _copy_chart(self, chart: WallChart) -> None:
-        from PySide6.QtGui import QGuiApplication
-
-        QGuiApplication.clipboard().setImage(chart.render_image())
-        self.statusBar().showMessage("Copied the wall chart: paste it into a slide", 8000)
-
-    def delete_workshop(self, workshop_id: str) -> None:
-        summary = next((s for s in self.library.summaries() if s.id == workshop_id), None)
-        if summary is None:
-            return
-        answer = QMessageBox.question(
-            self,
-            "Delete workshop",
-            f"Delete “{summary.title}” from the library? You can undo this until you close "
-            "OpAssess.",
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        title = self.library.delete(workshop_id)
-        if title:
-            self.statusBar().showMessage(f"Deleted “{title}”. Ctrl+Z brings it back.", 10000)
-            self.undo_delete_button.show()
-            self._update_actions()
-
     def _show_problem(self, message: str) -> None:
         if self.workshop_view is not None and self.stack.currentWidget() is self.workshop_view:
             self.workshop_view.message_bar.show_message(message)
         else:
             QMessageBox.warning(self, "OpAssess", message)
 
-    def _confirm(self, question: str) -> bool:
-        answer = QMessageBox.question(self, "Please confirm", question)
-        return answer == QMessageBox.StandardButton.Yes
+    def _show_undo_delete(self) -> None:
+        self.undo_delete_button.setVisible(self.library.can_undo_delete)
+        self._update_actions()
 
     # -- settings: geometry and recent files -------------------------------------------------------
 
     def _restore_geometry(self) -> None:
-        geometry = self.settings.value("window/geometry")
+        geometry = self.settings.window_geometry
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1280, 800)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._close_workshop_view()
-        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.window_geometry = self.saveGeometry()
         self.settings.sync()
         super().closeEvent(event)
 
-    def recent_files(self) -> list[str]:
-        value = self.settings.value("recent/files", [])
-        if isinstance(value, str):
-            value = [value]
-        return [str(v) for v in value or []]
-
-    def _remember_file(self, path: Path) -> None:
-        files = [str(path)] + [f for f in self.recent_files() if f != str(path)]
-        self.settings.setValue("recent/files", files[:MAX_RECENT_FILES])
-        self.settings.setValue("recent/folder", str(path.parent))
-        self._fill_recent_menu()
-
-    def _last_folder(self) -> str:
-        return str(self.settings.value("recent/folder", str(Path.home())))
-
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
-        files = self.recent_files()
+        files = self.settings.recent_files
         for file in files:
             self.recent_menu.addAction(
-                Path(file).name, lambda f=file: self.import_files([Path(f)])
-            ).setToolTip(file)
+                file.name, lambda f=file: self.operations.import_files([f])
+            ).setToolTip(str(file))
         self.recent_menu.setEnabled(bool(files))
 
     # -- help ------------------------------------------------------------------------------------
@@ -720,29 +455,8 @@ class MainWindow(QMainWindow):
             section_id = section_for_step(view.current_page.title if view is not None else "")
         if self.guide_window is None:
             self.guide_window = GuideWindow(self)
-            self.guide_window.pdf_requested.connect(self.save_guide_pdf)
+            self.guide_window.pdf_requested.connect(self.operations.save_guide_pdf)
         self.guide_window.open_at(section_id)
-
-    def save_guide_pdf(self) -> None:
-        """Save the facilitator's guide as a PDF, in the background like every export."""
-        if self.exports.busy:
-            return
-        from opassess.guide import GUIDE_TITLE
-
-        suggested = Path(self._last_folder()) / (safe_file_stem(GUIDE_TITLE) + ".pdf")
-        path = self._save_path(
-            "Save the facilitator's guide", suggested, "PDF document (*.pdf)", ".pdf"
-        )
-        if path is None:
-            return
-        self.settings.setValue("recent/folder", str(path.parent))
-
-        def write() -> None:
-            from opassess.export.guide_pdf import write_guide_pdf
-
-            write_guide_pdf(path)
-
-        self.exports.run("Saving the facilitator's guide", write, path.parent)
 
     def show_about(self) -> None:
         QMessageBox.about(

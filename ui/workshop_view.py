@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from ui.controller import LibraryController, WorkshopController
 from ui.labels import ElidedLabel
+from ui.operations import FileDialogs
 from ui.steps import StepPage
 from ui.style import DISAGREEMENT_COLOUR, scaled_font
 
@@ -70,7 +71,9 @@ def _scrolled(page: QWidget) -> QScrollArea:
 class WorkshopView(QWidget):
     """One open workshop: the step bar and the step pages."""
 
-    def __init__(self, controller: WorkshopController, library: LibraryController) -> None:
+    def __init__(
+        self, controller: WorkshopController, library: LibraryController, dialogs: FileDialogs
+    ) -> None:
         super().__init__()
         from ui.steps.consensus import ConsensusPage
         from ui.steps.explain import ExplainPage
@@ -99,7 +102,7 @@ class WorkshopView(QWidget):
             RatePage(controller),
             self.consensus_page,
             PlanPage(controller),
-            ReviewPage(controller, load_previous=library.load),
+            ReviewPage(controller, load_previous=library.load, dialogs=dialogs),
         ]
         self.stack = QStackedWidget()
         self.step_group = QButtonGroup(self)

@@ -300,7 +300,7 @@ def test_an_unreadable_session_file_is_named_with_its_problem(
     window = _window(qtbot, library, tmp_path)
     path = tmp_path / "from a colleague.opassess"
     make(path)
-    assert window.import_files([path]) == []
+    assert window.operations.import_files([path]) == []
     assert len(dialogs) == 1
     _title, text, _kind = dialogs[0]
     assert text.startswith("Not imported: ")

@@ -21,7 +21,7 @@ def _window(qtbot, library, workshop, tmp_path):
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(LibraryController(library), settings)
     qtbot.addWidget(window)
-    window.exports.show_dialogs = False
+    window.operations.exports.show_dialogs = False
     window.open_workshop(workshop.id)
     return window
 
@@ -30,8 +30,8 @@ def _forms_exported(qtbot, library, workshop, tmp_path):
     """The window on `workshop`, its spreadsheet rating forms just written to `tmp_path`:
     (window, the forms' paths in participant order)."""
     window = _window(qtbot, library, workshop, tmp_path)
-    window.choose_folder = lambda *args: tmp_path
-    with qtbot.waitSignal(window.exports.finished, timeout=60000) as done:
+    window.dialogs.choose_folder = lambda *args: tmp_path
+    with qtbot.waitSignal(window.operations.exports.finished, timeout=60000) as done:
         window.spreadsheet_forms_action.trigger()
     return window, [Path(p) for p in done.args[1]]
 
@@ -56,23 +56,23 @@ def warnings(monkeypatch):
 def test_workbook_and_report_are_written_in_the_background(qtbot, library, demo, tmp_path):
     window = _window(qtbot, library, demo, tmp_path)
     targets = iter([tmp_path / "results", tmp_path / "report.pdf"])
-    window.choose_save_path = lambda *args: next(targets)
-    with qtbot.waitSignal(window.exports.finished, timeout=60000):
+    window.dialogs.choose_save_path = lambda *args: next(targets)
+    with qtbot.waitSignal(window.operations.exports.finished, timeout=60000):
         window.workbook_action.trigger()
     book = openpyxl.load_workbook(tmp_path / "results.xlsx")  # suffix added when left off
     assert "Summary" in book.sheetnames
-    with qtbot.waitSignal(window.exports.finished, timeout=60000):
+    with qtbot.waitSignal(window.operations.exports.finished, timeout=60000):
         window.report_action.trigger()
     assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")
-    assert window.settings.value("recent/folder") == str(tmp_path)
+    assert window.settings.last_folder == tmp_path
 
 
 def test_a_failed_export_says_why_and_leaves_nothing(qtbot, library, demo, tmp_path, warnings):
     window = _window(qtbot, library, demo, tmp_path)
-    window.exports.show_dialogs = True
+    window.operations.exports.show_dialogs = True
     missing = tmp_path / "no such folder" / "report.pdf"
-    window.choose_save_path = lambda *args: missing
-    with qtbot.waitSignal(window.exports.failed, timeout=60000) as failure:
+    window.dialogs.choose_save_path = lambda *args: missing
+    with qtbot.waitSignal(window.operations.exports.failed, timeout=60000) as failure:
         window.report_action.trigger()
     assert "report.pdf" in failure.args[0] and "folder does not exist" in failure.args[0]
     assert warnings == [("Export failed", failure.args[0])]
@@ -82,9 +82,9 @@ def test_a_failed_export_says_why_and_leaves_nothing(qtbot, library, demo, tmp_p
 
 def test_cancelled_dialog_exports_nothing(qtbot, library, demo, tmp_path):
     window = _window(qtbot, library, demo, tmp_path)
-    window.choose_save_path = lambda *args: None
+    window.dialogs.choose_save_path = lambda *args: None
     window.workbook_action.trigger()
-    assert not window.exports.busy
+    assert not window.operations.exports.busy
     assert list(tmp_path.glob("*.xlsx")) == []
 
 
@@ -99,8 +99,8 @@ def test_forms_out_and_filled_forms_back_in_as_one_undoable_edit(
         book[FORM_SHEET][f"D{FIRST_BARRIER_ROW}"] = "Seen at the March team meeting."
         book.save(path)
 
-    window.choose_open_paths = lambda *args: written[:2]
-    window.import_rating_forms()
+    window.dialogs.choose_open_paths = lambda *args: written[:2]
+    window.operations.import_rating_forms()
 
     controller = window.workshop_controller
     first_barrier = unrated.scoped_dimensions()[0].id
@@ -109,7 +109,7 @@ def test_forms_out_and_filled_forms_back_in_as_one_undoable_edit(
     assert got == {unrated.participants[0].id: "developing", unrated.participants[1].id: "not-sure"}
     assert library.load(unrated.id).ratings == controller.workshop.ratings  # saved
     assert "Ctrl+Z" in window.statusBar().currentMessage()
-    window.import_rating_forms()  # the same forms again change nothing, and say so
+    window.operations.import_rating_forms()  # the same forms again change nothing, and say so
     assert "nothing changed" in window.statusBar().currentMessage()
     assert window.undo_action.text() == "&Undo Import rating forms"
 
@@ -127,8 +127,8 @@ def test_a_bad_form_is_refused_whole_with_file_and_cell(
         book[FORM_SHEET][f"C{FIRST_BARRIER_ROW}"] = stage
         book.save(path)
 
-    window.choose_open_paths = lambda *args: [good, bad]
-    window.import_rating_forms()
+    window.dialogs.choose_open_paths = lambda *args: [good, bad]
+    window.operations.import_rating_forms()
 
     ((title, text),) = warnings
     assert title == "Rating forms not imported"
@@ -139,16 +139,16 @@ def test_a_bad_form_is_refused_whole_with_file_and_cell(
 
 def test_nothing_chosen_imports_nothing(qtbot, library, unrated, tmp_path, warnings):
     window = _window(qtbot, library, unrated, tmp_path)
-    window.choose_open_paths = lambda *args: []
-    window.import_rating_forms()
+    window.dialogs.choose_open_paths = lambda *args: []
+    window.operations.import_rating_forms()
     assert warnings == [] and window.workshop_controller.workshop.ratings == {}
 
 
 def test_paper_forms_from_the_file_menu(qtbot, library, demo, tmp_path):
     pytest.importorskip("opassess.export.paper_forms")
     window = _window(qtbot, library, demo, tmp_path)
-    window.choose_save_path = lambda *args: tmp_path / "forms.pdf"
-    with qtbot.waitSignal(window.exports.finished, timeout=60000):
+    window.dialogs.choose_save_path = lambda *args: tmp_path / "forms.pdf"
+    with qtbot.waitSignal(window.operations.exports.finished, timeout=60000):
         window.paper_forms_action.trigger()
     assert (tmp_path / "forms.pdf").read_bytes().startswith(b"%PDF")
 
@@ -157,7 +157,7 @@ def test_wall_chart_saved_at_projector_resolution_and_copied(qtbot, library, dem
     window = _window(qtbot, library, demo, tmp_path)
     window.workshop_controller.set_revealed(True)
     window.workshop_view.go_to_step(3)  # the chart follows the workshop on its own page
-    window.choose_save_path = lambda *args: tmp_path / "chart"
+    window.dialogs.choose_save_path = lambda *args: tmp_path / "chart"
     window.chart_png_action.trigger()
     image = QImage(str(tmp_path / "chart.png"))
     assert image.size() == QSize(1920, 1080)
@@ -172,14 +172,14 @@ def test_wall_chart_saved_at_projector_resolution_and_copied(qtbot, library, dem
 
 def test_chart_context_menu_requests_reach_the_window(qtbot, library, demo, tmp_path):
     window = _window(qtbot, library, demo, tmp_path)
-    window.choose_save_path = lambda *args: tmp_path / "from the menu.png"
+    window.dialogs.choose_save_path = lambda *args: tmp_path / "from the menu.png"
     window.workshop_view.consensus_page.chart.save_requested.emit()
     assert (tmp_path / "from the menu.png").exists()
 
 
 def test_a_chart_that_cannot_be_saved_says_so(qtbot, library, demo, tmp_path, warnings):
     window = _window(qtbot, library, demo, tmp_path)
-    window.choose_save_path = lambda *args: tmp_path / "missing" / "chart.png"
+    window.dialogs.choose_save_path = lambda *args: tmp_path / "missing" / "chart.png"
     window.chart_png_action.trigger()
     ((title, text),) = warnings
     assert title == "Chart not saved" and "chart.png" in text
@@ -192,13 +192,13 @@ def test_a_bare_file_name_never_replaces_the_file_it_comes_to_unasked(
     window = _window(qtbot, library, demo, tmp_path)
     kept = tmp_path / "keep.pdf"
     kept.write_bytes(b"the earlier report")
-    window.choose_save_path = lambda *args: tmp_path / "keep"
+    window.dialogs.choose_save_path = lambda *args: tmp_path / "keep"
     monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.StandardButton.No)
     window.report_action.trigger()
-    assert not window.exports.busy
+    assert not window.operations.exports.busy
     assert kept.read_bytes() == b"the earlier report"
     monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.StandardButton.Yes)
-    with qtbot.waitSignal(window.exports.finished, timeout=60000):
+    with qtbot.waitSignal(window.operations.exports.finished, timeout=60000):
         window.report_action.trigger()
     assert kept.read_bytes().startswith(b"%PDF")
 
@@ -216,9 +216,11 @@ def test_exporting_forms_again_keeps_the_filled_in_ones_unless_told(
 
     asked = []
     monkeypatch.setattr(
-        window, "_ask_about_existing_forms", lambda there: asked.append(len(there)) or "keep"
+        window.operations,
+        "_ask_about_existing_forms",
+        lambda there: asked.append(len(there)) or "keep",
     )
-    with qtbot.waitSignal(window.exports.finished, timeout=60000) as again:
+    with qtbot.waitSignal(window.operations.exports.finished, timeout=60000) as again:
         window.spreadsheet_forms_action.trigger()
     assert asked == [len(unrated.participants)]
     assert [Path(p).name for p in again.args[1]] == [
@@ -226,11 +228,11 @@ def test_exporting_forms_again_keeps_the_filled_in_ones_unless_told(
     ]
     assert openpyxl.load_workbook(filled)[FORM_SHEET][f"C{FIRST_BARRIER_ROW}"].value == "Developing"
 
-    monkeypatch.setattr(window, "_ask_about_existing_forms", lambda there: None)
+    monkeypatch.setattr(window.operations, "_ask_about_existing_forms", lambda there: None)
     window.spreadsheet_forms_action.trigger()
-    assert not window.exports.busy  # cancelled: nothing written
-    monkeypatch.setattr(window, "_ask_about_existing_forms", lambda there: "replace")
-    with qtbot.waitSignal(window.exports.finished, timeout=60000) as replaced:
+    assert not window.operations.exports.busy  # cancelled: nothing written
+    monkeypatch.setattr(window.operations, "_ask_about_existing_forms", lambda there: "replace")
+    with qtbot.waitSignal(window.operations.exports.finished, timeout=60000) as replaced:
         window.spreadsheet_forms_action.trigger()
     assert len(replaced.args[1]) == len(unrated.participants) + 1
     assert openpyxl.load_workbook(filled)[FORM_SHEET][f"C{FIRST_BARRIER_ROW}"].value is None
@@ -245,11 +247,11 @@ def test_a_re_assessments_report_and_workbook_show_the_movement(qtbot, library, 
     library.add(later)
     window = _window(qtbot, library, later, tmp_path)
     targets = iter([tmp_path / "again.pdf", tmp_path / "again.xlsx"])
-    window.choose_save_path = lambda *args: next(targets)
-    with qtbot.waitSignal(window.exports.finished, timeout=60000):
+    window.dialogs.choose_save_path = lambda *args: next(targets)
+    with qtbot.waitSignal(window.operations.exports.finished, timeout=60000):
         window.report_action.trigger()
     text = " ".join(page.extract_text() for page in PdfReader(tmp_path / "again.pdf").pages)
     assert "Movement since last time" in text and demo.title in text
-    with qtbot.waitSignal(window.exports.finished, timeout=60000):
+    with qtbot.waitSignal(window.operations.exports.finished, timeout=60000):
         window.workbook_action.trigger()
     assert "Movement" in openpyxl.load_workbook(tmp_path / "again.xlsx").sheetnames

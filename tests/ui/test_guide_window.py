@@ -17,7 +17,7 @@ def _window(qtbot, library, tmp_path, workshop=None) -> MainWindow:
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(LibraryController(library), settings)
     qtbot.addWidget(window)
-    window.exports.show_dialogs = False
+    window.operations.exports.show_dialogs = False
     if workshop is not None:
         window.open_workshop(workshop.id)
     return window
@@ -92,28 +92,28 @@ def test_the_guide_is_saved_as_pdf_in_the_background(qtbot, library, tmp_path):
         asked.append(suggested.name)
         return tmp_path / "guide"
 
-    window.choose_save_path = choose
-    with qtbot.waitSignal(window.exports.finished, timeout=60000):
+    window.dialogs.choose_save_path = choose
+    with qtbot.waitSignal(window.operations.exports.finished, timeout=60000):
         window.guide_pdf_action.trigger()
     path = tmp_path / "guide.pdf"  # suffix added when left off
     assert PdfReader(path).metadata.title == GUIDE_TITLE
     assert asked == ["Facilitator's guide.pdf"]
-    assert window.settings.value("recent/folder") == str(tmp_path)
+    assert window.settings.last_folder == tmp_path
 
 
 def test_the_guide_windows_pdf_button_saves_too(qtbot, library, demo, tmp_path):
     window = _window(qtbot, library, tmp_path, demo)
     window.show_guide()
-    window.choose_save_path = lambda *args: tmp_path / "from the window.pdf"
-    with qtbot.waitSignal(window.exports.finished, timeout=60000):
+    window.dialogs.choose_save_path = lambda *args: tmp_path / "from the window.pdf"
+    with qtbot.waitSignal(window.operations.exports.finished, timeout=60000):
         window.guide_window.pdf_button.click()
     assert (tmp_path / "from the window.pdf").read_bytes().startswith(b"%PDF")
 
 
 def test_a_failed_guide_pdf_says_why(qtbot, library, tmp_path):
     window = _window(qtbot, library, tmp_path)
-    window.choose_save_path = lambda *args: tmp_path / "missing" / "guide.pdf"
-    with qtbot.waitSignal(window.exports.failed, timeout=60000) as failure:
+    window.dialogs.choose_save_path = lambda *args: tmp_path / "missing" / "guide.pdf"
+    with qtbot.waitSignal(window.operations.exports.failed, timeout=60000) as failure:
         window.guide_pdf_action.trigger()
     assert "guide could not be saved" in failure.args[0]
     assert "folder does not exist" in failure.args[0]

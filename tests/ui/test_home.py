@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication
 
@@ -13,6 +13,7 @@ from opassess.workshop import new_workshop, update_details
 from ui import home
 from ui.controller import LibraryController
 from ui.home import HomePage
+from ui.main_window import MainWindow
 
 
 def _page(qtbot, library):
@@ -207,10 +208,17 @@ def test_a_bad_file_is_reported_and_the_rest_imported(qtbot, library, demo, tmp_
     assert len(imported) == 1
 
 
-def test_export_writes_the_workshop(qtbot, library, demo, tmp_path):
-    controller, _ = _page(qtbot, library)
-    assert controller.export(demo.id, tmp_path / "out.opassess")
+def test_export_from_the_library_writes_the_workshop_and_remembers_the_file(
+    qtbot, library, demo, tmp_path
+):
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(LibraryController(library), settings)
+    qtbot.addWidget(window)
+    window.dialogs.choose_save_path = lambda _title, suggested, _filter: tmp_path / "out"
+    window.home.export_requested.emit(demo.id)
     assert read_session_file(tmp_path / "out.opassess") == demo
+    assert window.settings.recent_files[0] == tmp_path / "out.opassess"
+    assert "out.opassess" in window.statusBar().currentMessage()
 
 
 def test_dropping_session_files_asks_to_import_them(qtbot, library, tmp_path):

@@ -71,9 +71,9 @@ def test_delete_asks_first_and_can_be_undone(qtbot, library, demo, tmp_path, mon
     window = _window(qtbot, library, tmp_path)
     answers = iter([QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes])
     monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: next(answers))
-    window.delete_workshop(demo.id)
+    window.operations.delete_workshop(demo.id)
     assert library.exists(demo.id)
-    window.delete_workshop(demo.id)
+    window.operations.delete_workshop(demo.id)
     assert not library.exists(demo.id)
     assert window.undo_action.isEnabled()
     assert window.undo_delete_button.isVisibleTo(window)
@@ -107,12 +107,12 @@ def test_geometry_and_recent_files_are_remembered(qtbot, library, demo, tmp_path
     closed_at = window.size()
     session_file = tmp_path / "team.opassess"
     write_session_file(new_workshop(demo.framework, title="Another team"), session_file)
-    window.import_files([session_file])
+    window.operations.import_files([session_file])
     window.close()
     again = _window(qtbot, library, tmp_path)
-    assert again.settings.value("window/geometry") is not None
+    assert again.settings.window_geometry is not None
     assert again.size() == closed_at
-    assert again.recent_files() == [str(session_file)]
+    assert again.settings.recent_files == [session_file]
     assert [a.text() for a in again.recent_menu.actions()] == ["team.opassess"]
 
 
@@ -405,7 +405,7 @@ def test_replacing_the_open_workshop_from_a_file_shows_the_files_copy(
         return 0
 
     monkeypatch.setattr(QMessageBox, "exec", choose_replace)
-    assert window.import_files([path]) == [demo.id]
+    assert window.operations.import_files([path]) == [demo.id]
     controller = window.workshop_controller
     assert controller.workshop.title == demo.title
     assert window.workshop_view.heading.text().startswith(demo.title)
@@ -461,7 +461,7 @@ def test_a_question_of_choices_defaults_to_the_safe_one(qtbot, library, tmp_path
         ("Write only the missing ones", QMessageBox.ButtonRole.AcceptRole, "keep"),
     ]
     monkeypatch.setattr(QMessageBox, "exec", press("Replace them"))
-    assert window._ask_which("Title", "Text", choices) == "replace"
+    assert window.dialogs.ask_which("Title", "Text", choices) == "replace"
     assert seen["default"] == "Write only the missing ones"
     monkeypatch.setattr(QMessageBox, "exec", press("Cancel"))
-    assert window._ask_which("Title", "Text", choices) is None
+    assert window.dialogs.ask_which("Title", "Text", choices) is None

@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox
 
 from opassess.interchange import read_session_file
+from opassess.services import EXPORTS
 from opassess.session import EditSession
 from opassess.workshop import (
     add_participant,
@@ -17,12 +19,16 @@ from opassess.workshop import (
     update_details,
 )
 from ui.controller import WorkshopController
-from ui.steps.review import ReviewPage, session_file_name
+from ui.operations import FileDialogs
+from ui.settings import AppSettings
+from ui.steps.review import ReviewPage
 
 
 @pytest.fixture
-def page(qtbot, controller, library):
+def page(qtbot, controller, library, tmp_path):
+    settings = AppSettings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
     made = ReviewPage(controller, load_previous=library.load)
+    made.dialogs = FileDialogs(made, settings)
     qtbot.addWidget(made)
     made.resize(1280, 800)
     made.show()
@@ -123,7 +129,9 @@ def test_export_writes_a_session_file_that_reads_back_equal(page, controller, tm
     suggested = []
     target = tmp_path / "out" / "workshop copy"
     target.parent.mkdir()
-    page.choose_save_path = lambda default: suggested.append(default) or str(target)
+    page.dialogs.choose_save_path = lambda _title, default, _filter: (
+        suggested.append(default) or target
+    )
     page.export_button.click()
 
     written = target.with_name("workshop copy.opassess")
@@ -136,21 +144,21 @@ def test_export_writes_a_session_file_that_reads_back_equal(page, controller, tm
 def test_open_folder_opens_the_exported_files_folder(page, tmp_path, monkeypatch):
     opened = []
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
-    page.choose_save_path = lambda _default: str(tmp_path / "copy.opassess")
+    page.dialogs.choose_save_path = lambda *_args: tmp_path / "copy.opassess"
     page.export_session_file()
     page.open_folder_button.click()
     assert [url.toLocalFile() for url in opened] == [str(tmp_path)]
 
 
 def test_a_cancelled_export_writes_nothing(page, tmp_path, messages):
-    page.choose_save_path = lambda _default: None
+    page.dialogs.choose_save_path = lambda *_args: None
     assert page.export_session_file() is None
     assert messages == []
     assert not page.open_folder_button.isVisible()
 
 
 def test_an_export_failure_is_reported_without_crashing(page, tmp_path, messages):
-    page.choose_save_path = lambda _default: str(tmp_path / "missing" / "copy.opassess")
+    page.dialogs.choose_save_path = lambda *_args: tmp_path / "missing" / "copy.opassess"
     page.export_button.click()
     assert len(messages) == 1
     _kind, _title, text = messages[0]
@@ -174,7 +182,7 @@ def test_there_is_a_row_for_export_buttons(page):
     ],
 )
 def test_the_suggested_file_name_is_safe_everywhere(title, expected):
-    assert session_file_name(title) == expected
+    assert EXPORTS["session"].file_name(title) == expected
 
 
 def test_projector_shows_a_compact_summary_with_text_escaped(page, controller, demo):

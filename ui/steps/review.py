@@ -10,14 +10,13 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDir, QEvent, QObject, QStandardPaths, Qt, QUrl
+from PySide6.QtCore import QDir, QEvent, QObject, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QShowEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTextBrowser,
     QTextEdit,
@@ -25,11 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from opassess import SESSION_FILE_SUFFIX
 from opassess.analysis import BarrierSummary, movement, summarise
 from opassess.changes import WorkshopChange
-from opassess.files import safe_file_stem
-from opassess.interchange import SessionFileError, write_session_file
 from opassess.wording import (
     NOT_RATED_LABEL,
     NOT_SURE_LABEL,
@@ -46,8 +42,10 @@ from opassess.workshop import Workshop
 from ui.controller import WorkshopController
 from ui.steps import StepPage
 
+if TYPE_CHECKING:
+    from ui.operations import FileDialogs
+
 LoadPrevious = Callable[[str], "Workshop | None"]
-ChooseSavePath = Callable[[str], "str | None"]
 
 READABLE_WIDTH = 1200  # pixels of text, at most
 
@@ -68,11 +66,6 @@ _TABLE = "<table border='1' cellspacing='0' cellpadding='4' style='border-collap
 def _e(value: object) -> str:
     """Escape user text for the page, keeping its line breaks."""
     return html.escape(str(value)).replace("\n", "<br>")
-
-
-def session_file_name(title: str) -> str:
-    """A session file name from a workshop's title that every common system accepts."""
-    return safe_file_stem(title) + SESSION_FILE_SUFFIX
 
 
 # -- the document -------------------------------------------------------------------------------
@@ -239,14 +232,17 @@ class ReviewPage(StepPage):
         self,
         controller: WorkshopController,
         load_previous: LoadPrevious | None = None,
+        dialogs: FileDialogs | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(controller, parent)
         self._load_previous = load_previous
-        # Asks where to save, given a suggested path; returns the path or None when cancelled.
-        # Replaceable, e.g. by tests.
-        self.choose_save_path: ChooseSavePath = self._ask_save_path
-        self._last_folder: Path | None = None
+        if dialogs is None:  # on its own, as in tests: the app's settings, asked where to save
+            from ui.operations import FileDialogs
+            from ui.settings import AppSettings
+
+            dialogs = FileDialogs(self, AppSettings())
+        self.dialogs = dialogs
         self._exported_folder: Path | None = None
         self._stale = True
 
@@ -337,40 +333,15 @@ class ReviewPage(StepPage):
 
     # -- export -----------------------------------------------------------------------------
 
-    def default_export_path(self) -> Path:
-        folder = self._last_folder
-        if folder is None:
-            documents = QStandardPaths.writableLocation(
-                QStandardPaths.StandardLocation.DocumentsLocation
-            )
-            folder = Path(documents) if documents else Path.home()
-        return folder / session_file_name(self.controller.workshop.title)
-
-    def _ask_save_path(self, suggested: str) -> str | None:
-        chosen, _filter = QFileDialog.getSaveFileName(
-            self,
-            "Export session file",
-            suggested,
-            f"OpAssess session files (*{SESSION_FILE_SUFFIX})",
-        )
-        return chosen or None
-
     def export_session_file(self) -> Path | None:
         """Ask where, write the session file, and say where it went; None if not written."""
-        from ui.saving import with_suffix
+        from ui.operations import export_session_file
 
-        chosen = self.choose_save_path(str(self.default_export_path()))
-        path = with_suffix(self, Path(chosen), SESSION_FILE_SUFFIX) if chosen else None
+        path = export_session_file(self.dialogs, self.controller.workshop)
         if path is None:
-            return None
-        try:
-            write_session_file(self.controller.workshop, path)
-        except SessionFileError as problem:
             self.export_status.clear()
             self.open_folder_button.hide()
-            QMessageBox.warning(self, "The session file was not exported", problem.message)
             return None
-        self._last_folder = path.parent
         self._exported_folder = path.parent
         status = f"Exported to {QDir.toNativeSeparators(str(path))}"
         self.export_status.setText(status)
