@@ -221,10 +221,12 @@ def _command_list(args: argparse.Namespace) -> int:
         print("No workshops match." if args.search else "The library is empty.")
         return EXIT_OK
     from opassess.services import is_due
+    from opassess.wording import format_date
 
     today = date.today()
     for s in summaries:
-        held = s.held_on.isoformat() if s.held_on else "no date   "
+        # "25 September 2026" is the longest a date reads: the titles after it line up.
+        held = format_date(s.held_on, "no date").ljust(17)
         due = "  re-assessment due" if is_due(s, today) else ""
         where = " / ".join(x for x in (s.organisation, s.team) if x)
         print(f"{s.id[:8]}  {held}  {s.title}  [{where}]  {s.participant_count} people{due}")

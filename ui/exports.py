@@ -13,19 +13,7 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QUrl, Signal, Sl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
-
-def _user_problem(exc: BaseException) -> str | None:
-    """The message for a problem a person can act on; None for a bug."""
-    from opassess.export import ExportError
-    from opassess.interchange import SessionFileError
-
-    if isinstance(exc, (ExportError, SessionFileError)):
-        return str(exc)
-    if isinstance(exc, OSError):
-        from opassess.files import plain_os_reason
-
-        return f"Could not write the file: {plain_os_reason(exc, 'write')}"
-    return None
+from opassess.services import user_message
 
 
 class _Signals(QObject):
@@ -44,7 +32,7 @@ class _Job(QRunnable):
         try:
             result = self.work()
         except Exception as exc:  # reported on the GUI thread, never lost in the worker
-            problem = _user_problem(exc)
+            problem = user_message(exc)
             if problem is None:  # a bug: its traceback goes to the log in the data folder
                 from opassess.logs import log_unexpected
 

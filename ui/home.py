@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from opassess import SESSION_FILE_SUFFIX
+from opassess.services import is_due
 from opassess.store import WorkshopSummary
 from opassess.wording import format_date
 from ui.controller import LibraryController
@@ -142,7 +143,7 @@ class WorkshopListModel(QAbstractTableModel):
 
     def is_due(self, row: WorkshopSummary) -> bool:
         """Past its re-assessment date, and no re-assessment of it started yet."""
-        return row.reassess_on is not None and row.reassess_on <= self._today and not row.reassessed
+        return is_due(row, self._today)
 
     def summary_at(self, row: int) -> WorkshopSummary:
         return self._rows[row]

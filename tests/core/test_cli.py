@@ -13,6 +13,7 @@ from opassess import __version__
 from opassess.cli import main
 from opassess.interchange import read_session_file
 from opassess.paths import default_data_dir
+from opassess.wording import format_date
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -51,6 +52,7 @@ def test_demo_to_file_then_import_list_and_export(run, tmp_path):
 
     code, out, _ = run("list")
     assert code == 0 and demo.title in out and "12 people" in out
+    assert format_date(demo.held_on) in out  # people's dates, not ISO
 
     exported = tmp_path / "again.opassess"
     code, _, _ = run("export", demo.id[:8], "--json", str(exported))
