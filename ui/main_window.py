@@ -31,7 +31,7 @@ class MainWindow(QMainWindow):
         self.library = library
         self.settings = AppSettings(settings)
         self.dialogs = FileDialogs(self, self.settings)
-        self.operations = Operations(self, library, self.dialogs)
+        self.operations = Operations(self, self, library, self.dialogs)
         self.setWindowTitle("OpAssess")
         self.setMinimumSize(640, 480)
         self.workshop_controller: WorkshopController | None = None

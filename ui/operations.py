@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
@@ -18,12 +18,14 @@ from opassess.files import safe_file_stem
 from opassess.services import EXPORTS, ExportName, ExportOptions, export
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QAction
+
     from opassess.interchange import WorkshopExists
     from opassess.services import ConflictChoice
     from opassess.workshop import Workshop
-    from ui.controller import LibraryController
+    from ui.controller import LibraryController, WorkshopController
     from ui.exports import ExportRunner
-    from ui.main_window import MainWindow
+    from ui.home import HomePage
     from ui.settings import AppSettings
     from ui.wallchart import WallChart
 
@@ -122,6 +124,18 @@ def export_session_file(dialogs: FileDialogs, workshop: Workshop) -> Path | None
     return path
 
 
+class WindowHost(Protocol):
+    """What the flows need of the window they run in (the main window is one)."""
+
+    workshop_controller: WorkshopController | None
+    home: HomePage
+    undo_action: QAction
+
+    def open_workshop(self, workshop_id: str) -> bool: ...
+
+    def close_workshop(self) -> None: ...
+
+
 class Operations(QObject):
     """The flows the window's menus and the library page start."""
 
@@ -130,9 +144,14 @@ class Operations(QObject):
     deleted_changed = Signal()  # a workshop was deleted or brought back: undo delete changed
 
     def __init__(
-        self, window: MainWindow, library: LibraryController, dialogs: FileDialogs
+        self,
+        window: WindowHost,
+        parent: QWidget,
+        library: LibraryController,
+        dialogs: FileDialogs,
     ) -> None:
-        super().__init__(window)
+        super().__init__(parent)
+        self.parent_widget = parent
         self.window = window
         self.library = library
         self.dialogs = dialogs
@@ -145,7 +164,7 @@ class Operations(QObject):
         if self._exports is None:
             from ui.exports import ExportRunner
 
-            self._exports = ExportRunner(self.window)
+            self._exports = ExportRunner(self.parent_widget)
             self._exports.finished.connect(
                 lambda description, _result: self.status.emit(f"{description}: done", 8000)
             )
