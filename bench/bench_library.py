@@ -26,6 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from opassess import store
 from opassess.frameworks import Framework, default_framework, edit_dimension
 from opassess.store import LIBRARY_FILE, Library
+from opassess.store.library import _LIST_SQL
+from opassess.store.rows import _FRAMEWORKS
 from opassess.workshop import (
     NOT_SURE,
     Action,
@@ -152,14 +154,14 @@ def main() -> None:
             ).fetchone()[0]
 
             def load_uncached() -> None:
-                store._FRAMEWORKS.clear()
+                _FRAMEWORKS.clear()
                 library.load(one)
 
             def bare_load_uncached() -> None:
                 bare_load()
                 bare.execute(store.FRAMEWORK_SQL, (fingerprint,)).fetchall()
 
-            search_sql = store._LIST_SQL.format(where="WHERE instr(w.search_text, ?) > 0")
+            search_sql = _LIST_SQL.format(where="WHERE instr(w.search_text, ?) > 0")
 
             def bare_list(sql: str, *args: str) -> None:  # the listing's two SELECTs
                 bare.execute(sql, args).fetchall()

@@ -37,6 +37,7 @@ from opassess.store import (
     restore_backup,
     schema_version,
 )
+from opassess.store.rows import _FRAMEWORKS
 from opassess.workshop import (
     NOT_SURE,
     Action,
@@ -288,7 +289,7 @@ def test_adapting_one_workshop_leaves_the_others_framework_as_it_was(
         assert framework_named(library, second.id) == shared
         assert framework_named(library, first.id) != shared
         assert len(framework_rows(library)) == 2
-    store._FRAMEWORKS.clear()  # read back from the file, not from memory
+    _FRAMEWORKS.clear()  # read back from the file, not from memory
     with Library.open(data_dir) as library:
         kept, changed = library.load(second.id), library.load(first.id)
     assert_same(kept, second)
@@ -644,7 +645,7 @@ def test_list_and_load_are_a_fixed_number_of_queries(
         summaries = library.list_workshops()
     assert len(summaries) == 20
     assert len(recorder.statements) == 2  # the rows, and which of them were re-assessed
-    store._FRAMEWORKS.clear()
+    _FRAMEWORKS.clear()
     with Recorder(library) as recorder:
         library.load(summaries[5].id)
     assert len(recorder.statements) == 7  # one per table, and the framework copy
@@ -731,7 +732,7 @@ def test_a_closed_library_says_so(data_dir: Path) -> None:
 def test_a_busy_file_is_never_a_raw_database_is_locked(
     data_dir: Path, workshop: Workshop, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store, "BUSY_TIMEOUT_S", 0.05)
+    monkeypatch.setattr("opassess.store.opening.BUSY_TIMEOUT_S", 0.05)
     with Library.open(data_dir) as library:
         other_program = raw(data_dir / LIBRARY_FILE)
         other_program.execute("BEGIN IMMEDIATE")
@@ -843,7 +844,7 @@ def test_a_file_failing_its_check_is_moved_aside_under_a_new_name(
     (data_dir / (LIBRARY_FILE + "-wal")).write_bytes(b"the wal that belongs to it")
     # Something already has the name the damaged file would get: it must survive untouched.
     moment = datetime(2026, 11, 21, 10, 15, tzinfo=timezone.utc)
-    monkeypatch.setattr(store, "_utc_now", lambda: moment)
+    monkeypatch.setattr("opassess.store.opening._utc_now", lambda: moment)
     taken = data_dir / "library.damaged-20261121T101500Z.sqlite3"
     taken.write_bytes(b"an earlier damaged library")
     with pytest.raises(LibraryDamaged, match="integrity check") as caught:
@@ -956,8 +957,7 @@ def test_a_new_migration_upgrades_and_keeps_the_data(
 ) -> None:
     stored = make_library(data_dir, framework)
     monkeypatch.setattr(
-        store,
-        "MIGRATIONS",
+        "opassess.store.schema.MIGRATIONS",
         [
             *store.MIGRATIONS,
             Migration(
@@ -997,7 +997,9 @@ def test_a_failing_migration_changes_nothing(
         raise RuntimeError("step 2 broke")
 
     original = list(store.MIGRATIONS)
-    monkeypatch.setattr(store, "MIGRATIONS", [*original, Migration(2, "0.2.0", half_done)])
+    monkeypatch.setattr(
+        "opassess.store.schema.MIGRATIONS", [*original, Migration(2, "0.2.0", half_done)]
+    )
     with pytest.raises(LibraryUpgradeFailed, match="Nothing was changed") as caught:
         Library.open(data_dir)
     assert isinstance(caught.value, LibraryError)
@@ -1005,7 +1007,7 @@ def test_a_failing_migration_changes_nothing(
     assert conn.execute("PRAGMA user_version").fetchone() == (1,)
     assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'tags'").fetchall() == []
     conn.close()
-    monkeypatch.setattr(store, "MIGRATIONS", original)
+    monkeypatch.setattr("opassess.store.schema.MIGRATIONS", original)
     with Library.open(data_dir) as library:
         assert_same(library.load(stored[0].id), stored[0])
 
@@ -1061,7 +1063,7 @@ def test_a_library_failing_its_check_is_not_backed_up_at_close(
     # Damage that appears while open must not rotate good backups out.
     library = Library.open(data_dir)
     library.add(sample_workshop(framework))
-    monkeypatch.setattr(store, "_quick_check_ok", lambda conn: False)
+    monkeypatch.setattr("opassess.store.library._quick_check_ok", lambda conn: False)
     library.close()
     assert backups(data_dir) == []
 

@@ -1,0 +1,221 @@
+"""Before a library file is used: the lock, the checks, and what is set aside rather than used.
+
+The file is opened by one OpAssess process at a time (an OS lock on library.lock) and checked
+first: not SQLite, another program's database or a failed integrity check, it is moved aside
+(never deleted); too new, it is left exactly as it was. A -wal without its database is set
+aside too. Restoring a backup puts it in place under the same lock.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from contextlib import suppress
+from pathlib import Path
+from typing import NoReturn
+
+from opassess.files import fsync_file, fsync_folder, plain_os_reason
+from opassess.locking import FileLock, LockHeld
+from opassess.store.backup import _backup_is_good, _utc_now, backups
+from opassess.store.errors import (
+    LibraryDamaged,
+    LibraryError,
+    LibraryInUse,
+    LibraryTooNew,
+    _library_error,
+)
+from opassess.store.schema import (
+    APPLICATION_ID,
+    _quick_check_ok,
+    _required_release,
+    schema_version,
+)
+
+LIBRARY_FILE = "library.sqlite3"
+LOCK_FILE = "library.lock"
+# Only this process writes (the OS lock sees to that), so waiting long for a lock means another
+# program has the file open: better to say so quickly than to freeze the window.
+BUSY_TIMEOUT_S = 1.0
+
+_SIDE_FILES = ("-wal", "-shm")
+
+
+def _side_files(path: Path) -> list[Path]:
+    return [path.with_name(path.name + suffix) for suffix in _SIDE_FILES]
+
+
+def _acquire_lock(data_dir: Path) -> FileLock:
+    lock = FileLock(data_dir / LOCK_FILE)
+    try:
+        lock.acquire()
+    except LockHeld as held:
+        where = f" (process {held.pid})" if held.pid else ""
+        raise LibraryInUse(
+            f"This library is already open in another OpAssess window{where}. "
+            "Close it there, or use a different data folder.",
+            held.pid,
+        ) from None
+    except OSError as exc:
+        raise LibraryError(
+            f"The data folder {data_dir} cannot be used: {plain_os_reason(exc, 'write')}"
+        ) from exc
+    return lock
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
+
+
+def _open_checked(data_dir: Path) -> sqlite3.Connection:
+    """Connect to the library file after making sure it is ours, sound and not too new."""
+    path = data_dir / LIBRARY_FILE
+    _set_orphans_aside(path)
+    if path.exists():
+        # A zero-byte file is what an interrupted first start (or a sync tool's placeholder)
+        # leaves. With no backups there never was anything in it: start afresh. With backups,
+        # the library once had content, so an empty file means it was cut short: keep it aside
+        # and say so, rather than quietly start an empty library that backups would rotate over.
+        if path.stat().st_size == 0 and backups(data_dir):
+            _damaged(data_dir, "it is empty although there are backups (it was probably cut short)")
+        _inspect(data_dir, path)
+    conn = _connect(path)
+    try:
+        # WAL: readers never block the writer and a commit is one append. synchronous=FULL
+        # syncs that append at every commit, so a returned save survives power loss too.
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except sqlite3.Error as exc:
+        conn.close()
+        raise _library_error(exc, writing=False) from exc
+    return conn
+
+
+def _inspect(data_dir: Path, path: Path) -> None:
+    """Raise LibraryDamaged or LibraryTooNew for a file we must not use; otherwise return.
+
+    The look is read-only: a read-write connection would replay a -wal into the file and delete
+    it when closing, changing a file we are about to refuse or keep aside as it was.
+    """
+    sides_before = {side for side in _side_files(path) if side.exists()}
+    verdict: str | None = None
+    requires: str | None = None
+    version = 0
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+    try:
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        except sqlite3.OperationalError:
+            raise  # cannot open or busy: not damage
+        except sqlite3.DatabaseError:
+            verdict = "it is not a database"
+        else:
+            if app_id == 0 and version == 0 and not tables:
+                pass  # new, or never finished creating: the first migration builds it
+            elif app_id != APPLICATION_ID or version < 1 or "workshops" not in tables:
+                verdict = "it is another program's database, not an OpAssess library"
+            elif version > schema_version():
+                verdict = "too new"
+                requires = _required_release(conn)
+            elif not _quick_check_ok(conn):
+                verdict = "it failed its integrity check"
+    except sqlite3.Error as exc:
+        raise _library_error(exc, writing=False) from exc
+    finally:
+        conn.close()
+    if verdict == "too new":
+        if not sides_before:
+            _tidy_side_files(path)
+        raise LibraryTooNew(version, schema_version(), requires)
+    if verdict is not None:
+        _damaged(data_dir, verdict)
+
+
+def _tidy_side_files(path: Path) -> None:
+    # The read-only look left an empty -wal and a -shm. A read-write connection that reads and
+    # closes with nothing to checkpoint removes both (under SQLite's own locks) and leaves the
+    # database file itself as it was.
+    with suppress(sqlite3.Error):
+        conn = _connect(path)
+        try:
+            conn.execute("PRAGMA user_version").fetchone()
+        finally:
+            conn.close()
+
+
+def restore_backup(data_dir: Path, backup: Path) -> None:
+    """Put `backup` in place as the library. Refused while a library file is there, or open."""
+    data_dir = Path(data_dir)
+    lock = _acquire_lock(data_dir)
+    try:
+        target = data_dir / LIBRARY_FILE
+        if target.exists():
+            raise LibraryError(
+                "There is already a library file in that folder, so the backup was not "
+                "restored. Move it away first if you want the backup instead."
+            )
+        if not _backup_is_good(Path(backup)):
+            raise LibraryError(
+                "That backup cannot be restored: it is damaged or not an OpAssess library. "
+                "Choose another."
+            )
+        _set_orphans_aside(target)
+        partial = data_dir / (LIBRARY_FILE + ".restoring")
+        try:
+            shutil.copyfile(backup, partial)
+            fsync_file(partial)
+            os.replace(partial, target)
+            fsync_folder(data_dir)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise LibraryError(f"The backup could not be restored ({exc}).") from exc
+    finally:
+        lock.release()
+
+
+def _damaged(data_dir: Path, reason: str) -> NoReturn:
+    """Move the library file (and its WAL) aside under a new name and raise LibraryDamaged."""
+    path = data_dir / LIBRARY_FILE
+    stamp = _utc_now().strftime("%Y%m%dT%H%M%SZ")
+    kept = _unused_name(data_dir, f"library.damaged-{stamp}", ".sqlite3")
+    try:
+        for suffix in _SIDE_FILES:
+            side = path.with_name(path.name + suffix)
+            if side.exists():
+                os.replace(side, kept.with_name(kept.name + suffix))
+        os.replace(path, kept)
+        fsync_folder(data_dir)
+    except OSError as exc:
+        raise LibraryError(
+            f"The library file could not be used ({reason}) and could not be moved aside "
+            f"({exc}). Nothing was deleted."
+        ) from exc
+    raise LibraryDamaged(reason, kept, [b for b in backups(data_dir) if _backup_is_good(b)])
+
+
+def _set_orphans_aside(path: Path) -> None:
+    # A -wal without its database would be replayed into whatever file takes the name next.
+    if path.exists():
+        return
+    sides = [path.with_name(path.name + s) for s in _SIDE_FILES]
+    if not any(side.exists() for side in sides):
+        return
+    stamp = _utc_now().strftime("%Y%m%dT%H%M%SZ")
+    kept = _unused_name(path.parent, f"library.orphaned-{stamp}", ".sqlite3")
+    for side, suffix in zip(sides, _SIDE_FILES, strict=True):
+        if side.exists():
+            os.replace(side, kept.with_name(kept.name + suffix))
+
+
+def _unused_name(folder: Path, stem: str, suffix: str) -> Path:
+    """folder/stem+suffix, or stem-2, stem-3...: a name that no file (or its WAL) has yet."""
+    n = 1
+    while True:
+        candidate = folder / (f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}")
+        taken = [candidate, *(candidate.with_name(candidate.name + s) for s in _SIDE_FILES)]
+        if not any(p.exists() for p in taken):
+            return candidate
+        n += 1
