@@ -50,7 +50,7 @@ class EditSession:
         change = changes_between(before, after)
         if not change:
             return change
-        self._library.save_change(before, after)
+        self._library.save_change(before, after, change)
         self._workshop = after
         self.history.record(label, before, after)
         return change
@@ -70,7 +70,7 @@ class EditSession:
     def _restore(self, value: Workshop) -> WorkshopChange:
         change = changes_between(self._workshop, value)
         if change:
-            self._library.save_change(self._workshop, value)
+            self._library.save_change(self._workshop, value, change)
         self._workshop = value
         return change
 

@@ -222,13 +222,15 @@ class Library:
             self._insert(conn, [workshop])
             conn.execute(_DROP_UNUSED_FRAMEWORK, (old_framework,))
 
-    def save_change(self, before: Workshop, after: Workshop) -> WorkshopChange:
-        """Write what differs between `before` (as stored) and `after`, and nothing else."""
-        from opassess.changes import changes_between
+    def save_change(self, before: Workshop, after: Workshop, change: WorkshopChange) -> None:
+        """Write the parts of `after` that `change` names, and nothing else.
 
-        change = changes_between(before, after)
+        `before` is the workshop as stored: rows keep their place in its order where the edit
+        allows. `change` is `changes_between(before, after)`, which the caller already has (it
+        decides whether there is anything to save), so the two values are compared only once.
+        """
         if not change:
-            return change
+            return
         wid = after.id
         with self._transaction() as conn:
             columns: dict[str, Any] = {"modified_at": self._stamp()}
@@ -251,7 +253,6 @@ class Library:
             if old_framework is not None:
                 conn.execute(_DROP_UNUSED_FRAMEWORK, (old_framework,))
             _write_changed_rows(conn, before, after, change)
-        return change
 
     def delete(self, workshop_id: str) -> Workshop:
         """Remove a workshop and return it as it was, so that `add` can undo the deletion."""
@@ -323,7 +324,12 @@ class Library:
         return fingerprint, text
 
     def _insert(self, conn: sqlite3.Connection, workshops: Sequence[Workshop]) -> None:
-        workshop_rows, participants, ratings, consensus, targets, actions = [], [], [], [], [], []
+        workshop_rows: list[dict[str, Any]] = []
+        participants: list[tuple[Any, ...]] = []
+        ratings: list[tuple[Any, ...]] = []
+        consensus: list[tuple[Any, ...]] = []
+        targets: list[tuple[Any, ...]] = []
+        actions: list[tuple[Any, ...]] = []
         frameworks: dict[str, str] = {}  # each distinct copy once, however many workshops share it
         for w in workshops:
             fingerprint, text = self._framework_row(w.framework)

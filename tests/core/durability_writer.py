@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from opassess.changes import changes_between
 from opassess.store import Library
 from opassess.workshop import record_rating
 
@@ -31,7 +32,7 @@ def main(data_dir: str, workshop_id: str) -> None:
         edited = record_rating(
             workshop, participant_id, dimension_id, stages[number % len(stages)], evidence
         )
-        library.save_change(workshop, edited)
+        library.save_change(workshop, edited, changes_between(workshop, edited))
         workshop = edited
         print(number, flush=True)
         number += 1

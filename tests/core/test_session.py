@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from opassess.changes import WorkshopChange, changes_between
 from opassess.session import EditSession
 from opassess.workshop import Workshop, WorkshopError, add_action, record_rating, set_target
 
@@ -16,11 +17,12 @@ class RecordingLibrary:
         self.writes = 0
         self.fail_next = False
 
-    def save_change(self, before: Workshop, after: Workshop) -> None:
+    def save_change(self, before: Workshop, after: Workshop, change: WorkshopChange) -> None:
         if self.fail_next:
             self.fail_next = False
             raise OSError("disk full")
         assert before == self.stored, "the session must save from what the library holds"
+        assert change and change == changes_between(before, after), "and name what it changed"
         self.stored = after
         self.writes += 1
 

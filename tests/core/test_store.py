@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from opassess import store
+from opassess.changes import WorkshopChange, changes_between
 from opassess.frameworks import Framework, framework_from_dict, framework_to_dict
 from opassess.store import (
     APPLICATION_ID,
@@ -123,6 +124,13 @@ def sample_workshop(framework: Framework, title: str = "Leadership team") -> Wor
 
 def rows(conn: sqlite3.Connection) -> dict[str, set[tuple[Any, ...]]]:
     return {t: set(conn.execute(f"SELECT * FROM {t}")) for t in CHILD_TABLES}
+
+
+def save(library: Library, before: Workshop, after: Workshop) -> WorkshopChange:
+    """Save an edit as the edit session does: what changed worked out once, then written."""
+    change = changes_between(before, after)
+    library.save_change(before, after, change)
+    return change
 
 
 def raw(path: Path) -> sqlite3.Connection:
@@ -285,7 +293,7 @@ def test_adapting_one_workshop_leaves_the_others_framework_as_it_was(
     with Library.open(data_dir) as library:
         library.add_many([first, second])
         shared = framework_named(library, second.id)
-        library.save_change(first, adapted)
+        save(library, first, adapted)
         assert framework_named(library, second.id) == shared
         assert framework_named(library, first.id) != shared
         assert len(framework_rows(library)) == 2
@@ -307,15 +315,15 @@ def test_a_copy_no_workshop_names_is_removed(library: Library, framework: Framew
 
     # save_change: the first workshop's own wording; the shared copy stays for the second.
     adapted = adapt_dimension(first, barrier, question="Why?")
-    library.save_change(first, adapted)
+    save(library, first, adapted)
     assert set(framework_rows(library)) == {original, framework_named(library, first.id)}
     # Adapted again: the copy it had alone goes, in the same save.
     again = adapt_dimension(adapted, barrier, question="Why now?")
-    library.save_change(adapted, again)
+    save(library, adapted, again)
     assert set(framework_rows(library)) == {original, framework_named(library, first.id)}
     assert unused_frameworks(library) == 0
     # Back to the shared wording: one copy for both.
-    library.save_change(again, dataclasses.replace(again, framework=framework))
+    save(library, again, dataclasses.replace(again, framework=framework))
     assert set(framework_rows(library)) == {original}
 
     # replace: a whole new workshop value with its own wording, then back.
@@ -325,7 +333,7 @@ def test_a_copy_no_workshop_names_is_removed(library: Library, framework: Framew
     assert set(framework_rows(library)) == {original}
 
     # delete: a copy goes with the last workshop that names it, not before.
-    library.save_change(first, adapted)
+    save(library, first, adapted)
     library.delete(first.id)
     assert set(framework_rows(library)) == {original}
     library.delete(second.id)
@@ -399,7 +407,7 @@ def test_recording_a_rating_writes_one_rating_row_and_the_time(
     someone = workshop.participants[0].id
     after = record_rating(workshop, someone, workshop.scope[2], "consolidating", "New.")
     with Recorder(library) as recorder:
-        change = library.save_change(workshop, after)
+        change = save(library, workshop, after)
     assert change.ratings == {(someone, workshop.scope[2])}
     assert recorder.tables_written() == {"workshops", "ratings"}
     assert recorder.changes == 2  # modified_at, and the one rating row
@@ -417,6 +425,30 @@ def test_recording_a_rating_writes_one_rating_row_and_the_time(
     for table in CHILD_TABLES:
         assert before_rows[table] <= after_rows[table]
     assert_same(library.load(workshop.id), after)
+
+
+def test_only_the_rows_the_given_change_names_are_written(
+    library: Library, workshop: Workshop
+) -> None:
+    library.add(workshop)
+    first, second = (p.id for p in workshop.participants[:2])
+    barrier = workshop.scope[2]
+    after = record_rating(workshop, first, barrier, "consolidating", "Named in the change.")
+    after = record_rating(after, second, barrier, "developing", "Not named.")
+    after = update_details(after, title="Not named either")
+    named = WorkshopChange(ratings=frozenset({(first, barrier)}))
+    with Recorder(library) as recorder:
+        library.save_change(workshop, after, named)
+    assert recorder.tables_written() == {"workshops", "ratings"}
+    assert recorder.changes == 2  # modified_at, and the one rating the change names
+    stored = library.load(workshop.id)
+    assert stored.rating(first, barrier) == after.rating(first, barrier)
+    assert stored.rating(second, barrier) == workshop.rating(second, barrier)
+    assert stored.title == workshop.title
+    # A change naming nothing writes nothing, whatever `after` holds.
+    with Recorder(library) as recorder:
+        library.save_change(workshop, after, WorkshopChange())
+    assert recorder.statements == []
 
 
 @pytest.mark.parametrize(
@@ -459,7 +491,7 @@ def test_each_edit_touches_only_its_own_rows(
     before_rows = rows(library._connection())
     after = edit(workshop)
     with Recorder(library) as recorder:
-        library.save_change(workshop, after)
+        save(library, workshop, after)
     assert recorder.tables_written() == tables
     assert recorder.changes == changed_rows
     after_rows = rows(library._connection())
@@ -473,7 +505,7 @@ def test_a_details_edit_does_not_rewrite_the_framework_copy(
 ) -> None:
     library.add(workshop)
     with Recorder(library) as recorder:
-        library.save_change(workshop, update_details(workshop, team="Board"))
+        save(library, workshop, update_details(workshop, team="Board"))
     assert recorder.tables_written() == {"workshops"}
     assert not any("framework" in s for s in recorder.statements)
 
@@ -481,7 +513,7 @@ def test_a_details_edit_does_not_rewrite_the_framework_copy(
 def test_saving_no_change_writes_nothing(library: Library, workshop: Workshop) -> None:
     library.add(workshop)
     with Recorder(library) as recorder:
-        change = library.save_change(workshop, workshop)
+        change = save(library, workshop, workshop)
     assert not change
     assert recorder.statements == []
 
@@ -491,7 +523,7 @@ def test_saving_a_deleted_workshop_fails_and_writes_nothing(
 ) -> None:
     after = update_details(workshop, title="Lost")
     with pytest.raises(WorkshopNotFound):
-        library.save_change(workshop, after)
+        save(library, workshop, after)
     assert library.list_workshops() == []
 
 
@@ -582,7 +614,7 @@ def test_any_sequence_of_edits_is_saved_exactly(
             edited = apply(current, data.draw(st.sampled_from(ACTIONS)), data)
         except WorkshopError:
             continue
-        if shared_library.save_change(current, edited):
+        if save(shared_library, current, edited):
             current = edited
         # else the edit changed nothing but, perhaps, a mapping's order (update_action with the
         # same text moves its barrier last): changes_between sees no change, nothing is written,
@@ -622,7 +654,7 @@ def test_list_is_most_recent_first_and_searchable(library: Library, framework: F
     for w in (first, second, third):
         library.add(w)
     assert [s.id for s in library.list_workshops()] == [third.id, second.id, first.id]
-    library.save_change(first, update_details(first, facilitator="Alex"))
+    save(library, first, update_details(first, facilitator="Alex"))
     listed = library.list_workshops()
     assert [s.id for s in listed] == [first.id, third.id, second.id]
     assert listed[0].participant_count == 2
