@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from opassess import __version__
 from opassess.paths import default_data_dir
@@ -31,7 +31,7 @@ class UserError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line and exit 2, as for every other user error
+    def error(self, message: str) -> NoReturn:  # one line and exit 2, as for every other user error
         self.exit(EXIT_USAGE, f"{self.prog}: {message}\n")
 
 
@@ -197,7 +197,9 @@ def _command_demo(args: argparse.Namespace) -> int:
 def _command_import(args: argparse.Namespace) -> int:
     from opassess.services import import_session
 
-    choice = "replace" if args.replace else "keep-both" if args.keep_both else None
+    choice: ConflictChoice | None = (
+        "replace" if args.replace else "keep-both" if args.keep_both else None
+    )
 
     def choose(exists: WorkshopExists) -> ConflictChoice:
         if choice is None:

@@ -488,10 +488,10 @@ def _rule_problems(raw: dict[str, Any], framework: Framework) -> Iterator[str]:
                 f"{where}.stage: {rating['stage']!r} is not a stage of the file's framework "
                 f"(stages are {stages}, or {NOT_SURE})"
             )
-        key = (rating["participant_id"], rating["dimension_id"])
-        if key in rated:
+        pair = (rating["participant_id"], rating["dimension_id"])
+        if pair in rated:
             yield f"{where}: a second rating by the same participant of the same barrier"
-        rated.add(key)
+        rated.add(pair)
 
     for section, noun in (("consensus", "consensus"), ("targets", "target")):
         seen: set[str] = set()

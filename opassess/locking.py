@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import errno
 import os
+import sys
 import threading
 from contextlib import suppress
 from pathlib import Path
 
-if os.name == "nt":  # pragma: no cover - exercised on Windows only
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
     import msvcrt
 else:
     import fcntl
@@ -104,7 +105,7 @@ def _read_pid(fd: int) -> int | None:
         return None
 
 
-if os.name == "nt":  # pragma: no cover - exercised on Windows only
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
 
     def _lock(fd: int) -> None:
         os.lseek(fd, _WINDOWS_LOCK_OFFSET, os.SEEK_SET)

@@ -39,8 +39,10 @@ class WorkshopSource(Protocol):
 
 
 class _Due(Protocol):
-    reassess_on: date | None
-    reassessed: bool
+    @property
+    def reassess_on(self) -> date | None: ...
+    @property
+    def reassessed(self) -> bool: ...
 
 
 # -- exports ------------------------------------------------------------------------------------

@@ -68,13 +68,13 @@ def stage_name(source: Workshop | Framework, stage: str | None, missing: str = "
     """A stage id as a workshop's (or a framework's) own copy names it: the stage's name,
     "Not sure" for a not-sure answer, the id itself for a stage the framework no longer has,
     and `missing` for no stage at all (None)."""
-    from opassess.frameworks import NOT_SURE
+    from opassess.frameworks import NOT_SURE, Framework
 
     if stage is None:
         return missing
     if stage == NOT_SURE:
         return NOT_SURE_LABEL
-    framework: Framework = getattr(source, "framework", source)
+    framework = source if isinstance(source, Framework) else source.framework
     for level in framework.levels:
         if level.id == stage:
             return level.name

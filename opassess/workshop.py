@@ -370,7 +370,7 @@ def parse_participant_rows(text: str) -> list[tuple[str, str]]:
     """(name, role) rows from text pasted out of a spreadsheet: one person a line, the role in
     the next column (tab, or else comma or semicolon); a header row such as "Name, Role" is
     skipped, as are blank lines."""
-    rows = []
+    rows: list[tuple[str, str]] = []
     for line in text.splitlines():
         if not line.strip():
             continue

@@ -77,6 +77,22 @@ def test_ruff_is_clean():
     assert result.returncode == 0, result.stdout
 
 
+def test_the_core_type_checks_clean():
+    """mypy reads its settings (files, strictness) from pyproject.toml."""
+    mypy = shutil.which("mypy", path=str(Path(sys.executable).parent))
+    if mypy is None:
+        pytest.fail("mypy is not installed: install the test extra (pip install -e .[test])")
+    result = subprocess.run(
+        [mypy, "--no-incremental", "--no-error-summary"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_core_suite_passes_with_qt_unavailable():
     """The whole core suite, in a child process where importing Qt or ui/ fails."""
     env = {**os.environ, "OPASSESS_BLOCK_QT": "1"}

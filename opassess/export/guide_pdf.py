@@ -89,7 +89,7 @@ def guide_pdf_bytes() -> bytes:
 
 
 def guide_story(sections: list[GuideSection], width: float) -> list[Any]:
-    from reportlab.platypus import CondPageBreak, PageBreak, Paragraph, Spacer
+    from reportlab.platypus import CondPageBreak, PageBreak, Paragraph, Spacer, TableStyle
     from reportlab.platypus.tableofcontents import TableOfContents
 
     s = guide_styles()
@@ -97,7 +97,9 @@ def guide_story(sections: list[GuideSection], width: float) -> list[Any]:
     contents = TableOfContents(
         dotsMinLevel=0,
         levelStyles=[s["contents"]],
-        tableStyle=[("FONTNAME", (0, 0), (-1, -1), FONT), ("VALIGN", (0, 0), (-1, -1), "TOP")],
+        tableStyle=TableStyle(
+            [("FONTNAME", (0, 0), (-1, -1), FONT), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+        ),
     )
     story: list[Any] = [
         Spacer(1, 30),
@@ -123,7 +125,8 @@ def section_flowables(section: GuideSection, width: float) -> list[Any]:
 
     s = guide_styles()
     heading = Paragraph(f'<a name="{section.id}"/>{para_text(section.title)}', s["h1"])
-    heading.guide_entry = (section.id, plain(section.title), 0)
+    # Read back, when the page is known, by the template's afterFlowable.
+    heading.guide_entry = (section.id, plain(section.title), 0)  # type: ignore[attr-defined]
     story: list[Any] = [heading]
     for index, block in enumerate(blocks(section.body)):
         made = block_flowables(block, width, f"{section.id}-{index}")
@@ -142,7 +145,7 @@ def block_flowables(block: Block, width: float, key: str) -> list[Any]:
     s = guide_styles()
     if block.kind == "heading":
         heading = Paragraph(markup(block.text), s["h2"])
-        heading.guide_entry = (key, plain(block.text), 1)
+        heading.guide_entry = (key, plain(block.text), 1)  # type: ignore[attr-defined]
         return [heading]
     if block.kind == "paragraph":
         # A paragraph that introduces a list or table ("For each barrier:") stays with it.
@@ -218,7 +221,12 @@ def guide_styles() -> dict[str, Any]:
     body = ParagraphStyle(
         "guide_body", base["body"], fontSize=10.5, leading=14.5, spaceAfter=5, bulletFontName=FONT
     )
-    listed = {"leftIndent": 16, "bulletIndent": 3, "spaceAfter": 3, "bulletFontSize": 10.5}
+    listed: dict[str, Any] = {
+        "leftIndent": 16,
+        "bulletIndent": 3,
+        "spaceAfter": 3,
+        "bulletFontSize": 10.5,
+    }
     return {
         "body": body,
         "lead": ParagraphStyle("guide_lead", body, keepWithNext=1),

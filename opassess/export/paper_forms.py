@@ -38,6 +38,7 @@ from opassess.export.pdf_style import (
     para_text,
     paragraphs,
     plain_text,
+    rect,
     styles,
 )
 from opassess.frameworks import Dimension
@@ -315,13 +316,12 @@ def _label_room(column: float, above: bool = False) -> float:
 
 def _tick(markup: str, width: float, style: Any, above: bool) -> Any:
     """A tick box with a (bold, wrapping) label beside it, or below it, for a header cell."""
-    from reportlab.graphics.shapes import Rect
     from reportlab.lib import colors
     from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
     box = drawing(BOX + 2, BOX + 2)
     box.add(
-        Rect(
+        rect(
             1,
             1,
             BOX,

@@ -13,7 +13,7 @@ import io
 import itertools
 import math
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ from opassess.export.pdf_style import (
     para_text,
     paragraphs,
     plain_text,
+    rect,
     register_fonts,
     stage_colour,
     stage_shape,
@@ -136,7 +137,7 @@ def page_section(header: str, label: str = "", numbering: str = "Page {number} o
             return 0, 0
 
         def draw(self) -> None:
-            self.canv.page_section = (key, header, label, numbering)
+            self.canv.page_section = (key, header, label, numbering)  # type: ignore[attr-defined]
 
     return PageSection()
 
@@ -149,6 +150,10 @@ def numbered_canvas(header: str, *, skip_header_on_first: bool = False) -> Any:
     from reportlab.pdfgen.canvas import Canvas
 
     class NumberedCanvas(Canvas):
+        # Canvas internals this class relies on, which reportlab's type stubs leave out.
+        _pagesize: tuple[float, float]
+        _startPage: Callable[[], None]
+
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             # Every page starts in the bundled font, so no standard font is referenced at all.
             kwargs["initialFontName"] = kwargs.get("initialFontName") or FONT
@@ -169,10 +174,11 @@ def numbered_canvas(header: str, *, skip_header_on_first: bool = False) -> Any:
                 key = section[0] if section else None
                 seen[key] += 1
                 if section is None:
-                    number, total = self._pageNumber, len(self._pages)
+                    number, total = self.getPageNumber(), len(self._pages)
                     self._furniture(header, "", "Page {number} of {total}", number, total)
                 else:
-                    self._furniture(*section[1:], seen[key], totals[key])
+                    _, top, label, numbering = section
+                    self._furniture(top, label, numbering, seen[key], totals[key])
                 super().showPage()
             super().save()
 
@@ -183,7 +189,7 @@ def numbered_canvas(header: str, *, skip_header_on_first: bool = False) -> Any:
             self.setFillColor(colors.HexColor("#555555"))
             self.setStrokeColor(colors.HexColor("#BBBBBB"))
             self.setFont(FONT, 8)
-            on_first = self.page_section is None and self._pageNumber == 1
+            on_first = self.page_section is None and self.getPageNumber() == 1
             if top and not (skip_header_on_first and on_first):
                 self.drawString(MARGIN_X, height - 34, fit_text(top, FONT, 8, room))
                 self.line(MARGIN_X, height - 39, width - MARGIN_X, height - 39)
@@ -338,7 +344,7 @@ def wall_chart_section(
 def wall_chart(workshop: Workshop, summaries: list[BarrierSummary], width: float) -> list[Any]:
     """The chart as flowables: a column header, then one vector drawing per barrier (so a chart
     of many barriers or a large team splits between rows across pages)."""
-    from reportlab.graphics.shapes import Line, Rect, String
+    from reportlab.graphics.shapes import Line, String
     from reportlab.lib import colors
 
     columns = _columns(workshop)
@@ -382,7 +388,7 @@ def wall_chart(workshop: Workshop, summaries: list[BarrierSummary], width: float
         row = drawing(width, height)
         if row_index % 2 == 0:
             row.add(
-                Rect(0, 0, width, height, fillColor=colors.HexColor("#F3F3F3"), strokeColor=None)
+                rect(0, 0, width, height, fillColor=colors.HexColor("#F3F3F3"), strokeColor=None)
             )
         y = height - 14
         for line in name_lines:
@@ -404,7 +410,7 @@ def wall_chart(workshop: Workshop, summaries: list[BarrierSummary], width: float
             row.add(Line(x, 0, x, height, strokeColor=colors.HexColor("#CCCCCC"), strokeWidth=0.5))
             if stage == summary.consensus:
                 row.add(
-                    Rect(
+                    rect(
                         x + 2,
                         2,
                         cell - 4,
@@ -417,7 +423,7 @@ def wall_chart(workshop: Workshop, summaries: list[BarrierSummary], width: float
             if stage == summary.target:
                 inset = 5 if stage == summary.consensus else 2
                 row.add(
-                    Rect(
+                    rect(
                         x + inset,
                         inset,
                         cell - 2 * inset,
@@ -443,9 +449,9 @@ def wall_chart(workshop: Workshop, summaries: list[BarrierSummary], width: float
                 )
             colour = stage_colour(level_ids, stage)
             shape = stage_shape(level_ids, stage)
-            for column, line in places[stage]:
+            for column, dot_row in places[stage]:
                 cx = x + 10 + column * pitch
-                cy = height - 12 - line * pitch
+                cy = height - 12 - dot_row * pitch
                 row.add(marker(shape, cx, cy, dot, colour))
         row.add(Line(0, 0, width, 0, strokeColor=colors.HexColor("#CCCCCC"), strokeWidth=0.5))
         flowables.append(row)
@@ -469,7 +475,7 @@ def _dot_places(count: int, per_row: int, first_line: int) -> list[tuple[int, in
 
 
 def chart_legend(workshop: Workshop, width: float) -> Any:
-    from reportlab.graphics.shapes import Rect, String
+    from reportlab.graphics.shapes import String
     from reportlab.lib import colors
 
     level_ids = workshop.framework.level_ids
@@ -490,7 +496,7 @@ def chart_legend(workshop: Workshop, width: float) -> Any:
             )
         else:
             picture.add(
-                Rect(
+                rect(
                     x,
                     y - 3,
                     14,
@@ -514,7 +520,7 @@ def _string_width(text: str, font: str, size: float) -> float:
 
 def spread_bars(workshop: Workshop, summary: BarrierSummary, width: float) -> Any:
     """Counts per stage (and not sure) as small horizontal vector bars."""
-    from reportlab.graphics.shapes import Rect, String
+    from reportlab.graphics.shapes import String
     from reportlab.lib import colors
 
     level_ids = workshop.framework.level_ids
@@ -531,13 +537,13 @@ def spread_bars(workshop: Workshop, summary: BarrierSummary, width: float) -> An
         name = _label_lines(stage_name(workshop, stage), FONT, 8.5, label_room - 20, most=1)[0]
         picture.add(String(14, y + 1, name, fontName=FONT, fontSize=8.5))
         picture.add(
-            Rect(
+            rect(
                 label_room, y, bar_room, 10, fillColor=colors.HexColor("#EEEEEE"), strokeColor=None
             )
         )
         if count:
             picture.add(
-                Rect(
+                rect(
                     label_room,
                     y,
                     bar_room * count / total,
@@ -628,7 +634,9 @@ def barrier_section(workshop: Workshop, summary: BarrierSummary, width: float) -
     return story
 
 
-def actions_table(workshop: Workshop, rows: list[tuple[str | None, Any]], width: float) -> Any:
+def actions_table(
+    workshop: Workshop, rows: Sequence[tuple[str | None, Any]], width: float
+) -> Any:
     """Actions as a table of paragraphs; a barrier column when the rows carry barrier names.
     Rows split within themselves across pages, so a very long action still lays out."""
     from reportlab.platypus import Paragraph, Table

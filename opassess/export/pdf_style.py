@@ -98,8 +98,10 @@ def register_fonts() -> str:
     pdfmetrics.registerFontFamily(
         FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD
     )
-    for bold, italic, name in ((0, 0, FONT), (1, 0, FONT_BOLD), (0, 1, FONT), (1, 1, FONT_BOLD)):
-        addMapping(FONT, bold, italic, name)
+    addMapping(FONT, 0, 0, FONT)
+    addMapping(FONT, 1, 0, FONT_BOLD)
+    addMapping(FONT, 0, 1, FONT)
+    addMapping(FONT, 1, 1, FONT_BOLD)
     return FONT
 
 
@@ -178,16 +180,16 @@ def marker(shape: str, x: float, y: float, size: float, fill: str) -> Any:
     """A vector dot of `shape`, centred on (x, y), `size` points across."""
     import math
 
-    from reportlab.graphics.shapes import Circle, Polygon, Rect
+    from reportlab.graphics.shapes import Circle, Polygon
     from reportlab.lib import colors
 
     colour = colors.HexColor(fill)
     r = size / 2
-    common = {"fillColor": colour, "strokeColor": colors.white, "strokeWidth": 0.4}
+    common: dict[str, Any] = {"fillColor": colour, "strokeColor": colors.white, "strokeWidth": 0.4}
     if shape == "circle":
         return Circle(x, y, r, **common)
     if shape == "square":
-        return Rect(x - r * 0.9, y - r * 0.9, r * 1.8, r * 1.8, **common)
+        return rect(x - r * 0.9, y - r * 0.9, r * 1.8, r * 1.8, **common)
     if shape == "triangle":
         return Polygon([x - r, y - r * 0.85, x + r, y - r * 0.85, x, y + r], **common)
     if shape == "inverted-triangle":
@@ -203,6 +205,13 @@ def marker(shape: str, x: float, y: float, size: float, fill: str) -> Any:
         angle = math.pi / 2 + 2 * math.pi * i / count
         points += [x + radius * math.cos(angle), y + radius * math.sin(angle)]
     return Polygon(points, **common)
+
+
+def rect(x: float, y: float, width: float, height: float, **style: Any) -> Any:
+    """A vector rectangle; `style` as reportlab's shape keywords (fillColor, strokeColor...)."""
+    from reportlab.graphics.shapes import Rect
+
+    return Rect(x, y, width, height, **style)
 
 
 def drawing(width: float, height: float) -> Any:

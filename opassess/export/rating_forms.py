@@ -129,7 +129,7 @@ def _form_bytes(workshop: Workshop, participant_id: str, name: str, role: str) -
     choices_text = _choices_text(choices)
 
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]
     sheet.title = FORM_SHEET
     wrap = Alignment(wrap_text=True, vertical="top")
     bold = Font(bold=True)

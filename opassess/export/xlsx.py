@@ -21,14 +21,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, Reference
-from openpyxl.drawing.fill import ColorChoice, PatternFillProperties
+from openpyxl.drawing.colors import ColorChoice
+from openpyxl.drawing.fill import PatternFillProperties
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -100,7 +102,8 @@ _TOP = Alignment(vertical="top")
 # Counts and stage distances sit in narrow columns beside text: centred, a digit does not read
 # as the first character of the text to its right.
 _COUNT = Alignment(horizontal="center", vertical="top")
-_HATCHINGS = ("wdDnDiag", "dkVert")  # for stages beyond the palette's six colours
+# For stages beyond the palette's six colours.
+_HATCHINGS: tuple[Literal["wdDnDiag", "dkVert"], ...] = ("wdDnDiag", "dkVert")
 
 
 def write_workbook(workshop: Workshop, path: Path, previous: Workshop | None = None) -> None:
@@ -336,7 +339,7 @@ class _Writer:
 
     def build(self, workshop: Workshop, previous: Workshop | None = None) -> Workbook:
         workbook = Workbook()
-        workbook.remove(workbook.active)
+        workbook.remove(workbook.worksheets[0])
         workbook.properties.title = self.text(workshop.title)
         workbook.properties.creator = CREATOR
         workbook.properties.lastModifiedBy = CREATOR
@@ -418,7 +421,7 @@ class _Writer:
                 if isinstance(value, str):
                     # Stored as literal text, even when it starts with "=". cell_text has
                     # already made it safe, so openpyxl's own value checks are skipped.
-                    cell._value = self.text(value)
+                    cell._value = self.text(value)  # type: ignore[attr-defined]
                     cell.data_type = "s"
                 else:
                     cell.value = value
@@ -449,7 +452,7 @@ class _Writer:
         setup.paperSize = sheet.PAPERSIZE_A4
         setup.fitToWidth = 1
         setup.fitToHeight = 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
 
 
 def _wrapped_lines(value: object) -> int:
@@ -555,8 +558,9 @@ def _add_chart(sheet: Worksheet, content: SheetContent) -> None:
         else:
             series.graphicalProperties.pattFill = PatternFillProperties(
                 prst=_HATCHINGS[(index // len(STAGE_COLOURS) - 1) % len(_HATCHINGS)],
-                fgClr=ColorChoice(srgbClr=colour),
-                bgClr=ColorChoice(srgbClr="FFFFFF"),
+                # The stubs type srgbClr as RGBPercent; openpyxl itself passes hex strings.
+                fgClr=ColorChoice(srgbClr=colour),  # type: ignore[arg-type]
+                bgClr=ColorChoice(srgbClr="FFFFFF"),  # type: ignore[arg-type]
             )
         series.graphicalProperties.line.solidFill = colour
     chart.width = 18
