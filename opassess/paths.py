@@ -9,12 +9,22 @@ from pathlib import Path
 DATA_DIR_ENV = "OPASSESS_DATA_DIR"
 
 
+_CHECKOUT_RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+
+
 def resources_dir() -> Path:
-    """The bundled resources folder, in a source checkout or a frozen build."""
+    """The bundled resources folder: in a frozen build, an installed package or a checkout."""
     frozen_root = getattr(sys, "_MEIPASS", None)
     if frozen_root:
         return Path(frozen_root) / "resources"
-    return Path(__file__).resolve().parent.parent / "resources"
+    from importlib.resources import files
+
+    try:
+        # Installed (wheel or editable), the folder is the package opassess.resources.
+        return Path(str(files("opassess.resources")))
+    except ModuleNotFoundError:
+        # Run from a checkout that was never installed: the folder beside the package.
+        return _CHECKOUT_RESOURCES
 
 
 def default_data_dir(override: str | os.PathLike[str] | None = None) -> Path:
