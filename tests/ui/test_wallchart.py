@@ -277,7 +277,7 @@ def test_no_workshop_and_nothing_in_scope_paint_a_message(qtbot, demo):
 
 def test_screen_and_report_give_each_stage_the_same_shape():
     from opassess.export.pdf_style import stage_shape as report_shape
-    from ui.wallchart import stage_shape as screen_shape
+    from ui.wallchart_paint import stage_shape as screen_shape
 
     levels = tuple(f"stage-{i}" for i in range(9))
     for stage in (*levels, NOT_SURE):

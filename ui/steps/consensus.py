@@ -49,7 +49,8 @@ from opassess.workshop import (
 from ui.controller import WorkshopController
 from ui.steps import StepPage
 from ui.style import scaled_font
-from ui.wallchart import ORDER_DISAGREEMENT, ORDER_FRAMEWORK, WallChart, stage_icon
+from ui.wallchart import ORDER_DISAGREEMENT, ORDER_FRAMEWORK, WallChart
+from ui.wallchart_paint import stage_icon
 
 SAVE_DELAY_MS = 600
 REVEAL_TEXT = "Reveal ratings"
