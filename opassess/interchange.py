@@ -8,6 +8,9 @@ Reading is all-or-nothing: the whole document is checked (structure by the schem
 a schema cannot express) before any Workshop is built, and every problem is reported with the
 file's name and the place in the document. Writing is atomic: a failed write leaves an existing
 file exactly as it was. Write then read gives back an equal Workshop.
+
+Writer and reader stay in one module (past 500 lines) so that each field's two directions are
+read, and changed, side by side; that is what keeps the round trip exact.
 """
 
 from __future__ import annotations

@@ -6,6 +6,9 @@ what makes undo exact (history.py keeps the earlier values) and lets the store w
 which rows an edit touched (changes.py).
 
 Mappings held by a workshop are never mutated in place: an edit builds a new mapping.
+
+The value types and every edit stay in this one module (past 500 lines) on purpose: the edits are
+the workshop's rules, and a rule is checked against the others more easily when they sit together.
 """
 
 from __future__ import annotations

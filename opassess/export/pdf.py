@@ -5,6 +5,9 @@ The wall chart and the spreads are vector drawings (reportlab.graphics), so they
 any size and their labels stay text. All user text goes through pdf_style.para_text, or
 pdf_style.plain_text where it is drawn directly. The whole file is built in memory and written
 with files.write_atomically: a failed export leaves any earlier report untouched.
+
+Styles, shapes and page furniture live in pdf_style; what remains here runs past 500 lines because
+it is the report's running order, section after section, which reads best as one story.
 """
 
 from __future__ import annotations

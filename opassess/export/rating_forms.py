@@ -12,6 +12,8 @@ RatingFormError listing the problems (file, sheet, cell, what to do), and `apply
 is a pure edit, so importing a batch is all or nothing and one undo takes it back.
 
 openpyxl is imported inside the functions that need it, never when this module is imported.
+Writing and reading stay together (a little over 500 lines) because the hidden sheet's layout is
+a contract between the two.
 """
 
 from __future__ import annotations

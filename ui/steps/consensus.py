@@ -5,7 +5,7 @@ dots (grouped by stage, only once the ratings are revealed, with names only as t
 name setting allows) and the consensus form. The form has no Save button: picking the stage
 saves at once, and the rationale and dissent save 600 ms after typing stops and when the field
 is left. Redraws come from the controller's `changed` signal and update values in place, never
-overwriting what someone is typing.
+overwriting what someone is typing. At about 500 lines it is one page, left whole.
 """
 
 from __future__ import annotations

@@ -2,6 +2,9 @@
 
 Keyboard first: 1, 2, 3 record a stage and move to the next cell; 0, N or ? record not sure;
 Delete clears; Enter (or F2) opens the evidence editor. No mouse is ever needed.
+
+The model, the key handling and the evidence editor stay in one module (just over 500 lines):
+they share the cell-to-rating mapping, and the keyboard rules are easiest to check in one place.
 """
 
 from __future__ import annotations
