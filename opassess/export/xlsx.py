@@ -7,8 +7,8 @@ built in memory and written in one atomic step, so a failed export leaves no hal
 and an earlier file unchanged.
 
 openpyxl is imported at the top of this module; callers import the module only when an export is
-asked for. It runs to about 600 lines: what each sheet holds (SheetContent) and the one writer that lays
-every sheet out in the same styles are kept together, so a sheet and its look change as one.
+asked for. It runs to about 600 lines: what each sheet holds (SheetContent) and the one writer
+that lays every sheet out in the same styles stay together, so a sheet and its look change as one.
 """
 
 from __future__ import annotations
