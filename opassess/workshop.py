@@ -453,6 +453,17 @@ def record_rating(
     return dataclasses.replace(workshop, ratings={**workshop.ratings, key: rating})
 
 
+def record_ratings(
+    workshop: Workshop, participant_id: str, answers: Iterable[tuple[str, str, str]]
+) -> Workshop:
+    """Record a participant's answers, (barrier id, stage or NOT_SURE, evidence) each, as one
+    edit: each replaces that barrier's earlier rating and evidence. Paper, spreadsheet and phone
+    answers all arrive this way."""
+    for dimension_id, stage, evidence in answers:
+        workshop = record_rating(workshop, participant_id, dimension_id, stage, evidence)
+    return workshop
+
+
 def record_evidence(
     workshop: Workshop, participant_id: str, dimension_id: str, evidence: str
 ) -> Workshop:

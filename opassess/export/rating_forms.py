@@ -28,7 +28,7 @@ from opassess.export import ExportError
 from opassess.export.cells import spreadsheet_text
 from opassess.files import plain_os_reason, safe_file_stem, write_atomically
 from opassess.wording import NOT_SURE_LABEL, stage_name
-from opassess.workshop import NOT_SURE, Workshop, record_rating
+from opassess.workshop import NOT_SURE, Workshop, record_ratings
 
 if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell
@@ -518,8 +518,7 @@ def apply_rating_forms(workshop: Workshop, forms: Iterable[FormAnswers]) -> Work
     """Record every answer of the forms: a pure edit, applied by the caller as one undoable
     step. An answer replaces the participant's earlier rating and evidence for that barrier."""
     for form in forms:
-        for dimension_id, stage, evidence in form.answers:
-            workshop = record_rating(workshop, form.participant_id, dimension_id, stage, evidence)
+        workshop = record_ratings(workshop, form.participant_id, form.answers)
     return workshop
 
 
