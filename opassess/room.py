@@ -271,7 +271,7 @@ class Room:
                 "question": d.question,
                 "descriptors": {lid: list(d.descriptors.get(lid, ())) for lid in level_ids},
             }
-            for d in workshop.scoped_dimensions
+            for d in workshop.scoped_dimensions()
         ]
         with self._lock:
             at = self._submitted.get(participant_id)
@@ -279,7 +279,7 @@ class Room:
         if at is not None:
             answers = {
                 d.id: {"stage": r.stage, "evidence": r.evidence}
-                for d in workshop.scoped_dimensions
+                for d in workshop.scoped_dimensions()
                 if (r := workshop.ratings.get((participant_id, d.id))) is not None
             }
             submitted = {"answers": answers, "at": time_words(at)}
