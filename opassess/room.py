@@ -14,6 +14,7 @@ they always do. The callback may run the edit on another thread (the GUI's) and 
 from __future__ import annotations
 
 import json
+import queue
 import secrets
 import threading
 import time
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from opassess.frameworks import NOT_SURE
 from opassess.palette import NOT_SURE_COLOUR, stage_colour_at
@@ -56,6 +57,7 @@ _SECURITY_HEADERS = (
     ("Referrer-Policy", "no-referrer"),
 )
 
+T = TypeVar("T")
 Answers = tuple[tuple[str, str, str], ...]  # (barrier id, stage or NOT_SURE, evidence)
 Recorder = Callable[[str, Answers], None]  # (participant id, answers); raises WorkshopError
 
@@ -344,11 +346,71 @@ class Room:
         )
 
 
-def record_with(apply: Callable[..., Any]) -> Recorder:
-    """A recorder applying `record_ratings` through an edit session's `apply(label, edit, ...)`."""
+class OwnerThread:
+    """Runs work on the one thread that owns the library, for the server's request threads.
+
+    A SQLite connection belongs to the thread that opened it, and an edit session is not meant
+    to be shared: every submission is queued here and run, in turn, by the owner (the GUI's
+    thread, or the headless room's main loop), which is also what lets a person rating at the
+    laptop and phones submitting at once take their turns. `wake` tells the owner work is
+    waiting (the GUI posts an event to its own thread); a loop can instead call
+    `run_pending(timeout)`.
+    """
+
+    def __init__(self, wake: Callable[[], None] | None = None) -> None:
+        self._jobs: queue.Queue[_Job] = queue.Queue()
+        self._wake = wake
+
+    def call(self, work: Callable[[], T], timeout: float = 30.0) -> T:
+        """Run `work` on the owner thread and return its result (or raise its error)."""
+        job = _Job(work)
+        self._jobs.put(job)
+        if self._wake is not None:
+            self._wake()
+        if not job.done.wait(timeout):
+            job.abandoned = True
+            raise RoomRefusal(
+                HTTPStatus.SERVICE_UNAVAILABLE, "The laptop is busy: send your answers again."
+            )
+        if job.error is not None:
+            raise job.error
+        return cast(T, job.result)
+
+    def run_pending(self, timeout: float = 0.0) -> int:
+        """On the owner thread: run the waiting work, waiting up to `timeout` for the first."""
+        ran = 0
+        try:
+            job = self._jobs.get(timeout=timeout) if timeout > 0 else self._jobs.get_nowait()
+        except queue.Empty:
+            return 0
+        while True:
+            if not job.abandoned:
+                try:
+                    job.result = job.work()
+                except Exception as exc:  # handed back to the request that asked
+                    job.error = exc
+                ran += 1
+            job.done.set()
+            try:
+                job = self._jobs.get_nowait()
+            except queue.Empty:
+                return ran
+
+
+@dataclass
+class _Job:
+    work: Callable[[], Any]
+    done: threading.Event = field(default_factory=threading.Event)
+    result: Any = None
+    error: Exception | None = None
+    abandoned: bool = False
+
+
+def recorder(owner: OwnerThread, apply: Callable[..., Any]) -> Recorder:
+    """A room's recorder: `record_ratings` through an edit session's `apply`, on `owner`."""
 
     def record(participant_id: str, answers: Answers) -> None:
-        apply("Rate from a phone", record_ratings, participant_id, answers)
+        owner.call(lambda: apply("Rate from a phone", record_ratings, participant_id, answers))
 
     return record
 
