@@ -17,6 +17,7 @@ from opassess.paths import default_data_dir
 
 if TYPE_CHECKING:
     from opassess.interchange import WorkshopExists
+    from opassess.room import Room, RoomServer
     from opassess.services import ConflictChoice, ExportName
     from opassess.store import Library, WorkshopSummary
     from opassess.workshop import Workshop
@@ -77,8 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     lister = commands.add_parser("list", help="list the workshops in the library")
-    lister.add_argument("--search", default="", help="only those whose title, organisation or "
-                        "team contains this text")
+    lister.add_argument(
+        "--search",
+        default="",
+        help="only those whose title, organisation or team contains this text",
+    )
 
     exporter = commands.add_parser("export", help="export a workshop")
     exporter.add_argument(
@@ -106,6 +110,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     guide = commands.add_parser("guide", help="save the facilitator's guide")
     guide.add_argument("--pdf", metavar="PATH", required=True, help="write it as a PDF")
+
+    room = commands.add_parser(
+        "room", help="open a room: everyone rates a workshop from their own phone"
+    )
+    room.add_argument("workshop", metavar="WORKSHOP", help="a workshop in the library")
+    room.add_argument(
+        "--bind",
+        metavar="ADDRESS",
+        required=True,
+        help="this computer's address on the room's network (127.0.0.1 for a trial)",
+    )
+    room.add_argument("--port", type=int, default=0, help="a port (default: any free one)")
 
     commands.add_parser("backups", help="list the library's backups, newest first")
     restore = commands.add_parser(
@@ -365,6 +381,58 @@ def _command_restore(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _command_room(args: argparse.Namespace) -> int:
+    """Serve a room from this terminal until Ctrl+C, printing who joins and submits."""
+    from opassess.room import OwnerThread, Room, RoomServer, network_advice, recorder
+    from opassess.session import EditSession
+
+    if not 0 <= args.port <= 65535:
+        raise UserError("--port must be between 0 and 65535.")
+    with _library(args) as library:
+        summary = _find_summary(library, args.workshop)
+        session = EditSession.open(library, summary.id)
+        if not session.workshop.participants:
+            raise UserError(f"“{summary.title}” has no participants yet: add the team first.")
+        owner = OwnerThread()
+        room = Room(lambda: session.workshop, recorder(owner, session.apply))
+        try:
+            server = RoomServer(room, args.bind, args.port)
+        except OSError as exc:
+            raise UserError(
+                f"cannot open the room on {args.bind}:{args.port} ({exc.strerror})."
+            ) from None
+        server.start()
+        try:
+            _print_room(server, room, network_advice(args.bind))
+            shown = None
+            while True:
+                owner.run_pending(timeout=0.2)
+                now = [(p.name, p.joined, p.submitted) for p in room.progress()]
+                if now != shown:
+                    joined = sum(1 for _, j, _ in now if j)
+                    submitted = sum(1 for _, _, s in now if s)
+                    print(f"{joined} of {len(now)} joined, {submitted} submitted", flush=True)
+                    shown = now
+        except KeyboardInterrupt:
+            print("Room closed.", flush=True)
+        finally:
+            server.stop()
+    return EXIT_OK
+
+
+def _print_room(server: RoomServer, room: Room, tips: list[str]) -> None:
+    import segno
+
+    segno.make(server.url, error="m").terminal(compact=True)
+    print(f"Room open at {server.url}")
+    print(f"PIN {room.pin}")
+    if room.anonymous:
+        print("One-person codes to hand out: " + "  ".join(room.codes()))
+    for tip in tips:
+        print(f"- {tip}")
+    print("Ctrl+C closes the room.", flush=True)
+
+
 _COMMANDS = {
     "demo": _command_demo,
     "import": _command_import,
@@ -375,6 +443,7 @@ _COMMANDS = {
     "guide": _command_guide,
     "backups": _command_backups,
     "restore": _command_restore,
+    "room": _command_room,
 }
 
 
