@@ -95,6 +95,17 @@ class WorkshopController(QObject):
         self._announce(change, f"Saved: {label}")
         return True
 
+    def apply_from_elsewhere(self, label: str, edit: Callable[..., Workshop], *args: Any) -> None:
+        """An edit sent from another device (a phone in the room): saved and redrawn like any
+        other, but a refusal goes back to the sender as WorkshopError instead of onto this
+        screen. A failure to save is shown here too, since the library is this laptop's."""
+        try:
+            change = self._session.apply(label, edit, *args)
+        except (LibraryError, OSError) as problem:
+            self._not_saved(problem)
+            raise
+        self._announce(change, f"Saved: {label}")
+
     def undo(self) -> None:
         if self._session.history.can_undo:
             label = self._session.history.undo_label

@@ -293,7 +293,7 @@ class MainWindow(QMainWindow):
             self.projector.close()
             self.projector = None
         if self.workshop_view is not None:
-            self.workshop_view.current_page.left()
+            self.workshop_view.closing()
             self.stack.removeWidget(self.workshop_view)
             self.workshop_view.deleteLater()
             self.workshop_view = None

@@ -153,6 +153,12 @@ class WorkshopView(QWidget):
     def current_page(self) -> StepPage:
         return self.pages[self.stack.currentIndex()]
 
+    def closing(self) -> None:
+        """The workshop is closing: the current step is left, and every step stops its work."""
+        self.current_page.left()
+        for page in self.pages:
+            page.closing()
+
     def go_to_step(self, index: int) -> None:
         index = max(0, min(index, len(self.pages) - 1))
         previous = self.stack.currentIndex()

@@ -42,6 +42,10 @@ class StepPage(QWidget):
     def left(self) -> None:
         """Called when the facilitator moves away (e.g. private rating clears its screen)."""
 
+    def closing(self) -> None:
+        """Called once when the workshop closes (or the app quits): stop what runs in the
+        background, such as the Rate step's room."""
+
     def undo_paused(self) -> str:
         """Why undo and redo are off while this step shows, or "" when they are on."""
         return ""

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QTabBar,
@@ -28,6 +29,7 @@ from opassess.analysis import ParticipantProgress, rating_progress
 from opassess.changes import WorkshopChange
 from opassess.workshop import Workshop
 from ui.controller import WorkshopController
+from ui.room import RoomController, RoomDialog
 from ui.steps import StepPage
 from ui.steps.rate_grid import FastEntryPanel
 from ui.steps.rate_private import PrivateRatingPanel
@@ -225,9 +227,20 @@ class RatePage(StepPage):
         splitter.setStretchFactor(1, 1)
         self.splitter = splitter
         self._sized = False
+        # Everyone at once from their own phone, over the laptop's network (off until opened).
+        self.rooms = RoomController(controller, self)
+        self.room_dialog: RoomDialog | None = None
+        self.room_button = QPushButton("Rate from phones…")
+        self.room_button.setToolTip(
+            "Open a room on this laptop's network: everyone rates at once from their own phone."
+        )
+        self.room_button.clicked.connect(self.show_room)
+        self.rooms.opened_changed.connect(self._room_opened)
+        self.rooms.progress_changed.connect(self.projector_changed.emit)
         top = QHBoxLayout()
         top.addWidget(self.modes)
         top.addStretch(1)
+        top.addWidget(self.room_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
@@ -304,6 +317,22 @@ class RatePage(StepPage):
         if self.fast_entry.evidence_dialog.isVisible():
             self.fast_entry.evidence_dialog.accept()  # keep what was typed
 
+    def closing(self) -> None:
+        self.rooms.close()
+        if self.room_dialog is not None:
+            self.room_dialog.close()
+
+    def show_room(self) -> None:
+        if self.room_dialog is None:
+            self.room_dialog = RoomDialog(self.rooms, self)
+        self.room_dialog.show()
+        self.room_dialog.raise_()
+        self.room_dialog.activateWindow()
+
+    def _room_opened(self, opened: bool) -> None:
+        self.room_button.setText("Room open…" if opened else "Rate from phones…")
+        self.projector_changed.emit()
+
     def undo_paused(self) -> str:
         # The laptop goes from hand to hand: undo would take back the last person's rating.
         if self.mode == PRIVATE:
@@ -312,7 +341,8 @@ class RatePage(StepPage):
 
     def projector_html(self) -> str | None:
         sentence = finished_sentence(rating_progress(self.controller.workshop))
-        return f"<h1>Rating</h1><p>{escape(sentence)}</p>"
+        joining = self.rooms.projector_html()
+        return f"<h1>Rating</h1>{joining}<p>{escape(sentence)}</p>"
 
     def _show_progress(self) -> None:
         self.progress.show_progress(self.controller.workshop, private=self.mode == PRIVATE)
