@@ -143,6 +143,11 @@ class RoomDialog(QDialog):
         self.close_button = QPushButton("Close the room")
         self.rating_button = QPushButton("Close rating")
         self.rating_button.setToolTip("No more answers from phones: the team is about to compare.")
+        self.free_button = QPushButton("Free the name")
+        self.free_button.setToolTip(
+            "Someone chose the wrong name, or changed phone: let the name be chosen again. "
+            "Answers already sent stay until new ones replace them."
+        )
         self.problem = QLabel()
         self.problem.setWordWrap(True)
         self.problem.setObjectName("roomProblem")
@@ -177,6 +182,7 @@ class RoomDialog(QDialog):
         following = QVBoxLayout()
         following.addWidget(self.summary)
         following.addWidget(self.people, 1)
+        following.addWidget(self.free_button)
         middle = QHBoxLayout()
         middle.addLayout(joining, 3)
         middle.addLayout(following, 2)
@@ -194,6 +200,8 @@ class RoomDialog(QDialog):
         self.open_button.clicked.connect(self.open_room)
         self.close_button.clicked.connect(rooms.close)
         self.rating_button.clicked.connect(self._toggle_rating)
+        self.free_button.clicked.connect(self.free_selected_name)
+        self.people.currentRowChanged.connect(lambda _row: self._update_free_button())
         rooms.opened_changed.connect(lambda _open: self.show_state())
         rooms.progress_changed.connect(self.show_progress)
         self.fill_addresses(network_addresses())
@@ -218,6 +226,19 @@ class RoomDialog(QDialog):
             )
             return
         self.problem.clear()
+
+    def free_selected_name(self) -> None:
+        item = self.people.currentItem()
+        room = self.rooms.room
+        if item is None or room is None:
+            return
+        room.release(item.data(Qt.ItemDataRole.UserRole))
+
+    def _update_free_button(self) -> None:
+        item = self.people.currentItem()
+        self.free_button.setEnabled(
+            item is not None and bool(item.data(Qt.ItemDataRole.UserRole + 1))
+        )
 
     def _toggle_rating(self) -> None:
         room = self.rooms.room
@@ -268,9 +289,15 @@ class RoomDialog(QDialog):
         if room is None:
             return
         progress = room.progress()
+        row = self.people.currentRow()
         self.people.clear()
         for person in progress:
-            self.people.addItem(QListWidgetItem(f"{person.name} — {progress_words(person)}"))
+            item = QListWidgetItem(f"{person.name} — {progress_words(person)}")
+            item.setData(Qt.ItemDataRole.UserRole, person.participant_id)
+            item.setData(Qt.ItemDataRole.UserRole + 1, person.joined)
+            self.people.addItem(item)
+        self.people.setCurrentRow(min(row, self.people.count() - 1))
+        self._update_free_button()
         submitted = sum(1 for p in progress if p.submitted)
         joined = sum(1 for p in progress if p.joined)
         state = "" if room.rating_open else " Rating is closed."

@@ -128,3 +128,22 @@ def test_an_address_that_cannot_be_used_is_said_plainly(qtbot, page: RatePage):
     dialog.open_button.click()
     assert not page.rooms.is_open
     assert "could not open on 192.0.2.1" in dialog.problem.text()
+
+
+def test_a_name_chosen_by_mistake_can_be_freed(qtbot, page: RatePage):
+    page.show_room()
+    dialog = page.room_dialog
+    dialog.addresses.setCurrentIndex(dialog.addresses.findData("127.0.0.1"))
+    dialog.open_button.click()
+    url, pin = page.rooms.server.url, page.rooms.room.pin
+    _, joined = post(url, "api/join", {"pin": pin})
+    ann = next(p["id"] for p in joined["people"] if p["name"] == "Ann Baker")
+    assert post(url, "api/claim", {"pin": pin, "participant_id": ann})[0] == 200
+    qtbot.waitUntil(lambda: "1 of 3 joined" in dialog.summary.text(), timeout=5000)
+    dialog.people.setCurrentRow(0)
+    assert dialog.free_button.isEnabled()
+    dialog.free_button.click()
+    qtbot.waitUntil(lambda: "0 of 3 joined" in dialog.summary.text(), timeout=5000)
+    _, again = post(url, "api/join", {"pin": pin})
+    assert "Ann Baker" in [p["name"] for p in again["people"]]
+    assert post(url, "api/claim", {"pin": pin, "participant_id": ann})[0] == 200
