@@ -111,13 +111,11 @@ class RoomController(QObject):
         if self.server is None or self.room is None:
             return ""
         png = base64.b64encode(qr_png(self.server.url, scale=10)).decode("ascii")
-        joined = sum(1 for p in self.room.progress() if p.submitted)
-        total = len(self.room.progress())
+        # how many have finished is the Rate step's own sentence, beneath this
         return (
             f'<p><img src="data:image/png;base64,{png}"></p>'
             f"<h2>{escape(self.server.url)}</h2>"
             f"<h1>PIN {escape(self.room.pin)}</h1>"
-            f"<p>{joined} of {total} submitted</p>"
         )
 
 
