@@ -13,10 +13,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from opassess.palette import NOT_SURE_COLOUR, stage_colour_at
 from opassess.paths import resources_dir
 from opassess.validation import schema_problems
 
 FRAMEWORK_SCHEMA = "framework.schema.json"
+_DEFAULT_TERMS = {
+    "dimension": "barrier",
+    "dimensions": "barriers",
+    "level": "stage",
+    "levels": "stages",
+    "reassessment": "re-assessment",
+}
 DEFAULT_FRAMEWORK_ID = "audit-commission-breakthrough-2002"
 MAX_NAME_LENGTH = 500  # as framework.schema.json says for every name
 # The answer of someone who cannot judge a barrier: kept apart from every stage, so no
@@ -33,6 +41,26 @@ class Level:
     id: str
     name: str
     summary: str = ""
+    colour: str = ""  # "#RRGGBB"; empty: the colour-blind-safe palette's colour for its place
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The words a framework uses for what is rated, its stages and the next look at it.
+
+    Lower case, as in running text; `capitalised` gives a heading's form.
+    """
+
+    dimension: str = "barrier"
+    dimensions: str = "barriers"
+    level: str = "stage"
+    levels: str = "stages"
+    reassessment: str = "re-assessment"
+
+
+def capitalised(word: str) -> str:
+    """'barrier' -> 'Barrier', leaving the rest of the word as written ('re-assessment')."""
+    return word[:1].upper() + word[1:]
 
 
 @dataclass(frozen=True)
@@ -43,6 +71,10 @@ class Dimension:
     explanation: str = ""
     # level id -> observable behaviours at that level
     descriptors: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    group: str = ""  # a heading it sits under, such as "Whole system"
+    prompts: tuple[str, ...] = ()  # questions that help a team test its rating
+    warning_signs: tuple[str, ...] = ()
+    source_note: str = ""  # which part of the source document it draws on
 
 
 @dataclass(frozen=True)
@@ -64,6 +96,27 @@ class Framework:
     suggestions: tuple[Suggestion, ...] = ()
     source: str = ""
     summary: str = ""
+    version: str = ""
+    based_on: str = ""  # the framework this one was copied from, for a team's own
+    scale_note: str = ""  # where the stages come from
+    terms: Terms = field(default_factory=Terms)
+
+    @property
+    def title(self) -> str:
+        """Its name with its version, as a list or a report names it."""
+        return f"{self.name} ({self.version})" if self.version else self.name
+
+    def colour_of(self, stage: str) -> str:
+        """The hex colour of a stage id, grey for NOT_SURE or an id it does not know."""
+        for index, level in enumerate(self.levels):
+            if level.id == stage:
+                return level.colour or stage_colour_at(index)
+        return NOT_SURE_COLOUR
+
+    @property
+    def colours(self) -> tuple[str, ...]:
+        """Each stage's hex colour, first stage first."""
+        return tuple(self.colour_of(level.id) for level in self.levels)
 
     def dimension(self, dimension_id: str) -> Dimension:
         for dimension in self.dimensions:
@@ -138,17 +191,30 @@ def framework_from_dict(data: Any, origin: str = "framework") -> Framework:
             "name": data["name"],
             "source": data.get("source", ""),
             "summary": data.get("summary", ""),
+            "version": data.get("version", ""),
+            "based_on": data.get("based_on", ""),
+            "scale_note": data.get("scale_note", ""),
+            "terms": {**_DEFAULT_TERMS, **data.get("terms", {})},
             "levels": [
-                {"id": x["id"], "name": x["name"], "summary": x.get("summary", "")}
+                {
+                    "id": x["id"],
+                    "name": x["name"],
+                    "summary": x.get("summary", ""),
+                    "colour": x.get("colour", "").upper(),
+                }
                 for x in data["levels"]
             ],
             "dimensions": [
                 {
                     "id": d["id"],
                     "name": d["name"],
+                    "group": d.get("group", ""),
                     "question": d.get("question", ""),
                     "explanation": d.get("explanation", ""),
                     "descriptors": {lid: d["descriptors"].get(lid, ()) for lid in level_ids},
+                    "prompts": d.get("prompts", []),
+                    "warning_signs": d.get("warning_signs", []),
+                    "source_note": d.get("source_note", ""),
                 }
                 for d in data["dimensions"]
             ],
@@ -163,12 +229,15 @@ def framework_from_trusted_dict(data: Mapping[str, Any]) -> Framework:
     For instance a workshop's frozen framework copy in the library. There is no schema check:
     the schema is for framework files people write, and a stored copy must read back as it was
     written even should a later release tighten the schema (validating would also cost about
-    3 ms). Use framework_from_dict for anything from outside.
+    3 ms). Use framework_from_dict for anything from outside. Fields added since the first
+    release are optional here, so copies stored before them read back with their defaults.
     """
     return Framework(
         id=data["id"],
         name=data["name"],
-        levels=tuple(Level(x["id"], x["name"], x["summary"]) for x in data["levels"]),
+        levels=tuple(
+            Level(x["id"], x["name"], x["summary"], x.get("colour", "")) for x in data["levels"]
+        ),
         dimensions=tuple(
             Dimension(
                 id=d["id"],
@@ -176,6 +245,10 @@ def framework_from_trusted_dict(data: Mapping[str, Any]) -> Framework:
                 question=d["question"],
                 explanation=d["explanation"],
                 descriptors={k: tuple(v) for k, v in d["descriptors"].items()},
+                group=d.get("group", ""),
+                prompts=tuple(d.get("prompts", ())),
+                warning_signs=tuple(d.get("warning_signs", ())),
+                source_note=d.get("source_note", ""),
             )
             for d in data["dimensions"]
         ),
@@ -192,6 +265,10 @@ def framework_from_trusted_dict(data: Mapping[str, Any]) -> Framework:
         ),
         source=data["source"],
         summary=data["summary"],
+        version=data.get("version", ""),
+        based_on=data.get("based_on", ""),
+        scale_note=data.get("scale_note", ""),
+        terms=Terms(**{**_DEFAULT_TERMS, **data.get("terms", {})}),
     )
 
 
@@ -200,20 +277,38 @@ def framework_to_dict(framework: Framework) -> dict[str, Any]:
 
     So does framework_from_trusted_dict, without the schema check, for data this program wrote.
     """
+    # What a framework leaves at its default is not written, so a file of the breakthrough model
+    # reads in releases older than these fields, and a stored copy keeps its fingerprint.
+    terms = dataclasses.asdict(framework.terms)
     data: dict[str, Any] = {
         "format": 1,
         "id": framework.id,
         "name": framework.name,
         "source": framework.source,
         "summary": framework.summary,
-        "levels": [{"id": x.id, "name": x.name, "summary": x.summary} for x in framework.levels],
+        **_unless_empty(
+            version=framework.version,
+            based_on=framework.based_on,
+            scale_note=framework.scale_note,
+            terms=terms if terms != _DEFAULT_TERMS else {},
+        ),
+        "levels": [
+            {"id": x.id, "name": x.name, "summary": x.summary, **_unless_empty(colour=x.colour)}
+            for x in framework.levels
+        ],
         "dimensions": [
             {
                 "id": d.id,
                 "name": d.name,
+                **_unless_empty(group=d.group),
                 "question": d.question,
                 "explanation": d.explanation,
                 "descriptors": {lid: list(items) for lid, items in d.descriptors.items()},
+                **_unless_empty(
+                    prompts=list(d.prompts),
+                    warning_signs=list(d.warning_signs),
+                    source_note=d.source_note,
+                ),
             }
             for d in framework.dimensions
         ],
@@ -295,6 +390,10 @@ def edit_dimension(
         framework,
         dimensions=tuple(edited if d.id == dimension_id else d for d in framework.dimensions),
     )
+
+
+def _unless_empty(**fields: Any) -> dict[str, Any]:
+    return {name: value for name, value in fields.items() if value}
 
 
 def _require_unique(ids: list[str], origin: str, where: str) -> None:
