@@ -24,6 +24,8 @@ _DEFAULT_TERMS = {
     "level": "stage",
     "levels": "stages",
     "reassessment": "re-assessment",
+    "suggestion": "breakthrough",
+    "suggestions": "breakthroughs",
 }
 DEFAULT_FRAMEWORK_ID = "audit-commission-breakthrough-2002"
 MAX_NAME_LENGTH = 500  # as framework.schema.json says for every name
@@ -46,7 +48,8 @@ class Level:
 
 @dataclass(frozen=True)
 class Terms:
-    """The words a framework uses for what is rated, its stages and the next look at it.
+    """The words a framework uses for what is rated, its stages, the next look at it and its
+    ideas for action.
 
     Lower case, as in running text; `capitalised` gives a heading's form.
     """
@@ -56,6 +59,8 @@ class Terms:
     level: str = "stage"
     levels: str = "stages"
     reassessment: str = "re-assessment"
+    suggestion: str = "breakthrough"  # an idea for action the framework offers
+    suggestions: str = "breakthroughs"
 
 
 def capitalised(word: str) -> str:

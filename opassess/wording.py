@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from opassess.analysis import Movement
-    from opassess.frameworks import Framework
+    from opassess.frameworks import Framework, Terms
     from opassess.workshop import Workshop
 
 MONTHS = (
@@ -103,36 +103,54 @@ def status_label(status: str) -> str:
 # -- counts and gaps --------------------------------------------------------------------------
 
 
-def count_words(count: int, noun: str) -> str:
-    """'no stages', 'one stage', 'two stages', '12 stages'."""
+def count_words(count: int, noun: str, plural: str | None = None) -> str:
+    """'no stages', 'one stage', 'two stages', '12 stages'; `plural` where adding an s is wrong
+    ('one key action', 'two of the ratings' need no plural; 'one query', 'two queries' do)."""
     word = _NUMBER_WORDS[count] if 0 <= count < len(_NUMBER_WORDS) else str(count)
-    return f"{word} {noun}{'' if count == 1 else 's'}"
+    if count == 1:
+        return f"{word} {noun}"
+    return f"{word} {plural if plural is not None else noun + 's'}"
 
 
-def gap_words(gap: int | None) -> str:
+def level_count(count: int, terms: Terms | None = None) -> str:
+    """'one stage', 'two levels', 'three ratings': a count in the framework's word for a stage."""
+    if terms is None:
+        return count_words(count, "stage")
+    return count_words(count, terms.level, terms.levels)
+
+
+def dimension_count(count: int, terms: Terms | None = None) -> str:
+    """'one barrier', 'five questions': a count in the framework's word for what is rated."""
+    if terms is None:
+        return count_words(count, "barrier")
+    return count_words(count, terms.dimension, terms.dimensions)
+
+
+def gap_words(gap: int | None, terms: Terms | None = None) -> str:
     """Stages from the agreed stage to the target, in words ('' when either is missing):
     'one stage to go', 'already there: the aim is to hold this stage', or
-    'one stage below the agreed stage, on purpose'."""
+    'one stage below the agreed stage, on purpose' (in the framework's word for a stage)."""
+    level = terms.level if terms is not None else "stage"
     if gap is None:
         return ""
     if gap > 0:
-        return f"{count_words(gap, 'stage')} to go"
+        return f"{level_count(gap, terms)} to go"
     if gap == 0:
-        return "already there: the aim is to hold this stage"
-    return f"{count_words(-gap, 'stage')} below the agreed stage, on purpose"
+        return f"already there: the aim is to hold this {level}"
+    return f"{level_count(-gap, terms)} below the agreed {level}, on purpose"
 
 
 # -- movement since last time -----------------------------------------------------------------
 
 
-def movement_words(move: Movement) -> str:
+def movement_words(move: Movement, terms: Terms | None = None) -> str:
     """How a barrier moved, in words: 'forward one stage', 'no change', 'not agreed yet'."""
     if move.steps is None:
         return "not agreed yet" if move.now is None else "not agreed last time"
     if move.steps > 0:
-        return f"forward {count_words(move.steps, 'stage')}"
+        return f"forward {level_count(move.steps, terms)}"
     if move.steps < 0:
-        return f"back {count_words(-move.steps, 'stage')}"
+        return f"back {level_count(-move.steps, terms)}"
     return "no change"
 
 
