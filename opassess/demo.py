@@ -61,6 +61,10 @@ def demo_workshop(
 
     team = _team(content["people"], participants, rng, make_id)
     by_role = {p.role: p.name for p in team}
+    if not all(d.id in content["consensus"] for d in framework.dimensions):
+        # Another framework: its own descriptors serve as the evidence, its suggestions as
+        # the actions, and each agreed stage is drawn, so any framework gets a full demo.
+        content = {**content, **_content_from_framework(framework, rng, team)}
     levels = framework.level_ids
     ratings: dict[tuple[str, str], Rating] = {}
     consensus: dict[str, Consensus] = {}
@@ -137,11 +141,63 @@ def _team(
     return team
 
 
+def _content_from_framework(
+    framework: Framework, rng: random.Random, team: list[Participant]
+) -> dict[str, Any]:
+    """Consensus, evidence and actions drawn from a framework's own words, in the demo
+    content's shape, for a framework the hand-written demo content does not cover."""
+    levels = framework.levels
+    roles = [p.role for p in team]
+    evidence: dict[str, dict[str, list[str]]] = {}
+    consensus: dict[str, dict[str, Any]] = {}
+    actions: dict[str, list[dict[str, Any]]] = {}
+    for dimension in framework.dimensions:
+        evidence[dimension.id] = {
+            level.id: list(dimension.descriptors.get(level.id) or [f"We are at {level.name}."])
+            for level in levels
+        }
+        # Most teams place themselves in the lower half, leaving room to move up.
+        centre = rng.choice([0, *range(1, len(levels) - 1), *range(1, len(levels) - 1)])
+        agreed, above = levels[centre], levels[min(centre + 1, len(levels) - 1)]
+        word = framework.terms.level
+        consensus[dimension.id] = {
+            "stage": agreed.id,
+            "rationale": (
+                f"Most of the evidence described {agreed.name}; the team could not yet point "
+                f"to the everyday practice of {above.name} across the organisation."
+            ),
+            "dissent": (
+                f"Two members saw signs of the next {word} in their own services."
+                if rng.random() < 0.4
+                else ""
+            ),
+            "target": above.id,
+            "contested": rng.random() < 0.25,
+        }
+        ideas = [a for s in framework.suggestions_for(dimension.id) for a in s.actions]
+        actions[dimension.id] = [
+            {
+                "text": text,
+                "responsible_role": rng.choice(roles),
+                "accountable_role": roles[0],
+                "due_in_days": 30 * (index + 2),
+                "status": ("in-progress", "planned", "planned")[index],
+            }
+            for index, text in enumerate(ideas[:3])
+        ]
+    return {"evidence": evidence, "consensus": consensus, "actions": actions}
+
+
 def _stage_weights(
     rng: random.Random, levels: tuple[str, ...], centre: int, contested: bool
 ) -> dict[str, int]:
     if contested:
-        return {level: CONTESTED_WEIGHTS[abs(i - centre)] for i, level in enumerate(levels)}
+        # a split room gathers around the agreed stage; stages further off draw nobody
+        return {
+            level: CONTESTED_WEIGHTS[abs(i - centre)]
+            for i, level in enumerate(levels)
+            if abs(i - centre) in CONTESTED_WEIGHTS
+        }
     lean = rng.choice((-1, 1))
     weights = {levels[centre]: CENTRE}
     for offset, weight in ((lean, LEAN), (-lean, AGAINST_LEAN)):

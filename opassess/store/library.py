@@ -6,6 +6,7 @@ before the call returns: once a save returns, the edit is on disk.
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -262,6 +263,34 @@ class Library:
             conn.execute("DELETE FROM workshops WHERE id = ?", (workshop_id,))
             conn.execute(_DROP_UNUSED_FRAMEWORK, (old_framework,))
         return workshop
+
+    # -- the team's own frameworks --------------------------------------------------------------
+
+    def own_frameworks(self) -> list[Framework]:
+        """The frameworks a team made or imported, by name."""
+        from opassess.frameworks import framework_from_trusted_dict
+
+        with self._reading() as conn:
+            rows = conn.execute("SELECT json FROM own_frameworks ORDER BY name, id").fetchall()
+        return [framework_from_trusted_dict(json.loads(text)) for (text,) in rows]
+
+    def save_own_framework(self, framework: Framework) -> None:
+        """Store a team's framework, replacing the one with its id. The caller has validated it
+        (opassess.services.save_framework); workshops that used it keep their own copies."""
+        from opassess.frameworks import framework_to_dict
+
+        text = _dumps(framework_to_dict(framework))
+        with self._transaction() as conn:
+            conn.execute(
+                "INSERT INTO own_frameworks (id, name, json, saved_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET "
+                "name = excluded.name, json = excluded.json, saved_at = excluded.saved_at",
+                (framework.id, framework.name, text, _iso_utc(_utc_now())),
+            )
+
+    def delete_own_framework(self, framework_id: str) -> None:
+        with self._transaction() as conn:
+            conn.execute("DELETE FROM own_frameworks WHERE id = ?", (framework_id,))
 
     # -- internals ------------------------------------------------------------------------------
 

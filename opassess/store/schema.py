@@ -119,6 +119,19 @@ CREATE INDEX actions_in_order ON actions (workshop_id, seq);
 """
 
 
+# A team's own frameworks, editable, as framework_to_dict writes them. Workshops never name these
+# rows: a workshop keeps its own frozen copy in `frameworks`, so editing one here changes no
+# workshop already held.
+_SCHEMA_V2 = """
+CREATE TABLE own_frameworks (
+    id TEXT PRIMARY KEY NOT NULL,
+    name TEXT NOT NULL,
+    json TEXT NOT NULL,
+    saved_at TEXT NOT NULL
+) WITHOUT ROWID
+"""
+
+
 @dataclass(frozen=True)
 class Migration:
     """One forward step: SQL or a function run inside the upgrade transaction."""
@@ -131,6 +144,7 @@ class Migration:
 # Ordered, never edited once released: a new schema is a new entry at the end.
 MIGRATIONS: list[Migration] = [
     Migration(1, "0.1.0", _SCHEMA_V1),
+    Migration(2, "0.2.0", _SCHEMA_V2),
 ]
 
 

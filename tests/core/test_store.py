@@ -980,6 +980,9 @@ def test_the_migration_list_is_ordered_from_one() -> None:
     assert schema_version() == versions[-1]
 
 
+NOW = schema_version()
+
+
 def add_colour(conn: sqlite3.Connection) -> None:
     conn.execute("UPDATE workshops SET title = title || ' (checked)'")
 
@@ -993,19 +996,19 @@ def test_a_new_migration_upgrades_and_keeps_the_data(
         [
             *store.MIGRATIONS,
             Migration(
-                2,
-                "0.2.0",
+                NOW + 1,
+                "9.1.0",
                 "ALTER TABLE workshops ADD COLUMN colour TEXT; "
                 "CREATE TABLE tags (workshop_id TEXT, tag TEXT)",
             ),
-            Migration(3, "0.3.0", add_colour),
+            Migration(NOW + 2, "9.2.0", add_colour),
         ],
     )
     with Library.open(data_dir) as library:
         conn = library._connection()
-        assert conn.execute("PRAGMA user_version").fetchone() == (3,)
+        assert conn.execute("PRAGMA user_version").fetchone() == (NOW + 2,)
         assert conn.execute("SELECT count(*) FROM tags").fetchone() == (0,)
-        assert conn.execute("SELECT value FROM library_info").fetchone() == ("0.3.0",)
+        assert conn.execute("SELECT value FROM library_info").fetchone() == ("9.2.0",)
         loaded = library.load(stored[0].id)
         assert loaded.title == stored[0].title + " (checked)"
         assert_same(dataclasses.replace(loaded, title=stored[0].title), stored[0])
@@ -1015,7 +1018,7 @@ def test_a_new_migration_upgrades_and_keeps_the_data(
         conn = raw(backup)
         versions.append(conn.execute("PRAGMA user_version").fetchone()[0])
         conn.close()
-    assert 1 in versions
+    assert NOW in versions
 
 
 def test_a_failing_migration_changes_nothing(
@@ -1030,13 +1033,13 @@ def test_a_failing_migration_changes_nothing(
 
     original = list(store.MIGRATIONS)
     monkeypatch.setattr(
-        "opassess.store.schema.MIGRATIONS", [*original, Migration(2, "0.2.0", half_done)]
+        "opassess.store.schema.MIGRATIONS", [*original, Migration(NOW + 1, "9.1.0", half_done)]
     )
     with pytest.raises(LibraryUpgradeFailed, match="Nothing was changed") as caught:
         Library.open(data_dir)
     assert isinstance(caught.value, LibraryError)
     conn = raw(data_dir / LIBRARY_FILE)
-    assert conn.execute("PRAGMA user_version").fetchone() == (1,)
+    assert conn.execute("PRAGMA user_version").fetchone() == (NOW,)
     assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'tags'").fetchall() == []
     conn.close()
     monkeypatch.setattr("opassess.store.schema.MIGRATIONS", original)
