@@ -22,6 +22,8 @@ from opassess.store import Library, LibraryError, WorkshopSummary
 # home window needs none of them, and their import is a cost at start-up.
 if TYPE_CHECKING:
     from opassess.changes import WorkshopChange
+    from opassess.framework_library import FrameworkEntry
+    from opassess.frameworks import Framework
     from opassess.services import ChooseOnConflict
     from opassess.session import EditSession
     from opassess.workshop import Workshop
@@ -173,6 +175,7 @@ class LibraryController(QObject):
     """The workshop library as the home page uses it: list, create, import, export, delete."""
 
     listing_changed = Signal()
+    frameworks_changed = Signal()  # a team's framework saved, imported or deleted
     failed = Signal(str)
     notice = Signal(str)
 
@@ -199,13 +202,87 @@ class LibraryController(QObject):
         except LibraryError:
             return None
 
-    def create(self, title: str = "New workshop") -> str | None:
-        """A new workshop on the breakthrough model, held today; returns its id."""
+    def create(self, title: str = "New workshop", framework: Framework | None = None) -> str | None:
+        """A new workshop held today, on `framework` (the breakthrough model unless another is
+        chosen); returns its id."""
         from opassess.frameworks import default_framework
         from opassess.workshop import new_workshop
 
-        workshop = new_workshop(default_framework(), title=title, held_on=date.today())
+        workshop = new_workshop(framework or default_framework(), title=title, held_on=date.today())
         return self._add(workshop, f"Created “{workshop.title}”")
+
+    # -- frameworks -----------------------------------------------------------------------------
+
+    def frameworks(self) -> list[FrameworkEntry]:
+        """Every framework to choose from, built-in first; only the built-in ones if the library
+        cannot be read just now (the failure is said)."""
+        from opassess.framework_library import available_frameworks
+
+        try:
+            return available_frameworks(self.library)
+        except LibraryError as problem:
+            self.failed.emit(str(problem))
+            return available_frameworks(None)
+
+    def save_framework(self, framework: Framework) -> str | None:
+        """Check and keep a team's framework; returns what is wrong with it, None once saved."""
+        from opassess.framework_library import save_framework
+        from opassess.frameworks import FrameworkError
+
+        try:
+            saved = save_framework(self.library, framework)
+        except (FrameworkError, LibraryError) as problem:
+            return str(problem)
+        self.frameworks_changed.emit()
+        self.notice.emit(f"Saved the framework “{saved.title}”")
+        return None
+
+    def delete_framework(self, framework_id: str) -> Framework | None:
+        from opassess.framework_library import delete_framework
+        from opassess.frameworks import FrameworkError
+
+        try:
+            removed = delete_framework(self.library, framework_id)
+        except (FrameworkError, LibraryError) as problem:
+            self.failed.emit(str(problem))
+            return None
+        self.frameworks_changed.emit()
+        self.notice.emit(f"Deleted the framework “{removed.title}”")
+        return removed
+
+    def import_framework(
+        self, path: Path, replace: Callable[[Framework, Framework], bool]
+    ) -> Framework | None:
+        """Add a framework file, all or nothing; `replace(existing, incoming)` is asked when one
+        of the team's own has its id. Returns what was imported."""
+        from opassess.framework_library import FrameworkExists, import_framework_file
+        from opassess.frameworks import FrameworkError
+
+        try:
+            try:
+                imported = import_framework_file(self.library, path)
+            except FrameworkExists as exists:
+                if not replace(exists.existing, exists.incoming):
+                    return None
+                imported = import_framework_file(self.library, path, replace_existing=True)
+        except (FrameworkError, LibraryError) as problem:
+            self.failed.emit(f"Not imported: {problem}")
+            return None
+        self.frameworks_changed.emit()
+        self.notice.emit(f"Imported the framework “{imported.title}”")
+        return imported
+
+    def export_framework(self, framework: Framework, path: Path) -> bool:
+        from opassess.framework_library import export_framework_file
+        from opassess.frameworks import FrameworkError
+
+        try:
+            export_framework_file(framework, path)
+        except FrameworkError as problem:
+            self.failed.emit(f"Not saved: {problem}")
+            return False
+        self.notice.emit(f"Saved “{framework.title}” as {path.name}")
+        return True
 
     def add_demo(self) -> str | None:
         """The demo workshop, added once; returns its id."""

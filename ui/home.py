@@ -352,7 +352,12 @@ class HomePage(QWidget):
             self.open_requested.emit(self.model.summary_at(row).id)
 
     def _new(self) -> None:
-        created = self.library.create()
+        from ui import new_workshop  # the dialog and the frameworks load when first asked for
+
+        answer = new_workshop.ask_new_workshop(self.library.frameworks(), self)
+        if answer is None:
+            return
+        created = self.library.create(*answer)
         if created:
             self.open_requested.emit(created)
 

@@ -124,6 +124,12 @@ class MainWindow(QMainWindow):
             lambda: self._with_chart(operations.copy_chart),
             "Copy the wall chart as a picture",
         )
+        self.frameworks_action = action(
+            "Fra&meworks…",
+            None,
+            self.show_frameworks,
+            "Look at the frameworks, make your own copy, edit it, import or export one",
+        )
         self.library_action = action("Back to the &library", "Ctrl+L", self.show_home)
         self.quit_action = action("&Quit", QKeySequence.StandardKey.Quit, self.close)
         self.undo_action = action("&Undo", QKeySequence.StandardKey.Undo, self.undo)
@@ -171,6 +177,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.import_forms_action)
         file_menu.addSeparator()
         self.recent_menu = file_menu.addMenu("Recent session &files")
+        file_menu.addSeparator()
+        file_menu.addAction(self.frameworks_action)
         file_menu.addSeparator()
         file_menu.addAction(self.library_action)
         file_menu.addAction(self.quit_action)
@@ -438,6 +446,11 @@ class MainWindow(QMainWindow):
         self.recent_menu.setEnabled(bool(files))
 
     # -- help ------------------------------------------------------------------------------------
+
+    def show_frameworks(self) -> None:
+        from ui.frameworks_window import FrameworksDialog
+
+        FrameworksDialog(self.library, self.dialogs, self).exec()
 
     def show_shortcuts(self) -> None:
         from ui.shortcuts import ShortcutsDialog

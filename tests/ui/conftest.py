@@ -45,3 +45,16 @@ def controller(qtbot, library, demo):
     made = WorkshopController(EditSession.open(library, demo.id), confirm=confirm)
     made.confirmations = confirmations  # what the user was asked, for assertions
     return made
+
+
+@pytest.fixture(autouse=True)
+def new_workshop_answers(monkeypatch):
+    """The New workshop dialog answered without showing it: the breakthrough model, unless a
+    test puts its own (title, framework) answers in this list first; None cancels."""
+    answers: list = []
+
+    def ask(entries, parent=None):
+        return answers.pop(0) if answers else ("New workshop", entries[0].framework)
+
+    monkeypatch.setattr("ui.new_workshop.ask_new_workshop", ask)
+    return answers
