@@ -155,6 +155,8 @@ class Movement:
     target_before: str | None
     reached_target: bool | None
     earlier_actions: tuple[Action, ...]
+    # not in the framework version used last time: nothing to compare it with
+    new_this_time: bool = False
 
 
 def movement(previous: Workshop, current: Workshop) -> list[Movement]:
@@ -190,6 +192,41 @@ def movement(previous: Workshop, current: Workshop) -> list[Movement]:
                 target_before=target_before,
                 reached_target=reached,
                 earlier_actions=previous.actions_for(dimension.id),
+                new_this_time=not previous.framework.has_dimension(dimension.id),
             )
         )
     return moves
+
+
+@dataclass(frozen=True)
+class Unmatched:
+    """What a re-assessment on another version of the framework could not compare, by name."""
+
+    dropped_dimensions: tuple[str, ...] = ()  # in scope last time, not in this version
+    new_dimensions: tuple[str, ...] = ()  # in scope now, not in last time's version
+    dropped_stages: tuple[str, ...] = ()  # agreed or aimed for last time, not in this version
+
+    def __bool__(self) -> bool:
+        return bool(self.dropped_dimensions or self.new_dimensions or self.dropped_stages)
+
+
+def unmatched(previous: Workshop, current: Workshop) -> Unmatched:
+    """What `movement` cannot compare between two workshops, matched by id: nothing when both
+    use the same framework version."""
+    before, now = previous.framework, current.framework
+    stages_used = {c.stage for c in previous.consensus.values()} | set(previous.targets.values())
+    return Unmatched(
+        dropped_dimensions=tuple(
+            before.dimension(d).name
+            for d in previous.scope
+            if before.has_dimension(d) and not now.has_dimension(d)
+        ),
+        new_dimensions=tuple(
+            now.dimension(d).name for d in current.scope if not before.has_dimension(d)
+        ),
+        dropped_stages=tuple(
+            level.name
+            for level in before.levels
+            if level.id in stages_used and level.id not in now.level_ids
+        ),
+    )

@@ -18,7 +18,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from opassess.analysis import Movement
+    from opassess.analysis import Movement, Unmatched
     from opassess.frameworks import Framework, Terms
     from opassess.workshop import Workshop
 
@@ -145,6 +145,10 @@ def gap_words(gap: int | None, terms: Terms | None = None) -> str:
 
 def movement_words(move: Movement, terms: Terms | None = None) -> str:
     """How a barrier moved, in words: 'forward one stage', 'no change', 'not agreed yet'."""
+    if move.new_this_time:
+        return "new in this version: nothing to compare with"
+    if move.steps is None and move.before is not None and move.now is not None:
+        return "not comparable: last time's stage is not in this version"
     if move.steps is None:
         return "not agreed yet" if move.now is None else "not agreed last time"
     if move.steps > 0:
@@ -161,3 +165,30 @@ def target_words(move: Movement) -> str:
     if move.reached_target is False:
         return " (not yet reached)"
     return ""
+
+
+def unmatched_words(gaps: Unmatched, terms: Terms | None = None) -> str:
+    """What a comparison with last time leaves out, plainly ('' when nothing is): the two
+    workshops used different versions of the framework, matched by id."""
+    if not gaps:
+        return ""
+    dimensions = terms.dimensions if terms is not None else "barriers"
+    levels = terms.levels if terms is not None else "stages"
+    parts = []
+    if gaps.dropped_dimensions:
+        names = ", ".join(f"“{name}”" for name in gaps.dropped_dimensions)
+        them = "them" if len(gaps.dropped_dimensions) > 1 else "it"
+        parts.append(
+            f"{names} from last time cannot be compared: this version no longer has {them}"
+        )
+    if gaps.new_dimensions:
+        names = ", ".join(f"“{name}”" for name in gaps.new_dimensions)
+        verb = "are" if len(gaps.new_dimensions) > 1 else "is"
+        parts.append(f"{names} {verb} new in this version, with nothing to compare with")
+    if gaps.dropped_stages:
+        names = ", ".join(f"“{name}”" for name in gaps.dropped_stages)
+        parts.append(f"last time's {names} is not one of this version's {levels}")
+    return (
+        f"This workshop uses another version of the framework than last time; {dimensions} and "
+        f"{levels} are matched by their ids. " + "; ".join(parts) + "."
+    )
