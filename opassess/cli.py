@@ -16,6 +16,7 @@ from opassess import __version__
 from opassess.paths import default_data_dir
 
 if TYPE_CHECKING:
+    from opassess.frameworks import Framework
     from opassess.interchange import WorkshopExists
     from opassess.room import Room, RoomServer
     from opassess.services import ConflictChoice, ExportName
@@ -66,6 +67,33 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"team size, 1 to {MAX_DEMO_PARTICIPANTS} (default 8)",
     )
     demo.add_argument("--seed", type=int, default=2002, help="vary the generated ratings")
+    demo.add_argument(
+        "--framework",
+        metavar="ID",
+        help="a framework's id, or its name (default: the breakthrough model); see `frameworks`",
+    )
+
+    frameworks = commands.add_parser(
+        "frameworks", help="list the frameworks, or import or export a framework file"
+    )
+    framework_files = frameworks.add_mutually_exclusive_group()
+    framework_files.add_argument(
+        "--export",
+        nargs=2,
+        metavar=("FRAMEWORK", "FILE"),
+        help="write a framework (id or name) to a framework file (.json)",
+    )
+    framework_files.add_argument(
+        "--import",
+        dest="import_file",
+        metavar="FILE",
+        help="add a framework file to your own frameworks (all or nothing)",
+    )
+    frameworks.add_argument(
+        "--replace",
+        action="store_true",
+        help="with --import: replace your framework that has the same id",
+    )
 
     importer = commands.add_parser("import", help="add a session file to the library")
     importer.add_argument("file", metavar="FILE")
@@ -199,7 +227,11 @@ def _command_demo(args: argparse.Namespace) -> int:
         raise UserError(f"--participants must be between 1 and {MAX_DEMO_PARTICIPANTS}.")
     if not args.out and not args.add:
         raise UserError("say where the demo goes: --out FILE, --add, or both.")
-    workshop = demo_workshop(participants=args.participants, seed=args.seed)
+    framework = None
+    if args.framework:
+        with _library(args) as library:
+            framework = _find_framework(library, args.framework)
+    workshop = demo_workshop(participants=args.participants, seed=args.seed, framework=framework)
     if args.out:
         write_session_file(workshop, Path(args.out))
         print(f"Wrote the demo workshop “{workshop.title}” to {args.out}")
@@ -207,6 +239,58 @@ def _command_demo(args: argparse.Namespace) -> int:
         with _library(args) as library:
             library.add(workshop)
         print(f"Added the demo workshop “{workshop.title}” ({workshop.id}) to the library")
+    return EXIT_OK
+
+
+def _find_framework(library: Library, reference: str) -> Framework:
+    """A framework by its id, or its exact name (any case), built-in or the team's own."""
+    from opassess.framework_library import available_frameworks
+
+    entries = available_frameworks(library)
+    for entry in entries:
+        if reference == entry.framework.id or reference.casefold() in (
+            entry.framework.name.casefold(),
+            entry.framework.title.casefold(),
+        ):
+            return entry.framework
+    known = ", ".join(entry.framework.id for entry in entries)
+    raise UserError(f"no framework {reference!r}; the frameworks are: {known}.")
+
+
+def _command_frameworks(args: argparse.Namespace) -> int:
+    from opassess.framework_library import (
+        FrameworkExists,
+        available_frameworks,
+        export_framework_file,
+        import_framework_file,
+    )
+
+    with _library(args) as library:
+        if args.export:
+            reference, target = args.export
+            framework = _find_framework(library, reference)
+            export_framework_file(framework, Path(target))
+            print(f"Wrote the framework “{framework.title}” to {target}")
+            return EXIT_OK
+        if args.import_file:
+            try:
+                imported = import_framework_file(
+                    library, Path(args.import_file), replace_existing=args.replace
+                )
+            except FrameworkExists as exists:
+                raise UserError(f"{exists} Add --replace to replace it.") from exists
+            print(f"Imported the framework “{imported.title}” ({imported.id})")
+            return EXIT_OK
+        if args.replace:
+            raise UserError("--replace goes with --import FILE.")
+        for entry in available_frameworks(library):
+            framework = entry.framework
+            kind = "built-in" if entry.builtin else "own"
+            stages = ", ".join(level.name for level in framework.levels)
+            print(
+                f"{framework.id}\t{framework.title}\t{kind}\t"
+                f"{len(framework.dimensions)} {framework.terms.dimensions}\t{stages}"
+            )
     return EXIT_OK
 
 
@@ -435,6 +519,7 @@ def _print_room(server: RoomServer, room: Room, tips: list[str]) -> None:
 
 _COMMANDS = {
     "demo": _command_demo,
+    "frameworks": _command_frameworks,
     "import": _command_import,
     "list": _command_list,
     "export": _command_export,
