@@ -1,4 +1,4 @@
-"""Headless subcommands: `main.py demo|import|list|export|backups|restore ...`.
+"""Headless subcommands: `main.py demo|frameworks|import|list|export|backups|restore ...`.
 
 Exit codes: 0 success; 2 a problem the user can act on, with a one-line reason on stderr;
 1 an unexpected failure. A user's mistake never prints a traceback.
