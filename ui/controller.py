@@ -294,16 +294,35 @@ class LibraryController(QObject):
                 return summary.id
         return self._add(demo, "Added the demo workshop")
 
-    def start_reassessment(self, workshop_id: str) -> str | None:
-        """A new workshop that re-assesses an earlier one, held today; returns its id."""
+    def start_reassessment(
+        self,
+        workshop_id: str,
+        choose_version: Callable[[Framework, Framework], Framework | None] | None = None,
+    ) -> str | None:
+        """A new workshop that re-assesses an earlier one, held today; returns its id.
+
+        When the library's version of the framework differs from the copy the earlier workshop
+        used, `choose_version(last_copy, current)` picks one (None cancels); without it, the
+        earlier copy is kept, as the team adapted it.
+        """
         from opassess.workshop import start_reassessment
 
         earlier = self.load(workshop_id)
         if earlier is None:
             self.failed.emit("That workshop is no longer in the library.")
             return None
-        later = start_reassessment(earlier, held_on=date.today())
-        return self._add(later, f"Started a re-assessment of “{earlier.title}”")
+        framework = earlier.framework
+        current = next(
+            (e.framework for e in self.frameworks() if e.framework.id == framework.id), None
+        )
+        if current is not None and current != framework and choose_version is not None:
+            chosen = choose_version(framework, current)
+            if chosen is None:
+                return None
+            framework = chosen
+        later = start_reassessment(earlier, held_on=date.today(), framework=framework)
+        word = framework.terms.reassessment
+        return self._add(later, f"Started a {word} of “{earlier.title}”")
 
     def import_files(self, paths: list[Path], ask: ChooseOnConflict) -> list[str]:
         """Import session files one by one; each is all-or-nothing. Returns the imported ids."""

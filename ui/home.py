@@ -44,6 +44,7 @@ from ui.controller import LibraryController
 from ui.style import DISAGREEMENT_COLOUR, scaled_font
 
 if TYPE_CHECKING:
+    from opassess.frameworks import Framework
     from ui.welcome import WelcomePanel
 
 
@@ -369,9 +370,33 @@ class HomePage(QWidget):
     def _reassess(self) -> None:
         chosen = self.selected_id()
         if chosen:
-            created = self.library.start_reassessment(chosen)
+            created = self.library.start_reassessment(chosen, self._choose_version)
             if created:
                 self.open_requested.emit(created)
+
+    def _choose_version(self, last_copy: Framework, current: Framework) -> Framework | None:
+        """Which version of a changed framework a re-assessment uses; last time's by default."""
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(self)
+        box.setWindowTitle("Which version of the framework?")
+        box.setText(
+            f"“{current.title}” is not the same as the copy last time's workshop used: it has "
+            "been edited since, or that workshop adapted its wording.\n\n"
+            "Last time's copy compares everything. The current version is compared by what it "
+            "still shares with last time, and the review says what it could not compare."
+        )
+        keep = box.addButton("Last time's copy", QMessageBox.ButtonRole.AcceptRole)
+        newer = box.addButton("The current version", QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(keep)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is keep:
+            return last_copy
+        if clicked is newer:
+            return current
+        return None
 
     def _export(self) -> None:
         chosen = self.selected_id()

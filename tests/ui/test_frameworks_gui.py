@@ -199,3 +199,32 @@ def test_deleting_asks_and_keeps_workshops_held_on_it(frameworks, library):
 
 def test_the_file_dialogs_are_the_windows(frameworks, window):
     assert isinstance(frameworks.dialogs, FileDialogs) and frameworks.dialogs is window.dialogs
+
+
+def test_reassessing_after_the_framework_changed_asks_which_version(window, library):
+    from opassess.demo import demo_workshop
+    from opassess.frameworks import edit_dimension
+
+    own = _own(library)
+    earlier = demo_workshop(5, framework=own)
+    library.add(earlier)
+    save_framework(library, edit_dimension(own, own.dimensions[0].id, name="Leaders look away"))
+    asked = []
+
+    def choose(last_copy, current):
+        asked.append((last_copy, current))
+        return current
+
+    later_id = window.library.start_reassessment(earlier.id, choose)
+    later = library.load(later_id)
+    assert asked and asked[0][0] == own
+    assert later.framework.dimensions[0].name == "Leaders look away"
+    assert later.reassesses == earlier.id
+    # unchanged: nobody is asked
+    asked.clear()
+    again = window.library.start_reassessment(later_id, choose)
+    assert again and not asked
+    # cancelled: nothing made
+    before = len(library.list_workshops())
+    assert window.library.start_reassessment(earlier.id, lambda *_: None) is None
+    assert len(library.list_workshops()) == before
