@@ -25,8 +25,8 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TypeVar, cast
 
-from opassess.frameworks import NOT_SURE
-from opassess.palette import NOT_SURE_COLOUR, stage_colour_at
+from opassess.frameworks import NOT_SURE, Terms
+from opassess.palette import NOT_SURE_COLOUR
 from opassess.paths import resources_dir
 from opassess.validation import schema_problems
 from opassess.wording import NOT_SURE_LABEL, format_date
@@ -73,6 +73,21 @@ class RoomRefusal(Exception):
 
 def _random(alphabet: str, length: int) -> str:
     return "".join(secrets.choice(alphabet) for _ in range(length))
+
+
+def _a(word: str) -> str:
+    """'a barrier', 'an area': the word with its indefinite article."""
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
+
+
+def page_words(terms: Terms) -> dict[str, str]:
+    """The framework's words the phone page builds its sentences from ("Area 2 of 5")."""
+    return {
+        "dimension_word": terms.dimension,
+        "dimensions_word": terms.dimensions,
+        "level_word": terms.level,
+        "levels_word": terms.levels,
+    }
 
 
 def time_words(moment: datetime) -> str:
@@ -193,7 +208,7 @@ class Room:
         return {
             "workshop": workshop.title,
             "anonymous": anonymous,
-            "dimension_word": "barrier",
+            **page_words(workshop.framework.terms),
             "people": [] if anonymous else free,
         }
 
@@ -262,9 +277,9 @@ class Room:
                 "id": level.id,
                 "name": level.name,
                 "summary": level.summary,
-                "colour": stage_colour_at(index),
+                "colour": framework.colour_of(level.id),
             }
-            for index, level in enumerate(framework.levels)
+            for level in framework.levels
         ]
         barriers = [
             {
@@ -289,6 +304,7 @@ class Room:
             "workshop": workshop.title,
             "name": "" if self.anonymous else workshop.participant(participant_id).name,
             "open": self.rating_open,
+            **page_words(framework.terms),
             "not_sure": {"id": NOT_SURE, "name": NOT_SURE_LABEL, "colour": NOT_SURE_COLOUR},
             "stages": stages,
             "barriers": barriers,
@@ -325,21 +341,25 @@ class Room:
         assert isinstance(body, dict)
         given: dict[str, dict[str, str]] = body["answers"]
         workshop = self.current_workshop()
+        terms = workshop.framework.terms
         scope = [d.id for d in workshop.scoped_dimensions()]
         unknown = [key for key in given if key not in scope]
         if unknown:
             raise RoomRefusal(
-                HTTPStatus.BAD_REQUEST, "The answers name a barrier this workshop does not rate."
+                HTTPStatus.BAD_REQUEST,
+                f"The answers name {_a(terms.dimension)} this workshop does not rate.",
             )
         missing = [workshop.framework.dimension(key).name for key in scope if key not in given]
         if missing:
             raise RoomRefusal(
-                HTTPStatus.BAD_REQUEST, f"Answer every barrier first: {missing[0]} has no answer."
+                HTTPStatus.BAD_REQUEST,
+                f"Answer every {terms.dimension} first: {missing[0]} has no answer.",
             )
         stages = set(workshop.framework.level_ids) | {NOT_SURE}
         if any(answer["stage"] not in stages for answer in given.values()):
             raise RoomRefusal(
-                HTTPStatus.BAD_REQUEST, "An answer names a stage this workshop does not use."
+                HTTPStatus.BAD_REQUEST,
+                f"An answer names {_a(terms.level)} this workshop does not use.",
             )
         return tuple(
             (key, given[key]["stage"], given[key].get("evidence", "").strip()) for key in scope

@@ -4,9 +4,10 @@ laptop cannot go round.
 Each form carries the participant's name and role and the workshop's title, organisation and
 date, a short instruction, then one block per barrier in scope: its name and question, what each
 stage looks like (the framework's descriptors) under a tick box, a "Not sure" box, and ruled
-lines for evidence. Barriers are numbered "Barrier n of m" in the order of the columns of the
-fast-entry grid, and the forms come in the order of its rows (the participants' order), so the
-facilitator can key a pile of forms straight in.
+lines for evidence. Barriers are numbered "Barrier n of m" (in the framework's own word: "Area
+n of m", with its group where it has one) in the order of the columns of the fast-entry grid,
+and the forms come in the order of its rows (the participants' order), so the facilitator can
+key a pile of forms straight in.
 
 Every form starts on a new page, and a barrier's block is kept on one page (unless wording
 adapted at great length makes it longer than a page). Each page
@@ -34,6 +35,7 @@ from opassess.export.pdf import (
 from opassess.export.pdf_style import (
     FONT,
     FONT_BOLD,
+    document_kind,
     drawing,
     para_text,
     paragraphs,
@@ -41,7 +43,7 @@ from opassess.export.pdf_style import (
     rect,
     styles,
 )
-from opassess.frameworks import Dimension
+from opassess.frameworks import Dimension, capitalised
 from opassess.wording import NOT_SURE_LABEL, format_date
 from opassess.workshop import Workshop, shows_names
 
@@ -69,7 +71,7 @@ def paper_forms_bytes(workshop: Workshop) -> bytes:
     return build_pdf(
         workshop,
         lambda width: forms_story(workshop, width),
-        subject="Breakthrough rating forms",
+        subject=f"{document_kind(workshop.framework)} rating forms",
         canvasmaker=numbered_canvas(""),
         what="The paper forms",
     )
@@ -108,7 +110,8 @@ def forms_story(workshop: Workshop, width: float) -> list[Any]:
                 # it flows on from a page with room at least for its start.
                 story += [CondPageBreak(FRAME_HEIGHT / 2), *block]
         if not dimensions:
-            story.append(_para("No barriers are in scope for this workshop.", "muted"))
+            dimensions_word = workshop.framework.terms.dimensions
+            story.append(_para(f"No {dimensions_word} are in scope for this workshop.", "muted"))
     return story
 
 
@@ -176,10 +179,12 @@ def instructions(workshop: Workshop) -> list[Any]:
     from reportlab.platypus import Paragraph
 
     s = form_styles()
+    terms = workshop.framework.terms
     back = f"to {para_text(workshop.facilitator)}" if workshop.facilitator else "to the facilitator"
     text = (
-        "For each barrier, read what each stage looks like and <b>tick one box</b>: the stage "
-        "closest to what you have seen here, not what is planned or hoped for. Not every "
+        f"For each {terms.dimension}, read what each {terms.level} looks like and "
+        f"<b>tick one box</b>: the {terms.level} closest to what you have seen here, not what is "
+        "planned or hoped for. Not every "
         "example has to fit. If you have not seen enough to judge, tick <b>Not sure</b>. Then, "
         "on the lines below, <b>write what you have seen</b> that made you choose: meetings, "
         "decisions, reports, things people did. There are no right answers; the team compares "
@@ -206,10 +211,13 @@ def barrier_block(
     from reportlab.platypus import Paragraph, Spacer
 
     s = form_styles()
+    kicker = f"{capitalised(workshop.framework.terms.dimension)} {number} of {total}"
+    if dimension.group:  # "Area 1 of 5 · Whole system"
+        kicker += f" · {para_text(dimension.group)}"
     story: list[Any] = [
         Spacer(1, 10),
         _rule(width, 1.2, "#333333"),
-        Paragraph(f"Barrier {number} of {total}", s["kicker"]),
+        Paragraph(kicker, s["kicker"]),
     ]
     story += paragraphs(dimension.name, s["barrier"])
     if dimension.question:

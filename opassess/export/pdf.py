@@ -1,5 +1,6 @@
 """The workshop report as a PDF: cover, wall chart, one section per barrier, the action plan,
-the re-assessment date and the stage descriptors.
+the re-assessment date and the stage descriptors, all in the words of the workshop's framework
+(its barriers may be "areas" or "questions", its stages "levels" or "ratings").
 
 The wall chart and the spreads are vector drawings (reportlab.graphics), so they print sharp at
 any size and their labels stay text. All user text goes through pdf_style.para_text, or
@@ -27,17 +28,21 @@ from opassess.export.pdf_style import (
     DISAGREEMENT_COLOUR,
     FONT,
     FONT_BOLD,
+    document_kind,
     drawing,
     marker,
     para_text,
     paragraphs,
     plain_text,
+    reassess_by,
+    reassess_on,
     rect,
     register_fonts,
     stage_colour,
     stage_shape,
     styles,
 )
+from opassess.frameworks import capitalised
 from opassess.wording import (
     compared_stage_name,
     format_date,
@@ -68,7 +73,7 @@ def report_bytes(workshop: Workshop, previous: Workshop | None = None) -> bytes:
     return build_pdf(
         workshop,
         lambda width: report_story(workshop, width, previous),
-        subject="Breakthrough workshop report",
+        subject=f"{document_kind(workshop.framework)} workshop report",
         canvasmaker=numbered_canvas(header, skip_header_on_first=True),
         what="The report",
     )
@@ -252,6 +257,7 @@ def cover(workshop: Workshop, width: float) -> list[Any]:
     from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
     s = styles()
+    terms = workshop.framework.terms
     story: list[Any] = [Spacer(1, 40)]
     story += paragraphs(workshop.title, s["title"])
     for line in (workshop.organisation, workshop.team):
@@ -261,9 +267,9 @@ def cover(workshop: Workshop, width: float) -> list[Any]:
     details = [
         ("Date", format_date(workshop.held_on, "not set")),
         ("Facilitator", workshop.facilitator or "not recorded"),
-        ("Framework", workshop.framework.name),
-        ("Barriers assessed", str(len(workshop.scope))),
-        ("Re-assess by", format_date(workshop.reassess_on, "not set")),
+        ("Framework", workshop.framework.title),
+        (f"{capitalised(terms.dimensions)} assessed", str(len(workshop.scope))),
+        (reassess_by(terms), format_date(workshop.reassess_on, "not set")),
     ]
     rows = [
         [Paragraph(label, s["cell_bold"]), Paragraph(para_text(value), s["cell"])]
@@ -330,11 +336,12 @@ def wall_chart_section(
     from reportlab.platypus import Paragraph, Spacer
 
     s = styles()
+    level = workshop.framework.terms.level
     story: list[Any] = [
         Paragraph("Wall chart", s["h1"]),
         Paragraph(
-            "One mark per participant's rating, by colour and shape of stage. The stage the team "
-            "agreed has a solid outline; the target stage a dashed one.",
+            f"One mark per participant's rating, by colour and shape of {level}. "
+            f"The {level} the team agreed has a solid outline; the target {level} a dashed one.",
             s["muted"],
         ),
         Spacer(1, 6),
@@ -351,26 +358,44 @@ def wall_chart(workshop: Workshop, summaries: list[BarrierSummary], width: float
     from reportlab.lib import colors
 
     columns = _columns(workshop)
-    level_ids = workshop.framework.level_ids
+    framework = workshop.framework
+    level_ids = framework.level_ids
     cell = (width - LABEL_WIDTH) / len(columns)
     most = max((max([*x.counts.values(), x.not_sure]) for x in summaries), default=0)
     pitch, dot = (11.0, 8.0) if most <= 40 else (7.0, 5.5)
     per_row = max(1, int((cell - 10) // pitch))
 
-    head = drawing(width, 24)
-    for index, stage in enumerate(columns):
+    names = [plain_text(stage_name(workshop, stage)) for stage in columns]
+    size, above = _head_layout(names, cell)
+    room = cell - (8 if above else 20)
+    # A long stage name ("System continual improvement") wraps onto a few lines; each line is
+    # cut to its column, so many stages never print over each other: the legend under the
+    # chart names every stage in full.
+    wrapped = [_label_lines(name, FONT_BOLD, size, room, most=3) for name in names]
+    heads = [[fit_text(line, FONT_BOLD, size, room) for line in lines] for lines in wrapped]
+    lines_most = max(len(lines) for lines in heads)
+    pitch_line = size + 1.5
+    bold: dict[str, Any] = {"fontName": FONT_BOLD, "fontSize": size}
+    if above:  # the mark centred over the name, the name centred in its column
+        head = drawing(width, 25 + pitch_line * (lines_most - 1))
+        top = head.height - 20
+    else:  # the mark left of the name, the two centred together
+        head = drawing(width, 14 + 10 * lines_most)
+        top = head.height - 17
+    for index, (stage, lines) in enumerate(zip(columns, heads, strict=True)):
         x = LABEL_WIDTH + index * cell
-        name = stage_name(workshop, stage)
-        # Cut to its column, so many stages never print over each other: the legend under
-        # the chart names every stage in full.
-        first_line = _label_lines(name, FONT_BOLD, 8.5, cell - 20, most=1)[0]
-        label = fit_text(first_line, FONT_BOLD, 8.5, cell - 20)
-        text_width = _string_width(label, FONT_BOLD, 8.5)
+        shape, colour = stage_shape(level_ids, stage), stage_colour(framework, stage)
+        if above:
+            head.add(marker(shape, x + cell / 2, head.height - 7, 8, colour))
+            for number, line in enumerate(lines):
+                y = top - pitch_line * number
+                head.add(String(x + cell / 2, y, line, textAnchor="middle", **bold))
+            continue
+        text_width = max(_string_width(line, FONT_BOLD, size) for line in lines)
         start = x + max((cell - text_width - 12) / 2, 2)
-        head.add(
-            marker(stage_shape(level_ids, stage), start + 4, 10, 8, stage_colour(level_ids, stage))
-        )
-        head.add(String(start + 12, 7, label, fontName=FONT_BOLD, fontSize=8.5))
+        head.add(marker(shape, start + 4, top + 3, 8, colour))
+        for number, line in enumerate(lines):
+            head.add(String(start + 12, top - 10 * number, line, **bold))
     head.add(Line(0, 1, width, 1, strokeColor=colors.HexColor("#444444"), strokeWidth=0.8))
     flowables: list[Any] = [head]
 
@@ -450,7 +475,7 @@ def wall_chart(workshop: Workshop, summaries: list[BarrierSummary], width: float
                         textAnchor="end",
                     )
                 )
-            colour = stage_colour(level_ids, stage)
+            colour = stage_colour(framework, stage)
             shape = stage_shape(level_ids, stage)
             for column, dot_row in places[stage]:
                 cx = x + 10 + column * pitch
@@ -459,6 +484,20 @@ def wall_chart(workshop: Workshop, summaries: list[BarrierSummary], width: float
         row.add(Line(0, 0, width, 0, strokeColor=colors.HexColor("#CCCCCC"), strokeWidth=0.5))
         flowables.append(row)
     return flowables
+
+
+def _head_layout(names: list[str], cell: float) -> tuple[float, bool]:
+    """The wall chart's column heads: a font size, and whether the mark goes above the name
+    rather than beside it. Beside at full size while every word fits its column (three or four
+    stages); with more stages, the mark above and a size or two smaller, so whole words print
+    ("administration" in a fifth of the chart). A word too long even then is cut."""
+    choices = ((8.5, False), (8.0, True), (7.5, True), (7.0, True))
+    words = [word for name in names for word in name.split()]
+    for size, above in choices:
+        room = cell - (8 if above else 20)
+        if all(_string_width(word, FONT_BOLD, size) <= room for word in words):
+            return size, above
+    return choices[-1]
 
 
 def _beside_count(count: int, cell: float, pitch: float, dot: float) -> int:
@@ -481,20 +520,26 @@ def chart_legend(workshop: Workshop, width: float) -> Any:
     from reportlab.graphics.shapes import String
     from reportlab.lib import colors
 
-    level_ids = workshop.framework.level_ids
+    framework = workshop.framework
+    level_ids = framework.level_ids
+    level = framework.terms.level
     items: list[tuple[str, Any]] = []
     for stage in _columns(workshop):
         items.append((stage_name(workshop, stage), ("marker", stage)))
-    items += [("Agreed stage", ("box", None)), ("Target stage", ("box", [4, 3]))]
-    picture = drawing(width, 16 * math.ceil(len(items) / 4) + 4)
+    items += [(f"Agreed {level}", ("box", None)), (f"Target {level}", ("box", [4, 3]))]
     slot = width / 4
-    for index, (label, (kind, extra)) in enumerate(items):
+    # A long name wraps onto a second line; a row of the legend is as tall as its longest.
+    labels = [_label_lines(label, FONT, 8.5, slot - 24, most=2) for label, _ in items]
+    rows = [labels[start : start + 4] for start in range(0, len(labels), 4)]
+    heights = [6 + 10 * max(len(lines) for lines in row) for row in rows]
+    picture = drawing(width, sum(heights) + 4)
+    for index, ((_, (kind, extra)), lines) in enumerate(zip(items, labels, strict=True)):
         x = (index % 4) * slot
-        y = picture.height - 12 - (index // 4) * 16
+        y = picture.height - 12 - sum(heights[: index // 4])
         if kind == "marker":
             picture.add(
                 marker(
-                    stage_shape(level_ids, extra), x + 6, y + 3, 9, stage_colour(level_ids, extra)
+                    stage_shape(level_ids, extra), x + 6, y + 3, 9, stage_colour(framework, extra)
                 )
             )
         else:
@@ -510,8 +555,9 @@ def chart_legend(workshop: Workshop, width: float) -> Any:
                     strokeDashArray=extra,
                 )
             )
-        text = _label_lines(label, FONT, 8.5, slot - 24, most=1)[0]
-        picture.add(String(x + 18, y, text, fontName=FONT, fontSize=8.5))
+        for number, line in enumerate(lines):
+            text = fit_text(line, FONT, 8.5, slot - 24)
+            picture.add(String(x + 18, y - 10 * number, text, fontName=FONT, fontSize=8.5))
     return picture
 
 
@@ -526,19 +572,27 @@ def spread_bars(workshop: Workshop, summary: BarrierSummary, width: float) -> An
     from reportlab.graphics.shapes import String
     from reportlab.lib import colors
 
-    level_ids = workshop.framework.level_ids
+    framework = workshop.framework
+    level_ids = framework.level_ids
     rows = [(stage, summary.counts.get(stage, 0)) for stage in level_ids]
     rows.append((NOT_SURE, summary.not_sure))
     total = max(1, len(workshop.participants))
     label_room, count_room = 110.0, 30.0
     bar_room = min(width - label_room - count_room, 260.0)
-    picture = drawing(width, 15 * len(rows) + 2)
-    for index, (stage, count) in enumerate(rows):
-        y = picture.height - 13 - index * 15
-        colour = stage_colour(level_ids, stage)
+    # A stage name too long for its room wraps onto a second line, its row a line taller.
+    names = [
+        _label_lines(stage_name(workshop, stage), FONT, 8.5, label_room - 20, most=2)
+        for stage, _ in rows
+    ]
+    picture = drawing(width, sum(5 + 10 * len(lines) for lines in names) + 2)
+    y = picture.height + 2  # each row's first line sits 15 points below the row above
+    for (stage, count), lines in zip(rows, names, strict=True):
+        y -= 15
+        colour = stage_colour(framework, stage)
         picture.add(marker(stage_shape(level_ids, stage), 5, y + 4, 8, colour))
-        name = _label_lines(stage_name(workshop, stage), FONT, 8.5, label_room - 20, most=1)[0]
-        picture.add(String(14, y + 1, name, fontName=FONT, fontSize=8.5))
+        for number, line in enumerate(lines):
+            text = fit_text(line, FONT, 8.5, label_room - 20)
+            picture.add(String(14, y + 1 - 10 * number, text, fontName=FONT, fontSize=8.5))
         picture.add(
             rect(
                 label_room, y, bar_room, 10, fillColor=colors.HexColor("#EEEEEE"), strokeColor=None
@@ -558,6 +612,7 @@ def spread_bars(workshop: Workshop, summary: BarrierSummary, width: float) -> An
         picture.add(
             String(label_room + bar_room + 6, y + 1, str(count), fontName=FONT, fontSize=8.5)
         )
+        y -= 10 * (len(lines) - 1)
     return picture
 
 
@@ -568,6 +623,7 @@ def barrier_section(workshop: Workshop, summary: BarrierSummary, width: float) -
     from reportlab.platypus import Paragraph, Spacer
 
     s = styles()
+    terms = workshop.framework.terms
     dimension = workshop.framework.dimension(summary.dimension_id)
     story: list[Any] = paragraphs(dimension.name, s["h1"])
     if dimension.question:
@@ -577,7 +633,8 @@ def barrier_section(workshop: Workshop, summary: BarrierSummary, width: float) -
     notes = []
     if summary.missing:
         notes.append(
-            f"{summary.missing} of {len(workshop.participants)} did not rate this barrier."
+            f"{summary.missing} of {len(workshop.participants)} did not rate this "
+            f"{terms.dimension}."
         )
     if summary.disagreement:
         reasons = "; ".join(summary.disagreement_reasons)
@@ -612,11 +669,12 @@ def barrier_section(workshop: Workshop, summary: BarrierSummary, width: float) -
     story.append(Paragraph("What the team agreed", s["h2"]))
     agreed = workshop.consensus.get(summary.dimension_id)
     if agreed is None:
-        story.append(Paragraph("No stage agreed yet.", s["body"]))
+        story.append(Paragraph(f"No {terms.level} agreed yet.", s["body"]))
     else:
         story.append(
             Paragraph(
-                f"Agreed stage: <b>{para_text(stage_name(workshop, agreed.stage))}</b>", s["body"]
+                f"Agreed {terms.level}: <b>{para_text(stage_name(workshop, agreed.stage))}</b>",
+                s["body"],
             )
         )
         if agreed.rationale.strip():
@@ -625,7 +683,7 @@ def barrier_section(workshop: Workshop, summary: BarrierSummary, width: float) -
             story += paragraphs(agreed.dissent.strip(), s["quote"], "<b>Dissent:</b> ")
     target = f"Target: <b>{para_text(stage_name(workshop, summary.target, 'not set'))}</b>"
     if summary.gap is not None:
-        target += f" ({gap_words(summary.gap)})"
+        target += f" ({gap_words(summary.gap, terms)})"
     story.append(Paragraph(target, s["body"]))
 
     story.append(Paragraph("Key actions", s["h2"]))
@@ -649,7 +707,7 @@ def actions_table(
     fixed = [70.0, 70.0, 74.0, 58.0]  # "31 December 2026" fits the due column on one line
     head = ["Action", "Responsible", "Accountable", "Due", "Status"]
     if with_barrier:
-        head = ["Barrier", *head]
+        head = [capitalised(workshop.framework.terms.dimension), *head]
         fixed = [88.0, *fixed]
     flex = width - sum(fixed)
     widths = [88.0, flex, *fixed[1:]] if with_barrier else [flex, *fixed]
@@ -674,6 +732,7 @@ def action_plan(workshop: Workshop, width: float) -> list[Any]:
     from reportlab.platypus import Paragraph
 
     s = styles()
+    terms = workshop.framework.terms
     story: list[Any] = [Paragraph("Action plan", s["h1"])]
     rows = [
         (dimension.name, action)
@@ -684,17 +743,17 @@ def action_plan(workshop: Workshop, width: float) -> list[Any]:
         story.append(actions_table(workshop, rows, width))
     else:
         story.append(Paragraph("No actions agreed yet.", s["muted"]))
-    story.append(Paragraph("Re-assessment", s["h2"]))
+    story.append(Paragraph(capitalised(terms.reassessment), s["h2"]))
     if workshop.reassess_on:
         story.append(
             Paragraph(
-                f"The team will re-assess on <b>{format_date(workshop.reassess_on)}</b>, to see "
-                "which barriers have moved and how the actions went.",
+                f"The team will {reassess_on(terms)} on <b>{format_date(workshop.reassess_on)}"
+                f"</b>, to see which {terms.dimensions} have moved and how the actions went.",
                 s["body"],
             )
         )
     else:
-        story.append(Paragraph("No re-assessment date set yet.", s["body"]))
+        story.append(Paragraph(f"No {terms.reassessment} date set yet.", s["body"]))
     return story
 
 
@@ -715,13 +774,14 @@ def movement_section(workshop: Workshop, previous: Workshop, width: float) -> li
         return compared_stage_name(workshop, previous, stage) or "not agreed"
 
     moves = movement(previous, workshop)
-    head = ["Barrier", "Last time", "Now", "Change", "Last time's target"]
+    terms = workshop.framework.terms
+    head = [capitalised(terms.dimension), "Last time", "Now", "Change", "Last time's target"]
     rows = [
         [
             move.name,
             named(move.before),
             named(move.now),
-            movement_words(move),
+            movement_words(move, terms),
             (named(move.target_before) if move.target_before else "none") + target_words(move),
         ]
         for move in moves
@@ -775,16 +835,32 @@ def _table_style() -> Any:
 
 
 def descriptors_appendix(workshop: Workshop) -> list[Any]:
-    from reportlab.platypus import Paragraph
+    """What each stage of each barrier in scope looks like; where the framework has them, also
+    where its scale comes from, and per barrier the questions that test a rating, the warning
+    signs and the part of the source it draws on."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, Spacer
 
     s = styles()
     framework = workshop.framework
-    story: list[Any] = [Paragraph("Appendix: stage descriptors", s["h1"])]
-    story += paragraphs(framework.name, s["muted"])
+    story: list[Any] = [Paragraph(f"Appendix: {framework.terms.level} descriptors", s["h1"])]
+    story += paragraphs(framework.title, s["muted"])
+    if framework.scale_note:
+        story += paragraphs(framework.scale_note, s["small"])
+        if framework.source:
+            story += paragraphs(framework.source, s["small"], "<b>Source:</b> ")
+        story.append(Spacer(1, 6))
     for level in framework.levels:
         if level.summary:
             story += paragraphs(level.summary, s["small"], f"<b>{para_text(level.name)}:</b> ")
+    group_style = ParagraphStyle(
+        "group", s["muted"], fontSize=8, leading=10, spaceBefore=10, spaceAfter=0, keepWithNext=1
+    )
+    group = ""
     for dimension in workshop.scoped_dimensions():
+        if dimension.group and dimension.group != group:
+            story += paragraphs(dimension.group, group_style)
+        group = dimension.group
         story += paragraphs(dimension.name, s["h2"])
         if dimension.question:
             story += paragraphs(dimension.question, s["muted"])
@@ -795,4 +871,14 @@ def descriptors_appendix(workshop: Workshop) -> list[Any]:
             story.append(Paragraph(para_text(level.name), s["h3"]))
             for item in items:
                 story += paragraphs(item, s["small"], "• ")
+        for heading, items in (
+            ("Questions to test the rating", dimension.prompts),
+            ("Warning signs", dimension.warning_signs),
+        ):
+            if items:
+                story.append(Paragraph(heading, s["h3"]))
+                for item in items:
+                    story += paragraphs(item, s["small"], "• ")
+        if dimension.source_note:
+            story += paragraphs(dimension.source_note, s["tiny"], "<b>Source:</b> ")
     return story

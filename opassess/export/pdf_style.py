@@ -1,5 +1,6 @@
 """What every PDF this program writes shares: the bundled font, paragraph styles, stage colours and
-shapes, and the one way user text becomes paragraph markup.
+shapes, the phrases the printouts build from a framework's own words, and the one way user text
+becomes paragraph markup.
 
 reportlab's Paragraph reads a small XML-like markup, so text typed by a person ("<b>", "&amp;",
 a stray control character) must never reach it raw: it would be taken as markup, fail to parse,
@@ -17,6 +18,7 @@ from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape
 
+from opassess.frameworks import Framework, Terms, capitalised
 from opassess.palette import (
     DISAGREEMENT_COLOUR,
     NOT_SURE_COLOUR,
@@ -162,11 +164,14 @@ def styles() -> dict[str, Any]:
     }
 
 
-def stage_colour(level_ids: tuple[str, ...], stage: str) -> str:
-    """The hex colour for a stage id (or NOT_SURE) within a framework's levels."""
-    if stage == NOT_SURE or stage not in level_ids:
+def stage_colour(source: Framework | tuple[str, ...], stage: str) -> str:
+    """The hex colour for a stage id (or NOT_SURE): a framework's own (its stage's colour, or
+    the palette's for its place), or, given only level ids, the palette's for its place."""
+    if isinstance(source, Framework):
+        return source.colour_of(stage)
+    if stage == NOT_SURE or stage not in source:
         return NOT_SURE_COLOUR
-    return stage_colour_at(level_ids.index(stage))
+    return stage_colour_at(source.index(stage))
 
 
 def stage_shape(level_ids: tuple[str, ...], stage: str) -> str:
@@ -223,3 +228,36 @@ def drawing(width: float, height: float) -> Any:
     from reportlab.graphics.shapes import Drawing
 
     return Drawing(width, height, initialFontName=FONT, initialFontSize=8)
+
+
+# -- words ----------------------------------------------------------------------------------------
+# Phrases the report, the forms and the workbook build from a framework's words. The defaults of
+# Terms are the breakthrough model's, so its printouts read exactly as they always have.
+
+
+def article(word: str) -> str:
+    """'a barrier', 'an area', 'an insight': the word with its indefinite article."""
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
+
+
+def reassess_by(terms: Terms) -> str:
+    """The label of the date the team looks again: 'Re-assess by', 'Stocktake by'."""
+    if terms.reassessment == Terms().reassessment:
+        return "Re-assess by"
+    return f"{capitalised(terms.reassessment)} by"
+
+
+def reassess_on(terms: Terms) -> str:
+    """What the team will do on that date, after 'The team will': 're-assess',
+    'hold its stocktake'."""
+    if terms.reassessment == Terms().reassessment:
+        return "re-assess"
+    return f"hold its {terms.reassessment}"
+
+
+def document_kind(framework: Framework) -> str:
+    """What a document's subject calls the workshop: 'Breakthrough' for the breakthrough model
+    (whose ideas for action are breakthroughs), otherwise the framework's own name."""
+    if framework.terms.suggestion == Terms().suggestion:
+        return capitalised(framework.terms.suggestion)
+    return framework.name

@@ -26,7 +26,9 @@ from typing import TYPE_CHECKING, Any
 
 from opassess.export import ExportError
 from opassess.export.cells import spreadsheet_text
+from opassess.export.pdf_style import article
 from opassess.files import plain_os_reason, safe_file_stem, write_atomically
+from opassess.frameworks import Terms, capitalised
 from opassess.wording import NOT_SURE_LABEL, stage_name
 from opassess.workshop import NOT_SURE, Workshop, record_ratings
 
@@ -127,6 +129,9 @@ def _form_bytes(workshop: Workshop, participant_id: str, name: str, role: str) -
     from openpyxl.worksheet.datavalidation import DataValidation
 
     dimensions = workshop.scoped_dimensions()
+    terms = workshop.framework.terms
+    level, level_heading = terms.level, capitalised(terms.level)
+    dimension_heading = capitalised(terms.dimension)
     choices = _stage_choices(workshop)
     choices_text = _choices_text(choices)
 
@@ -139,10 +144,10 @@ def _form_bytes(workshop: Workshop, participant_id: str, name: str, role: str) -
     title = _text(sheet[f"A{TITLE_ROW}"], f"Rating form: {workshop.title}")
     title.font = Font(bold=True, size=14)
     instructions = (
-        f"For each barrier, choose a stage in the Stage column from the drop-down list: "
-        f"{choices_text}.",
-        "In the Evidence column, write what you have seen that made you choose that stage. "
-        "The last column describes what each stage looks like.",
+        f"For each {terms.dimension}, choose {article(level)} in the {level_heading} column "
+        f"from the drop-down list: {choices_text}.",
+        f"In the Evidence column, write what you have seen that made you choose that {level}. "
+        f"The last column describes what each {level} looks like.",
         "Save the file and send it back to the facilitator"
         + (f", {workshop.facilitator}" if workshop.facilitator else "")
         + ". Please keep the file as it is otherwise: do not add, move or delete rows.",
@@ -154,11 +159,11 @@ def _form_bytes(workshop: Workshop, participant_id: str, name: str, role: str) -
     _text(sheet[f"C{WHO_ROW}"], "Role").font = bold
     _text(sheet[f"D{WHO_ROW}"], role)
     headers = {
-        BARRIER_COL: "Barrier",
-        QUESTION_COL: "Question",
-        STAGE_COL: "Stage",
+        BARRIER_COL: dimension_heading,
+        QUESTION_COL: _question_header(terms),
+        STAGE_COL: level_heading,
         EVIDENCE_COL: "Evidence",
-        DESCRIPTORS_COL: "What each stage looks like",
+        DESCRIPTORS_COL: f"What each {level} looks like",
     }
     for column, text in headers.items():
         cell = _text(sheet[f"{column}{HEADER_ROW}"], text)
@@ -178,9 +183,11 @@ def _form_bytes(workshop: Workshop, participant_id: str, name: str, role: str) -
     for row, (label, value) in enumerate(labels, start=1):
         _text(data[f"A{row}"], label)
         _text(data[f"B{row}"], value)
-    for column, text in zip("ABC", ("Row", "Barrier id", "Barrier name"), strict=True):
+    # Labels for a person who unhides the sheet; reading goes by position, not by these.
+    row_labels = ("Row", f"{dimension_heading} id", f"{dimension_heading} name")
+    for column, text in zip("ABC", row_labels, strict=True):
         _text(data[f"{column}{ROWS_HEADER_ROW}"], text)
-    _text(data["E1"], "Stage choices")
+    _text(data["E1"], f"{level_heading} choices")
     for row, choice in enumerate(choices, start=2):
         _text(data[f"E{row}"], choice)
 
@@ -210,10 +217,10 @@ def _form_bytes(workshop: Workshop, participant_id: str, name: str, role: str) -
             showDropDown=False,  # openpyxl's name for this is inverted: False shows the arrow
             showErrorMessage=True,
             errorStyle="stop",
-            errorTitle="Not a stage",
+            errorTitle=f"Not {article(level)}",
             error=f"Choose {choices_text} from the list.",
             showInputMessage=True,
-            promptTitle="Stage",
+            promptTitle=level_heading,
             prompt=f"Choose {choices_text}.",
         )
         last = FIRST_BARRIER_ROW + len(dimensions) - 1
@@ -239,6 +246,12 @@ def _text(cell: Cell, value: str) -> Cell:
     cell.value = spreadsheet_text(value)
     cell.data_type = "s"
     return cell
+
+
+def _question_header(terms: Terms) -> str:
+    """The heading over each barrier's question: 'Question', unless the framework calls what it
+    rates a question, whose heading column A already is."""
+    return "What it asks" if terms.dimension.casefold() == "question" else "Question"
 
 
 def _descriptors_text(workshop: Workshop, dimension: Any) -> str:
@@ -404,6 +417,7 @@ def _read_answers(
     problems: _Problems,
 ) -> list[tuple[str, str, str]] | None:
     framework = workshop.framework
+    terms = framework.terms
     stages = _stage_lookup(workshop)
     choices_text = _choices_text(_stage_choices(workshop))
     where = f"{source}, sheet '{DATA_SHEET}'"
@@ -425,9 +439,9 @@ def _read_answers(
             problems.add(
                 f"{where}, cell B{data_row}: "
                 + (
-                    f"'{dimension_id}' is not a barrier of this workshop."
+                    f"'{dimension_id}' is not {article(terms.dimension)} of this workshop."
                     if dimension_id not in dimensions_seen
-                    else f"the barrier '{dimension_id}' is listed twice."
+                    else f"the {terms.dimension} '{dimension_id}' is listed twice."
                 )
             )
             continue
@@ -450,11 +464,13 @@ def _read_answers(
         stage = stages.get(stage_text.casefold())
         if not stage_text:
             problems.add(
-                f"{here}, cell {stage_ref}: there is evidence but no stage; choose {choices_text}."
+                f"{here}, cell {stage_ref}: there is evidence but no {terms.level}; "
+                f"choose {choices_text}."
             )
         elif stage is None:
             problems.add(
-                f"{here}, cell {stage_ref}: '{_shorten(stage_text)}' is not a stage; "
+                f"{here}, cell {stage_ref}: '{_shorten(stage_text)}' is not "
+                f"{article(terms.level)}; "
                 f"choose {choices_text}."
             )
         if len(evidence) > MAX_EVIDENCE_CHARS:

@@ -1,5 +1,7 @@
 """The workshop as an Excel workbook: summary with a chart, ratings ready for pivot tables, the
-agreed stages and plan, an action tracker, and the framework's wording.
+agreed stages and plan, an action tracker, and the framework's wording. Headings use the
+framework's own words (a "Question" and its "Rating"); the module's header constants are the
+breakthrough model's, which Terms() gives.
 
 Every piece of text a person typed is written as literal text (never a formula, whatever it
 starts with), with characters a workbook cannot hold replaced by a visible mark. The workbook is
@@ -39,7 +41,8 @@ from opassess import files
 from opassess.analysis import movement, summarise
 from opassess.export import ExportError
 from opassess.export.cells import MAX_CELL_CHARS, REPLACEMENT, spreadsheet_text
-from opassess.palette import STAGE_COLOURS, stage_colour_at
+from opassess.export.pdf_style import reassess_by
+from opassess.frameworks import Framework, Terms, capitalised
 from opassess.wording import (
     NOT_RATED_LABEL,
     NOT_SURE_LABEL,
@@ -56,36 +59,7 @@ RATINGS = "Ratings"
 PLAN = "Consensus and plan"
 ACTIONS = "Actions"
 DESCRIPTORS = "Descriptors"
-BREAKTHROUGHS = "Breakthroughs"
 MOVEMENT = "Movement"  # only in a re-assessment's workbook
-MOVEMENT_HEADER = (
-    "Barrier",
-    "Last time",
-    "Now",
-    "Change",
-    "Last time's target",
-    "Last time's actions, as recorded then",
-)
-SHEET_NAMES = (SUMMARY, RATINGS, PLAN, ACTIONS, DESCRIPTORS, BREAKTHROUGHS)
-
-RATINGS_HEADER = ("Participant", "Role", "Barrier", "Stage", "Evidence")
-PLAN_HEADER = (
-    "Barrier",
-    "Agreed stage",
-    "Rationale",
-    "Dissent",
-    "Target stage",
-    "Action",
-    "Responsible",
-    "Accountable",
-    "Due",
-    "Status",
-)
-ACTIONS_HEADER = ("Action", "Barrier", "Responsible", "Accountable", "Due date", "Status")
-DESCRIPTORS_HEADER = ("Barrier", "Stage", "Descriptor")
-BREAKTHROUGHS_HEADER = ("Number", "Breakthrough", "Summary", "Barriers", "Suggested action")
-GAP_HEADER = "Gap to target (stages)"
-SPREAD_HEADER = "Spread (stages)"
 DATE_FORMAT = "d mmm yyyy"
 ACTIONS_TABLE = "ActionTracker"
 CREATOR = "OpAssess"
@@ -103,8 +77,110 @@ _TOP = Alignment(vertical="top")
 # Counts and stage distances sit in narrow columns beside text: centred, a digit does not read
 # as the first character of the text to its right.
 _COUNT = Alignment(horizontal="center", vertical="top")
-# For stages beyond the palette's six colours.
+# For a stage whose colour an earlier stage already has (beyond the palette's six colours).
 _HATCHINGS: tuple[Literal["wdDnDiag", "dkVert"], ...] = ("wdDnDiag", "dkVert")
+# The descriptors sheet's extra columns, each there only when some barrier in scope has it.
+PROMPTS_HEADER = "Questions to test the rating"
+WARNING_SIGNS_HEADER = "Warning signs"
+SOURCE_NOTE_HEADER = "Source"
+
+
+# -- headings in the framework's words --------------------------------------------------------
+
+
+def suggestions_sheet(terms: Terms) -> str:
+    """The sheet of the framework's ideas for action: 'Breakthroughs', 'Suggestions'."""
+    return capitalised(terms.suggestions)
+
+
+def sheet_names(terms: Terms) -> tuple[str, ...]:
+    return (SUMMARY, RATINGS, PLAN, ACTIONS, DESCRIPTORS, suggestions_sheet(terms))
+
+
+def movement_header(terms: Terms) -> tuple[str, ...]:
+    return (
+        capitalised(terms.dimension),
+        "Last time",
+        "Now",
+        "Change",
+        "Last time's target",
+        "Last time's actions, as recorded then",
+    )
+
+
+def ratings_header(terms: Terms) -> tuple[str, ...]:
+    dimension, level = capitalised(terms.dimension), capitalised(terms.level)
+    return ("Participant", "Role", dimension, level, "Evidence")
+
+
+def plan_header(terms: Terms) -> tuple[str, ...]:
+    return (
+        capitalised(terms.dimension),
+        f"Agreed {terms.level}",
+        "Rationale",
+        "Dissent",
+        f"Target {terms.level}",
+        "Action",
+        "Responsible",
+        "Accountable",
+        "Due",
+        "Status",
+    )
+
+
+def actions_header(terms: Terms) -> tuple[str, ...]:
+    return (
+        "Action",
+        capitalised(terms.dimension),
+        "Responsible",
+        "Accountable",
+        "Due date",
+        "Status",
+    )
+
+
+def descriptors_header(terms: Terms) -> tuple[str, ...]:
+    return (capitalised(terms.dimension), capitalised(terms.level), "Descriptor")
+
+
+def suggestions_header(terms: Terms) -> tuple[str, ...]:
+    return (
+        "Number",
+        capitalised(terms.suggestion),
+        "Summary",
+        capitalised(terms.dimensions),
+        "Suggested action",
+    )
+
+
+def gap_header(terms: Terms) -> str:
+    return f"Gap to target ({terms.levels})"
+
+
+def spread_header(terms: Terms) -> str:
+    return f"Spread ({terms.levels})"
+
+
+def chart_title(terms: Terms) -> str:
+    """'Ratings per stage'; where the stages are themselves called ratings, that would say
+    nothing, so 'Participants per rating'."""
+    if terms.level == "rating":
+        return f"Participants per {terms.level}"
+    return f"Ratings per {terms.level}"
+
+
+# The breakthrough model's headings, as Terms' defaults give them.
+_BREAKTHROUGH = Terms()
+BREAKTHROUGHS = suggestions_sheet(_BREAKTHROUGH)
+SHEET_NAMES = sheet_names(_BREAKTHROUGH)
+MOVEMENT_HEADER = movement_header(_BREAKTHROUGH)
+RATINGS_HEADER = ratings_header(_BREAKTHROUGH)
+PLAN_HEADER = plan_header(_BREAKTHROUGH)
+ACTIONS_HEADER = actions_header(_BREAKTHROUGH)
+DESCRIPTORS_HEADER = descriptors_header(_BREAKTHROUGH)
+BREAKTHROUGHS_HEADER = suggestions_header(_BREAKTHROUGH)
+GAP_HEADER = gap_header(_BREAKTHROUGH)
+SPREAD_HEADER = spread_header(_BREAKTHROUGH)
 
 
 def write_workbook(workshop: Workshop, path: Path, previous: Workshop | None = None) -> None:
@@ -172,6 +248,7 @@ class SheetContent:
 def sheet_contents(workshop: Workshop, previous: Workshop | None = None) -> list[SheetContent]:
     """Every sheet's rows, in order: what the workbook holds, before any styling."""
     framework = workshop.framework
+    terms = framework.terms
     levels = framework.levels
     dimensions = workshop.scoped_dimensions()
 
@@ -185,14 +262,14 @@ def sheet_contents(workshop: Workshop, previous: Workshop | None = None) -> list
         ["Date", workshop.held_on],
         ["Facilitator", workshop.facilitator],
         ["Participants", len(workshop.participants)],
-        ["Re-assess by", workshop.reassess_on],
+        [reassess_by(terms), workshop.reassess_on],
     ]
     summary_header = [
-        "Barrier",
-        "Agreed stage",
-        "Target stage",
-        GAP_HEADER,
-        SPREAD_HEADER,
+        capitalised(terms.dimension),
+        f"Agreed {terms.level}",
+        f"Target {terms.level}",
+        gap_header(terms),
+        spread_header(terms),
         "Disagreement",
         *(level.name for level in levels),
         NOT_SURE_LABEL,
@@ -218,11 +295,17 @@ def sheet_contents(workshop: Workshop, previous: Workshop | None = None) -> list
         header_row=len(details) + 2,
         label_rows=len(details),
         autofilter=False,
-        extra={"first_count_column": 7, "levels": len(levels), "barriers": len(summary_rows)},
+        extra={
+            "first_count_column": 7,
+            "levels": len(levels),
+            "barriers": len(summary_rows),
+            "colours": framework.colours,
+            "title": chart_title(terms),
+        },
     )
 
     names = workshop.display_names()
-    ratings_rows: list[list[Any]] = [list(RATINGS_HEADER)]
+    ratings_rows: list[list[Any]] = [list(ratings_header(terms))]
     for dimension in dimensions:
         for participant in workshop.participants:
             rating = workshop.ratings.get((participant.id, dimension.id))
@@ -237,8 +320,8 @@ def sheet_contents(workshop: Workshop, previous: Workshop | None = None) -> list
                     ]
                 )
 
-    plan_rows: list[list[Any]] = [list(PLAN_HEADER)]
-    action_rows: list[list[Any]] = [list(ACTIONS_HEADER)]
+    plan_rows: list[list[Any]] = [list(plan_header(terms))]
+    action_rows: list[list[Any]] = [list(actions_header(terms))]
     for dimension in dimensions:
         agreed = workshop.consensus.get(dimension.id)
         barrier = [
@@ -274,14 +357,10 @@ def sheet_contents(workshop: Workshop, previous: Workshop | None = None) -> list
                 ]
             )
 
-    descriptor_rows: list[list[Any]] = [list(DESCRIPTORS_HEADER)]
-    for dimension in dimensions:
-        for level in levels:
-            for line in dimension.descriptors.get(level.id, ()):
-                descriptor_rows.append([dimension.name, level.name, line])
+    descriptor_rows = _descriptor_rows(framework, dimensions)
 
     in_scope = {d.id: d.name for d in dimensions}
-    breakthrough_rows: list[list[Any]] = [list(BREAKTHROUGHS_HEADER)]
+    breakthrough_rows: list[list[Any]] = [list(suggestions_header(terms))]
     for suggestion in framework.suggestions:
         helped = [in_scope[d] for d in suggestion.dimensions if d in in_scope]
         if not helped:
@@ -296,11 +375,47 @@ def sheet_contents(workshop: Workshop, previous: Workshop | None = None) -> list
         SheetContent(PLAN, plan_rows),
         SheetContent(ACTIONS, action_rows, autofilter=False),
         SheetContent(DESCRIPTORS, descriptor_rows),
-        SheetContent(BREAKTHROUGHS, breakthrough_rows),
+        SheetContent(suggestions_sheet(terms), breakthrough_rows),
     ]
     if previous is not None:
         sheets.insert(3, _movement_sheet(workshop, previous))
     return sheets
+
+
+def _descriptor_rows(framework: Framework, dimensions: Sequence[Any]) -> list[list[Any]]:
+    """A row per descriptor line. A framework whose barriers carry questions to test a rating,
+    warning signs or a source note gets a column for each, filled on a barrier's first row
+    (one item a line); a framework without them (the breakthrough model) gets none."""
+    extras = [
+        (header, name)
+        for header, name in (
+            (PROMPTS_HEADER, "prompts"),
+            (WARNING_SIGNS_HEADER, "warning_signs"),
+            (SOURCE_NOTE_HEADER, "source_note"),
+        )
+        if any(getattr(d, name) for d in dimensions)
+    ]
+    rows: list[list[Any]] = [[*descriptors_header(framework.terms), *(h for h, _ in extras)]]
+    for dimension in dimensions:
+        lines: list[tuple[str | None, str | None]] = [
+            (level.name, line)
+            for level in framework.levels
+            for line in dimension.descriptors.get(level.id, ())
+        ]
+        if extras and not lines:
+            lines = [(None, None)]  # no descriptors: the extras still get a row
+        for index, (level_name, line) in enumerate(lines):
+            row = [dimension.name, level_name, line]
+            if index == 0:
+                row += [_lines(getattr(dimension, name)) for _, name in extras]
+            rows.append(row)
+    return rows
+
+
+def _lines(value: str | tuple[str, ...]) -> str | None:
+    """A list as one cell, an item a line; None for nothing, so the cell stays empty."""
+    text = value if isinstance(value, str) else "\n".join(f"• {item}" for item in value)
+    return text or None
 
 
 def _movement_sheet(workshop: Workshop, previous: Workshop) -> SheetContent:
@@ -310,14 +425,15 @@ def _movement_sheet(workshop: Workshop, previous: Workshop) -> SheetContent:
     def named(stage: str | None) -> str | None:
         return compared_stage_name(workshop, previous, stage)
 
-    rows: list[list[Any]] = [list(MOVEMENT_HEADER)]
+    terms = workshop.framework.terms
+    rows: list[list[Any]] = [list(movement_header(terms))]
     for move in movement(previous, workshop):
         target = named(move.target_before)
         line = [
             move.name,
             named(move.before),
             named(move.now),
-            movement_words(move),
+            movement_words(move, terms),
             (target + target_words(move)) if target else None,
         ]
         actions = move.earlier_actions or (None,)
@@ -535,7 +651,7 @@ def _add_chart(sheet: Worksheet, content: SheetContent) -> None:
     chart.type = "bar"
     chart.grouping = "stacked"
     chart.overlap = 100
-    chart.title = "Ratings per stage"
+    chart.title = content.extra["title"]
     chart.y_axis.title = "Participants"
     chart.y_axis.majorGridlines = None
     chart.x_axis.scaling.orientation = "maxMin"  # barriers top to bottom, as in the table
@@ -549,16 +665,21 @@ def _add_chart(sheet: Worksheet, content: SheetContent) -> None:
     chart.set_categories(
         Reference(sheet, min_col=1, max_col=1, min_row=header + 1, max_row=header + barriers)
     )
-    # The stages in the screens' colour-blind-safe colours, not the spreadsheet's red and green.
-    # A framework may have more stages than colours; on screen a shape tells those apart, here
-    # a hatching in the repeated colour does.
-    for index, series in enumerate(chart.series):
-        colour = stage_colour_at(index).lstrip("#")
-        if index < len(STAGE_COLOURS):
+    # The stages in the framework's colours, as on the screens: its own where it gives them
+    # (delivery confidence's red to green), else the colour-blind-safe palette's, never the
+    # spreadsheet's default red and green. A framework may have more stages than the palette
+    # has colours; on screen a shape tells those apart, here a hatching in the repeated colour.
+    colours: tuple[str, ...] = content.extra["colours"]
+    seen: dict[str, int] = {}
+    for series, hex_colour in zip(chart.series, colours, strict=True):
+        colour = hex_colour.lstrip("#").upper()
+        repeat = seen.get(colour, 0)
+        seen[colour] = repeat + 1
+        if not repeat:
             series.graphicalProperties.solidFill = colour
         else:
             series.graphicalProperties.pattFill = PatternFillProperties(
-                prst=_HATCHINGS[(index // len(STAGE_COLOURS) - 1) % len(_HATCHINGS)],
+                prst=_HATCHINGS[(repeat - 1) % len(_HATCHINGS)],
                 # The stubs type srgbClr as RGBPercent; openpyxl itself passes hex strings.
                 fgClr=ColorChoice(srgbClr=colour),  # type: ignore[arg-type]
                 bgClr=ColorChoice(srgbClr="FFFFFF"),  # type: ignore[arg-type]

@@ -18,8 +18,9 @@
   const state = {
     pin: '',          // kept in memory only, for api/claim
     join: null,       // the last api/join answer
-    person: null,     // {token, name, word}, also kept in localStorage
+    person: null,     // {token, name, words}, also kept in localStorage
     form: null,       // the api/form answer
+    words: null,      // the framework's words: {dimension_word, dimensions_word, level_word, levels_word}
     answers: {},      // barrier id -> {stage, evidence}
     index: 0,         // the barrier on screen; barriers.length means the review
     savedAt: 0,       // when the answers last changed on this phone
@@ -44,9 +45,34 @@
     return button;
   }
 
-  // The server names the thing being rated ("barrier"); the wording follows it.
-  const word = () => (state.person && state.person.word) || 'barrier';
-  const Word = () => word().charAt(0).toUpperCase() + word().slice(1);
+  // The server gives the framework's words (a "barrier" or an "area" is rated on "stages" or
+  // "levels"); the wording follows them. The defaults are the breakthrough model's.
+  const DEFAULT_WORDS = { dimension_word: 'barrier', dimensions_word: 'barriers',
+    level_word: 'stage', levels_word: 'stages' };
+
+  // Only plain strings from an answer, so a missing or odd field falls back to the default.
+  function pickWords(source) {
+    const picked = {};
+    Object.keys(DEFAULT_WORDS).forEach((key) => {
+      if (source && typeof source[key] === 'string' && source[key]) picked[key] = source[key];
+    });
+    return picked;
+  }
+
+  function wordFor(key) {
+    const person = state.person || {};
+    // An older stored person kept only {word}: the thing being rated.
+    const stored = Object.assign(pickWords({ dimension_word: person.word }), pickWords(person.words));
+    return Object.assign({}, DEFAULT_WORDS, stored, pickWords(state.words))[key];
+  }
+
+  const word = () => wordFor('dimension_word');
+  const words = () => wordFor('dimensions_word');
+  const levelWord = () => wordFor('level_word');
+  const capital = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+  const Word = () => capital(word());
+  // 'a barrier', 'an area'
+  const withArticle = (text) => (/^[aeiou]/i.test(text) ? 'an ' : 'a ') + text;
 
   // ---- Storage: a blocked or full localStorage must never stop the rating.
   function readStored(key) {
@@ -181,7 +207,7 @@
     }
     if (result.status === 200) {
       state.person = { token: result.data.person, name: result.data.name || '',
-        word: (state.join && state.join.dimension_word) || 'barrier' };
+        words: pickWords(state.join) };
       writeStored(PERSON_KEY, state.person);
       return loadForm();
     }
@@ -206,6 +232,7 @@
       return showLoadProblem(serverError(result, 'The form could not be loaded. Please try again.'));
     }
     const form = state.form = result.data;
+    state.words = pickWords(form);
     form.stages = Array.isArray(form.stages) ? form.stages : [];
     form.not_sure = form.not_sure || { id: 'not-sure', name: 'Not sure' };
     setStatus('');
@@ -213,7 +240,9 @@
     const name = form.name || state.person.name;
     $('person-line').textContent = name ? 'Rating as ' + name : 'Rating anonymously';
     $('person-line').hidden = false;
-    $('dots').setAttribute('aria-label', 'Jump to a ' + word());
+    $('dots').setAttribute('aria-label', 'Jump to ' + withArticle(word()));
+    $('stage-prompt').textContent = 'Choose the ' + levelWord() +
+      ' closest to what you have seen here.';
     const startAt = restoreAnswers();
     if (!form.open) showClosed();
     else if (startAt === 'received') showReceived();
@@ -366,7 +395,7 @@
     $('submit').disabled = missing > 0;
     $('review-hint').textContent = missing === 0
       ? 'Everything is answered. Tap any ' + word() + ' to change it.'
-      : (missing === 1 ? 'One ' + word() + ' is' : missing + ' ' + word() + 's are') +
+      : (missing === 1 ? 'One ' + word() + ' is' : missing + ' ' + words() + ' are') +
         ' not answered yet. Tap one marked “Not answered” to answer it.';
     showScreen('screen-review');
     saveDraft(false);
