@@ -60,10 +60,13 @@ def summarise_barrier(workshop: Workshop, dimension_id: str) -> BarrierSummary:
     majority = next((level for level, n in counts.items() if rated and n * 2 > rated), None)
 
     reasons = []
+    terms = framework.terms
+    # A framework whose scale is itself called ratings (delivery confidence) has answers.
+    answers = "answers" if terms.level == "rating" else "ratings"
     if spread is not None and spread >= WIDE_SPREAD:
-        reasons.append(f"ratings are {spread} stages apart")
+        reasons.append(f"{answers} are {spread} {terms.levels} apart")
     if rated >= 2 and majority is None:
-        reasons.append("no stage holds a majority")
+        reasons.append(f"no {terms.level} holds a majority")
     answered = rated + not_sure
     if answered >= 2 and not_sure * 2 >= answered:
         reasons.append("half or more are not sure")

@@ -29,7 +29,7 @@ from opassess.frameworks import NOT_SURE, Terms
 from opassess.palette import NOT_SURE_COLOUR
 from opassess.paths import resources_dir
 from opassess.validation import schema_problems
-from opassess.wording import NOT_SURE_LABEL, format_date
+from opassess.wording import NOT_SURE_LABEL, article, format_date
 from opassess.workshop import Workshop, WorkshopError, record_ratings, shows_names
 
 MAX_BODY_BYTES = 64 * 1024
@@ -73,11 +73,6 @@ class RoomRefusal(Exception):
 
 def _random(alphabet: str, length: int) -> str:
     return "".join(secrets.choice(alphabet) for _ in range(length))
-
-
-def _a(word: str) -> str:
-    """'a barrier', 'an area': the word with its indefinite article."""
-    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
 
 
 def page_words(terms: Terms) -> dict[str, str]:
@@ -347,7 +342,7 @@ class Room:
         if unknown:
             raise RoomRefusal(
                 HTTPStatus.BAD_REQUEST,
-                f"The answers name {_a(terms.dimension)} this workshop does not rate.",
+                f"The answers name {article(terms.dimension)} this workshop does not rate.",
             )
         missing = [workshop.framework.dimension(key).name for key in scope if key not in given]
         if missing:
@@ -359,7 +354,7 @@ class Room:
         if any(answer["stage"] not in stages for answer in given.values()):
             raise RoomRefusal(
                 HTTPStatus.BAD_REQUEST,
-                f"An answer names {_a(terms.level)} this workshop does not use.",
+                f"An answer names {article(terms.level)} this workshop does not use.",
             )
         return tuple(
             (key, given[key]["stage"], given[key].get("evidence", "").strip()) for key in scope

@@ -92,6 +92,29 @@ def compared_stage_name(current: Workshop, previous: Workshop, stage: str | None
     return stage
 
 
+# -- the framework's words ----------------------------------------------------------------------
+
+
+def article(word: str) -> str:
+    """'a barrier', 'an area', 'an insight': the word with its indefinite article."""
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
+
+
+def reassess_by(terms: Terms) -> str:
+    """The label of the date the team looks again: 'Re-assess by', 'Stocktake by'."""
+    if terms.reassessment == "re-assessment":
+        return "Re-assess by"
+    return f"{terms.reassessment[:1].upper()}{terms.reassessment[1:]} by"
+
+
+def reassess_on(terms: Terms) -> str:
+    """What the team will do on that date, after 'The team will': 're-assess',
+    'hold its stocktake'."""
+    if terms.reassessment == "re-assessment":
+        return "re-assess"
+    return f"hold its {terms.reassessment}"
+
+
 # -- actions ----------------------------------------------------------------------------------
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from opassess import files
-from opassess.analysis import BarrierSummary, movement, summarise
+from opassess.analysis import BarrierSummary, movement, summarise, unmatched
 from opassess.export import ExportError
 from opassess.export.pdf_style import (
     DISAGREEMENT_COLOUR,
@@ -34,8 +34,6 @@ from opassess.export.pdf_style import (
     para_text,
     paragraphs,
     plain_text,
-    reassess_by,
-    reassess_on,
     rect,
     register_fonts,
     stage_colour,
@@ -48,9 +46,12 @@ from opassess.wording import (
     format_date,
     gap_words,
     movement_words,
+    reassess_by,
+    reassess_on,
     stage_name,
     status_label,
     target_words,
+    unmatched_words,
 )
 from opassess.workshop import NOT_SURE, Workshop, chart_labels
 
@@ -769,6 +770,9 @@ def movement_section(workshop: Workshop, previous: Workshop, width: float) -> li
         Paragraph("Movement since last time", s["h1"]),
         Paragraph(f"Compared with “{para_text(previous.title)}”{held}.", s["body"]),
     ]
+    not_compared = unmatched_words(unmatched(previous, workshop), workshop.framework.terms)
+    if not_compared:
+        story.append(Paragraph(para_text(not_compared), s["warning"]))
 
     def named(stage: str | None) -> str:
         return compared_stage_name(workshop, previous, stage) or "not agreed"

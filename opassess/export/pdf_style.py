@@ -235,26 +235,6 @@ def drawing(width: float, height: float) -> Any:
 # Terms are the breakthrough model's, so its printouts read exactly as they always have.
 
 
-def article(word: str) -> str:
-    """'a barrier', 'an area', 'an insight': the word with its indefinite article."""
-    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
-
-
-def reassess_by(terms: Terms) -> str:
-    """The label of the date the team looks again: 'Re-assess by', 'Stocktake by'."""
-    if terms.reassessment == Terms().reassessment:
-        return "Re-assess by"
-    return f"{capitalised(terms.reassessment)} by"
-
-
-def reassess_on(terms: Terms) -> str:
-    """What the team will do on that date, after 'The team will': 're-assess',
-    'hold its stocktake'."""
-    if terms.reassessment == Terms().reassessment:
-        return "re-assess"
-    return f"hold its {terms.reassessment}"
-
-
 def document_kind(framework: Framework) -> str:
     """What a document's subject calls the workshop: 'Breakthrough' for the breakthrough model
     (whose ideas for action are breakthroughs), otherwise the framework's own name."""

@@ -26,10 +26,9 @@ from typing import TYPE_CHECKING, Any
 
 from opassess.export import ExportError
 from opassess.export.cells import spreadsheet_text
-from opassess.export.pdf_style import article
 from opassess.files import plain_os_reason, safe_file_stem, write_atomically
 from opassess.frameworks import Terms, capitalised
-from opassess.wording import NOT_SURE_LABEL, stage_name
+from opassess.wording import NOT_SURE_LABEL, article, stage_name
 from opassess.workshop import NOT_SURE, Workshop, record_ratings
 
 if TYPE_CHECKING:

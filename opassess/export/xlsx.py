@@ -38,19 +38,20 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from opassess import files
-from opassess.analysis import movement, summarise
+from opassess.analysis import movement, summarise, unmatched
 from opassess.export import ExportError
 from opassess.export.cells import MAX_CELL_CHARS, REPLACEMENT, spreadsheet_text
-from opassess.export.pdf_style import reassess_by
 from opassess.frameworks import Framework, Terms, capitalised
 from opassess.wording import (
     NOT_RATED_LABEL,
     NOT_SURE_LABEL,
     compared_stage_name,
     movement_words,
+    reassess_by,
     stage_name,
     status_label,
     target_words,
+    unmatched_words,
 )
 from opassess.workshop import Workshop
 
@@ -443,6 +444,9 @@ def _movement_sheet(workshop: Workshop, previous: Workshop) -> SheetContent:
                 status = status_label(action.status)
                 said = f"{action.text} ({action.responsible or 'nobody named'}; {status})"
             rows.append([*(line if index == 0 else [move.name, None, None, None, None]), said])
+    not_compared = unmatched_words(unmatched(previous, workshop), terms)
+    if not_compared:
+        rows += [[], [not_compared]]
     return SheetContent(MOVEMENT, rows)
 
 

@@ -18,7 +18,6 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
-from opassess.export.pdf_style import article, reassess_by
 from opassess.export.rating_forms import (
     DATA_SHEET,
     FIRST_BARRIER_ROW,
@@ -36,7 +35,7 @@ from opassess.frameworks import (
 from opassess.paths import resources_dir
 from opassess.room import Room, RoomRefusal
 from opassess.services import export
-from opassess.wording import NOT_SURE_LABEL
+from opassess.wording import NOT_SURE_LABEL, article, reassess_by
 from opassess.workshop import (
     NOT_SURE,
     Workshop,

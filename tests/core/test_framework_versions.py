@@ -90,3 +90,25 @@ def test_a_stage_gone_from_the_new_version_is_not_comparable_rather_than_a_guess
     move = next(m for m in movement(earlier, later) if m.dimension_id == "leaders-not-interested")
     assert move.steps is None
     assert movement_words(move) == "not comparable: last time's stage is not in this version"
+
+
+def test_the_report_and_the_workbook_say_what_could_not_be_compared(tmp_path):
+    import openpyxl
+    from pypdf import PdfReader
+
+    from opassess.export.pdf import write_report
+    from opassess.export.xlsx import write_workbook
+
+    earlier = demo_workshop(6)
+    later = start_reassessment(earlier, framework=_next_version())
+    later = dataclasses.replace(
+        later, consensus={"leaders-not-interested": Consensus("developing")}
+    )
+    report, workbook = tmp_path / "report.pdf", tmp_path / "results.xlsx"
+    write_report(later, report, previous=earlier)
+    write_workbook(later, workbook, previous=earlier)
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(report).pages)
+    assert "“Some people don't perform” from last time cannot be compared" in text
+    sheet = openpyxl.load_workbook(workbook)["Movement"]
+    notes = [row[0] for row in sheet.iter_rows(values_only=True) if row and row[0]]
+    assert any("cannot be compared" in str(note) for note in notes)
