@@ -29,7 +29,7 @@ from release to the last response). Prints the lateness (median, 95th percentile
 repaint time, and the ratios to the room closed.
 
 `--backlog N` gives the room's server (and so the baseline's) a listen backlog of N instead of
-the standard library's 5 that it has: what a longer accept queue would change.
+the room's 64: what another accept queue would change (5 is the standard library's default).
 """
 
 from __future__ import annotations
@@ -452,7 +452,7 @@ def main() -> int:
     parser.add_argument(
         "--backlog",
         type=int,
-        help="listen backlog of both servers (default: the standard library's, as the room has)",
+        help="listen backlog of both servers (default: the room's)",
     )
     args = parser.parse_args()
     if args.backlog:  # what-if: a longer accept queue for the room

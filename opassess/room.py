@@ -391,8 +391,9 @@ class OwnerThread:
             raise job.error
         return cast(T, job.result)
 
-    def run_pending(self, timeout: float = 0.0) -> int:
-        """On the owner thread: run the waiting work, waiting up to `timeout` for the first."""
+    def run_pending(self, timeout: float = 0.0, limit: int | None = None) -> int:
+        """On the owner thread: run the waiting work, waiting up to `timeout` for the first, and
+        at most `limit` jobs (a window runs one per wake, so it repaints between them)."""
         ran = 0
         try:
             job = self._jobs.get(timeout=timeout) if timeout > 0 else self._jobs.get_nowait()
@@ -406,6 +407,8 @@ class OwnerThread:
                     job.error = exc
                 ran += 1
             job.done.set()
+            if limit is not None and ran >= limit:
+                return ran
             try:
                 job = self._jobs.get_nowait()
             except queue.Empty:
@@ -549,6 +552,9 @@ class RoomServer(ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = False
+    # The standard library listens with a backlog of 5: a room of phones sending at the same
+    # moment would overflow it, and the kernel would drop or reset most of them.
+    request_queue_size = 64
 
     def __init__(self, room: Room, host: str, port: int = 0) -> None:
         self.room = room

@@ -104,7 +104,9 @@ class RoomController(QObject):
         self.opened_changed.emit(False)
 
     def _run_waiting(self) -> None:
-        self._owner.run_pending()
+        # One submission per wake (each sent its own): the window repaints between them, so a
+        # room of phones sending at once does not hold the screen still until all are stored.
+        self._owner.run_pending(limit=1)
 
     def projector_html(self) -> str:
         """How to join, for the projector: the QR code, the address and the PIN."""

@@ -338,3 +338,25 @@ def _undo_steps(session: EditSession) -> int:
         session.history.commit_undo()
         steps += 1
     return steps
+
+
+def test_a_room_of_phones_sending_at_once_fits_the_accept_queue():
+    # The standard library's backlog of 5 would have the kernel drop or reset most of a room.
+    assert RoomServer.request_queue_size >= 40
+
+
+def test_the_owner_can_run_one_job_at_a_time_so_a_window_repaints_between():
+    owner = OwnerThread()
+    done: list[int] = []
+    threads = [
+        threading.Thread(target=owner.call, args=(lambda n=n: done.append(n),)) for n in range(3)
+    ]
+    for thread in threads:
+        thread.start()
+    ran = 0
+    while ran < 3:
+        ran += owner.run_pending(timeout=1.0, limit=1)
+        assert len(done) == ran
+    for thread in threads:
+        thread.join()
+    assert sorted(done) == [0, 1, 2]
