@@ -14,7 +14,7 @@ import base64
 import io
 from html import escape
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -67,6 +67,7 @@ class RoomController(QObject):
         self._controller = controller
         self._owner = OwnerThread(wake=self._work_waiting.emit)
         self._work_waiting.connect(self._run_waiting, Qt.ConnectionType.QueuedConnection)
+        self._draining = False
         self.room: Room | None = None
         self.server: RoomServer | None = None
 
@@ -104,9 +105,19 @@ class RoomController(QObject):
         self.opened_changed.emit(False)
 
     def _run_waiting(self) -> None:
-        # One submission per wake (each sent its own): the window repaints between them, so a
-        # room of phones sending at once does not hold the screen still until all are stored.
-        self._owner.run_pending(limit=1)
+        # One submission per turn of the event loop, each turn started by a zero timer rather
+        # than a posted event: Qt runs every posted event in one go, but timers and paints take
+        # their turns between timers, so a room of phones sending at once does not hold the
+        # screen still until all of them are stored.
+        if not self._draining:
+            self._draining = True
+            QTimer.singleShot(0, self._store_one)
+
+    def _store_one(self) -> None:
+        if self._owner.run_pending(limit=1):
+            QTimer.singleShot(0, self._store_one)
+        else:
+            self._draining = False
 
     def projector_html(self) -> str:
         """How to join, for the projector: the QR code, the address and the PIN."""

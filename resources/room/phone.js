@@ -9,6 +9,7 @@
   const PERSON_KEY = 'opassess:' + ROOM + ':person';
   const TIMEOUT_MS = 15000;
   const MAX_EVIDENCE = 4000;
+  const SEND_RETRIES = 3;
   const NOT_SENT = 'Not sent — check you are on the room\'s Wi-Fi and try again.';
   const JOIN_AGAIN = 'Please join again with the PIN on the facilitator\'s screen.';
   const NO_ROOM = 'Cannot reach the room — check you are on the room\'s Wi-Fi and try again.';
@@ -432,10 +433,23 @@
   async function submitAnswers() {
     if (unansweredCount() > 0) return;
     setStatus('Sending…');
+    // A dropped connection or a busy laptop is tried again by itself a few times before the
+    // person is asked to: sending again only replaces the same answers, so it is safe.
+    const send = async () => {
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          const answer = await callApi('submit', { answers: answersToSend() }, state.person.token);
+          if (answer.status !== 503 || attempt >= SEND_RETRIES) return answer;
+        } catch (e) {
+          if (attempt >= SEND_RETRIES) throw e;
+        }
+        setStatus('Sending again…');
+        await new Promise((resolve) => setTimeout(resolve, 800 * (attempt + 1)));
+      }
+    };
     let result;
     try {
-      result = await withBusy([$('submit'), $('review-back')], () =>
-        callApi('submit', { answers: answersToSend() }, state.person.token));
+      result = await withBusy([$('submit'), $('review-back')], send);
     } catch (e) {
       return setStatus(NOT_SENT, 'error');      // everything stays on the phone
     }
