@@ -15,9 +15,11 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Callable
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -47,6 +49,7 @@ from opassess.frameworks import (
     framework_from_dict,
     framework_to_dict,
 )
+from opassess.wording import article
 
 MIN_STAGES, MAX_STAGES = 2, 9  # as framework.schema.json allows
 MAX_DIMENSIONS = 40
@@ -127,6 +130,10 @@ class FrameworkEditor(QDialog):
     def _stage_edited(self, item: QTableWidgetItem) -> None:
         if item.column() == 0:  # the descriptor boxes are labelled with the stages' names
             self._sync_descriptor_boxes()
+        elif item.column() == 2:
+            self.stage_table.blockSignals(True)
+            self._show_swatch(item.row())
+            self.stage_table.blockSignals(False)
 
     # -- tabs -----------------------------------------------------------------------------------
 
@@ -154,7 +161,7 @@ class FrameworkEditor(QDialog):
             self.term_fields[key] = field
             words.addWidget(QLabel(label), row // 2, (row % 2) * 2)
             words.addWidget(field, row // 2, (row % 2) * 2 + 1)
-        for field in (self.term_fields["dimensions"], self.term_fields["levels"]):
+        for field in self.term_fields.values():
             field.editingFinished.connect(self._name_tabs)
         form.addRow(QLabel("<b>The framework's words</b> (lower case, as in a sentence)"))
         form.addRow(words)
@@ -172,7 +179,7 @@ class FrameworkEditor(QDialog):
         self.stage_table.setTabKeyNavigation(False)
         for level in self.data["levels"]:
             self._append_stage_row(level)
-        add = QPushButton("Add a stage")
+        self.add_stage_button = add = QPushButton("Add a stage")
         add.clicked.connect(self._add_stage)
         remove = QPushButton("Remove")
         remove.clicked.connect(self._remove_stage)
@@ -183,10 +190,7 @@ class FrameworkEditor(QDialog):
         for button in (add, remove, up, down):
             row.addWidget(button)
         row.addStretch(1)
-        hint = QLabel(
-            "First the least developed, last the most. A blank colour takes the colour-blind-safe "
-            "palette's colour for its place. Each stage's descriptors are on the next tab."
-        )
+        self.stages_hint = hint = QLabel()
         hint.setWordWrap(True)
         layout = QVBoxLayout()
         layout.addWidget(hint)
@@ -230,7 +234,8 @@ class FrameworkEditor(QDialog):
         form.addRow("Group (optional)", self.dimension_group)
         form.addRow("&Question", self.dimension_question)
         form.addRow("Explanation", self.dimension_explanation)
-        form.addRow(QLabel("<b>What each stage looks like</b> (one example a line)"))
+        self.descriptor_heading = QLabel()
+        form.addRow(self.descriptor_heading)
         form.addRow(self.descriptor_boxes_host)
         form.addRow("Questions to test a rating\n(one a line)", self.dimension_prompts)
         form.addRow("Warning signs\n(one a line)", self.dimension_warnings)
@@ -277,8 +282,21 @@ class FrameworkEditor(QDialog):
         page.setLayout(layout)
         return page
 
+    def _word(self, key: str, fallback: str) -> str:
+        return self.term_fields[key].text().strip() or fallback
+
     def _name_tabs(self) -> None:
-        """The tabs say the framework's own words once they are typed."""
+        """The tabs, buttons and hints say the framework's own words once they are typed."""
+        level, levels = self._word("level", "stage"), self._word("levels", "stages")
+        self.add_stage_button.setText(f"Add {article(level)}")
+        self.stages_hint.setText(
+            f"The {levels} in order: first the least developed, last the most. A blank colour "
+            "takes the colour-blind-safe palette's colour for its place. What each looks like "
+            f"is written for each of the {self._word('dimensions', 'dimensions')}, on their tab."
+        )
+        self.descriptor_heading.setText(
+            f"<b>What each {escape(level)} looks like</b> (one example a line)"
+        )
         self.tabs.setTabText(1, f"&{capitalised(self.term_fields['levels'].text() or 'stages')}")
         dimensions = self.term_fields["dimensions"].text() or "dimensions"
         self.tabs.setTabText(2, f"&{capitalised(dimensions)}")
@@ -296,6 +314,21 @@ class FrameworkEditor(QDialog):
         self.stage_table.setItem(row, 0, name)
         self.stage_table.setItem(row, 1, QTableWidgetItem(level.get("summary", "")))
         self.stage_table.setItem(row, 2, QTableWidgetItem(level.get("colour", "")))
+        self._show_swatch(row)
+
+    def _show_swatch(self, row: int) -> None:
+        """The colour cell painted in the colour typed, so a wrong one shows at once."""
+        item = self.stage_table.item(row, 2)
+        if item is None:
+            return
+        text = item.text().strip()
+        if _COLOUR.match(text):
+            colour = QColor(text)
+            item.setBackground(colour)
+            item.setForeground(QColor("#000000" if colour.lightness() > 140 else "#FFFFFF"))
+        else:
+            item.setData(Qt.ItemDataRole.BackgroundRole, None)
+            item.setData(Qt.ItemDataRole.ForegroundRole, None)
 
     def _stage_rows(self) -> list[dict[str, str]]:
         rows = []
@@ -311,10 +344,12 @@ class FrameworkEditor(QDialog):
 
     def _add_stage(self) -> None:
         if self.stage_table.rowCount() >= MAX_STAGES:
-            self._show_problem(1, f"A framework has at most {MAX_STAGES} stages.")
+            self._show_problem(
+                1, f"A framework has at most {MAX_STAGES} {self._word('levels', 'stages')}."
+            )
             return
         taken = {row["id"] for row in self._stage_rows()}
-        name = f"Stage {self.stage_table.rowCount() + 1}"
+        name = f"{capitalised(self._word('level', 'stage'))} {self.stage_table.rowCount() + 1}"
         self._append_stage_row({"id": new_id(name, taken), "name": name})
         self.stage_table.setCurrentCell(self.stage_table.rowCount() - 1, 0)
         self.stage_table.editItem(self.stage_table.item(self.stage_table.rowCount() - 1, 0))
@@ -325,7 +360,9 @@ class FrameworkEditor(QDialog):
         if row < 0:
             return
         if self.stage_table.rowCount() <= MIN_STAGES:
-            self._show_problem(1, f"A framework needs at least {MIN_STAGES} stages.")
+            self._show_problem(
+                1, f"A framework needs at least {MIN_STAGES} {self._word('levels', 'stages')}."
+            )
             return
         self.stage_table.removeRow(row)
         self._sync_descriptor_boxes()
@@ -572,15 +609,17 @@ class FrameworkEditor(QDialog):
             if not data["terms"][key]:
                 return 0, f"{label}: give the word the framework uses."
         seen: set[str] = set()
+        word = data["terms"]["level"]
         for number, level in enumerate(data["levels"], start=1):
+            where = f"{capitalised(word)} {number}"
             if not level["name"]:
-                return 1, f"Stage {number}: give it a name."
+                return 1, f"{where}: give it a name."
             if level["name"].casefold() in seen:
-                return 1, f"Stage {number}: another stage is already called “{level['name']}”."
+                return 1, f"{where}: another {word} is already called “{level['name']}”."
             seen.add(level["name"].casefold())
             if level.get("colour") and not _COLOUR.match(level["colour"]):
                 return 1, (
-                    f"Stage {number} ({level['name']}): the colour is written #RRGGBB, "
+                    f"{where} ({level['name']}): the colour is written #RRGGBB, "
                     f"such as #0072B2, not “{level['colour']}”."
                 )
         for number, dimension in enumerate(data["dimensions"], start=1):
