@@ -17,6 +17,7 @@ from opassess.paths import default_data_dir
 
 if TYPE_CHECKING:
     from opassess.frameworks import Framework
+    from opassess.gathering import GatherChoice
     from opassess.interchange import WorkshopExists
     from opassess.room import Room, RoomServer
     from opassess.services import ConflictChoice, ExportName
@@ -95,8 +96,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --import: replace your framework that has the same id",
     )
 
-    importer = commands.add_parser("import", help="add a session file to the library")
-    importer.add_argument("file", metavar="FILE")
+    importer = commands.add_parser(
+        "import", help="add session files to the library (files, or folders of them)"
+    )
+    importer.add_argument(
+        "files",
+        metavar="FILE_OR_FOLDER",
+        nargs="+",
+        help="session files, or folders whose session files (sub-folders too) are gathered",
+    )
     conflict = importer.add_mutually_exclusive_group()
     conflict.add_argument(
         "--replace", action="store_true", help="if the workshop is already there, replace it"
@@ -295,6 +303,15 @@ def _command_frameworks(args: argparse.Namespace) -> int:
 
 
 def _command_import(args: argparse.Namespace) -> int:
+    from opassess.gathering import session_files
+
+    paths = session_files(args.files)
+    if len(paths) == 1 and not Path(args.files[0]).is_dir():
+        return _import_one(args, paths[0])
+    return _gather(args, paths)
+
+
+def _import_one(args: argparse.Namespace, path: Path) -> int:
     from opassess.services import import_session
 
     choice: ConflictChoice | None = (
@@ -307,11 +324,30 @@ def _command_import(args: argparse.Namespace) -> int:
         return choice
 
     with _library(args) as library:
-        result = import_session(library, Path(args.file), choose)
+        result = import_session(library, path, choose)
     assert result is not None  # `choose` never leaves the file out
     done = {"added": "Added", "replaced": "Replaced", "kept-both": "Kept both: added"}
     print(f"{done[result.action]} “{result.title}” ({result.workshop_id})")
     return EXIT_OK
+
+
+def _gather(args: argparse.Namespace, paths: list[Path]) -> int:
+    """Many files at once: each all or nothing, a summary of what each did. Workshops already
+    here but different keep the library's version unless --replace or --keep-both."""
+    from opassess.gathering import gather, plan_gathering
+
+    with _library(args) as library:
+        plan = plan_gathering(library, paths)
+        choice: GatherChoice = (
+            "replace" if args.replace else "keep-both" if args.keep_both else "keep-library"
+        )
+        summary = gather(library, plan, choice)
+    print(f"Read {plan.files} session file{'' if plan.files == 1 else 's'}:")
+    for line in summary.lines():
+        print(f"  {line}")
+    if summary.kept_library:
+        print("  (add --replace or --keep-both to take the files' versions of those)")
+    return EXIT_OK if not summary.left_out else EXIT_USAGE
 
 
 def _command_list(args: argparse.Namespace) -> int:
