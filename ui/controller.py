@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from opassess.changes import WorkshopChange
     from opassess.framework_library import FrameworkEntry
     from opassess.frameworks import Framework
+    from opassess.gathering import GatherChoice, GatherPlan, GatherSummary
     from opassess.services import ChooseOnConflict
     from opassess.session import EditSession
     from opassess.workshop import Workshop
@@ -343,6 +344,29 @@ class LibraryController(QObject):
         if imported:
             self.listing_changed.emit()
         return imported
+
+    def gather(
+        self, paths: list[Path], choose: Callable[[GatherPlan], GatherChoice | None]
+    ) -> GatherSummary | None:
+        """Many session files or folders at once (see opassess.gathering); `choose` is asked
+        once when some workshops differ from the library's, None cancelling them all."""
+        from opassess.gathering import gather, plan_gathering, session_files
+
+        try:
+            plan = plan_gathering(self.library, session_files(paths))
+            choice: GatherChoice = "keep-library"
+            if plan.different:
+                picked = choose(plan)
+                if picked is None:
+                    return None
+                choice = picked
+            summary = gather(self.library, plan, choice)
+        except LibraryError as problem:
+            self.failed.emit(str(problem))
+            return None
+        if summary.changed:
+            self.listing_changed.emit()
+        return summary
 
     def earlier_workshop(self, workshop: Workshop) -> Workshop | None:
         """The workshop `workshop` re-assesses, if the library still has it (for the movement

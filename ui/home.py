@@ -425,8 +425,13 @@ class HomePage(QWidget):
         mime = event.mimeData()
         if not mime.hasUrls():
             return []
+        # Session files, and folders of them (an office gathering every team's returns).
         return [
             Path(url.toLocalFile())
             for url in mime.urls()
-            if url.isLocalFile() and url.toLocalFile().lower().endswith(SESSION_FILE_SUFFIX)
+            if url.isLocalFile()
+            and (
+                url.toLocalFile().lower().endswith(SESSION_FILE_SUFFIX)
+                or Path(url.toLocalFile()).is_dir()
+            )
         ]

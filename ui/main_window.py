@@ -79,6 +79,12 @@ class MainWindow(QMainWindow):
         self.import_action = action(
             "&Import session files…", "Ctrl+I", operations.import_with_dialog
         )
+        self.gather_action = action(
+            "&Gather a folder of session files…",
+            None,
+            operations.gather_folder,
+            "Bring every team's session files in a folder into this library at once",
+        )
         self.export_action = action(
             "&Export session file…", "Ctrl+E", self.export_current, "Save this workshop to a file"
         )
@@ -168,6 +174,7 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.new_action)
         file_menu.addAction(self.import_action)
+        file_menu.addAction(self.gather_action)
         file_menu.addAction(self.export_action)
         file_menu.addAction(self.workbook_action)
         file_menu.addAction(self.report_action)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, cast
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
@@ -20,6 +20,7 @@ from opassess.services import EXPORTS, ExportName, ExportOptions, export
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction
 
+    from opassess.gathering import GatherChoice, GatherPlan
     from opassess.interchange import WorkshopExists
     from opassess.services import ConflictChoice
     from opassess.workshop import Workshop
@@ -96,6 +97,9 @@ class FileDialogs:
 
     def warn(self, title: str, text: str) -> None:
         QMessageBox.warning(self.parent, title, text)
+
+    def inform(self, title: str, text: str) -> None:
+        QMessageBox.information(self.parent, title, text)
 
 
 def export_session_file(dialogs: FileDialogs, workshop: Workshop) -> Path | None:
@@ -282,8 +286,52 @@ class Operations(QObject):
         if paths:
             self.import_files(paths)
 
+    def gather_folder(self) -> None:
+        folder = self.dialogs.choose_folder("Gather the session files in a folder")
+        if folder is not None:
+            self.gather([folder])
+
+    def gather(self, paths: list[Path]) -> list[str]:
+        """Many session files (or folders of them) at once, each all or nothing; one question
+        for workshops that differ from the library's, and a summary of what each file did."""
+        open_now = self._workshop
+        closed: str | None = None
+
+        def choose(plan: GatherPlan) -> GatherChoice | None:
+            nonlocal closed
+            count = len(plan.different)
+            titles = ", ".join(f"“{i.workshop.title}”" for i in plan.different[:5])
+            more = f" and {count - 5} more" if count > 5 else ""
+            choice = self.dialogs.ask_which(
+                "Workshops already in the library",
+                f"{count} of these workshops {'is' if count == 1 else 'are'} already in the "
+                f"library, and the files' versions differ: {titles}{more}. Keep the library's, "
+                "replace them with the files' versions, or keep both?",
+                [
+                    ("Keep the library's", QMessageBox.ButtonRole.AcceptRole, "keep-library"),
+                    ("Replace", QMessageBox.ButtonRole.DestructiveRole, "replace"),
+                    ("Keep both", QMessageBox.ButtonRole.ActionRole, "keep-both"),
+                ],
+            )
+            ids = {i.workshop.id for i in plan.different}
+            if choice == "replace" and open_now is not None and open_now.id in ids:
+                self.window.close_workshop()  # as for one file: nothing typed saved over it
+                closed = open_now.id
+            return cast("GatherChoice | None", choice)
+
+        summary = self.library.gather(paths, choose)
+        if closed is not None:
+            self.window.open_workshop(closed)
+        if summary is None:
+            return []
+        self.dialogs.inform("Gathered", "\n".join(summary.lines()))
+        return summary.imported_ids
+
     def import_files(self, paths: list[Path]) -> list[str]:
-        """Import session files, each all or nothing; returns the ids brought in."""
+        """Import session files, each all or nothing; returns the ids brought in. Several files,
+        or a folder, are gathered with one question and a summary."""
+        if len(paths) > 1 or any(path.is_dir() for path in paths):
+            return self.gather(paths)
         self._replaced_while_open = None
         imported = self.library.import_files(paths, self._ask_conflict)
         for path in paths:
