@@ -25,6 +25,7 @@ class WorkshopChange:
     consensus: frozenset[str] = field(default_factory=frozenset)
     targets: frozenset[str] = field(default_factory=frozenset)
     actions: frozenset[str] = field(default_factory=frozenset)
+    followups: frozenset[str] = field(default_factory=frozenset)  # earlier actions' ids
 
     def __bool__(self) -> bool:
         return bool(
@@ -36,6 +37,7 @@ class WorkshopChange:
             or self.consensus
             or self.targets
             or self.actions
+            or self.followups
         )
 
     @property
@@ -54,6 +56,7 @@ _DETAIL_FIELDS = (
     "reassesses",
     "name_display",
     "created_at",
+    "tags",
 )
 
 
@@ -71,6 +74,7 @@ def changes_between(before: Workshop, after: Workshop) -> WorkshopChange:
         consensus=_changed_keys(before.consensus, after.consensus),
         targets=_changed_keys(before.targets, after.targets),
         actions=_changed_keys(before.actions, after.actions),
+        followups=_changed_keys(before.followups, after.followups),
     )
 
 

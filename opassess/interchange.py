@@ -35,6 +35,7 @@ from opassess.workshop import (
     NOT_SURE,
     Action,
     Consensus,
+    FollowUp,
     NameDisplay,
     Participant,
     Rating,
@@ -282,6 +283,18 @@ def _workshop_dict(workshop: Workshop) -> dict[str, Any]:
             for dimension_id, actions in workshop.actions.items()
             for a in actions
         ],
+        # Written only when there are some, so a file without them reads in older releases.
+        **({"tags": list(workshop.tags)} if workshop.tags else {}),
+        **(
+            {
+                "followups": [
+                    {"action_id": action_id, "outcome": f.outcome, "note": f.note}
+                    for action_id, f in workshop.followups.items()
+                ]
+            }
+            if workshop.followups
+            else {}
+        ),
     }
 
 
@@ -460,9 +473,24 @@ def _rule_problems(raw: dict[str, Any], framework: Framework) -> Iterator[str]:
     dimension_ids = set(framework.dimension_ids)
     level_ids = framework.level_ids
     stages = ", ".join(level_ids)
+    terms = framework.terms  # the problems speak the file's framework's words
 
     def unknown_dimension(value: str) -> str:
-        return f"{value!r} is not a barrier of the file's framework"
+        return f"{value!r} is not a {terms.dimension} of the file's framework"
+
+    tags_seen: set[str] = set()
+    for index, tag in enumerate(raw.get("tags", ())):
+        if tag.casefold() in tags_seen:
+            yield f"workshop.tags[{index}]: {tag!r} is listed twice"
+        tags_seen.add(tag.casefold())
+    followed: set[str] = set()
+    for index, followup in enumerate(raw.get("followups", ())):
+        where = f"workshop.followups[{index}]"
+        if raw["reassesses"] is None:
+            yield f"{where}: only a {terms.reassessment} follows up earlier actions"
+        elif followup["action_id"] in followed:
+            yield f"{where}: action {followup['action_id']!r} is followed up twice"
+        followed.add(followup["action_id"])
 
     in_scope: set[str] = set()
     for index, dimension_id in enumerate(raw["scope"]):
@@ -488,12 +516,12 @@ def _rule_problems(raw: dict[str, Any], framework: Framework) -> Iterator[str]:
             yield f"{where}.dimension_id: {unknown_dimension(rating['dimension_id'])}"
         if rating["stage"] != NOT_SURE and rating["stage"] not in level_ids:
             yield (
-                f"{where}.stage: {rating['stage']!r} is not a stage of the file's framework "
-                f"(stages are {stages}, or {NOT_SURE})"
+                f"{where}.stage: {rating['stage']!r} is not a {terms.level} of the file's "
+                f"framework ({terms.levels} are {stages}, or {NOT_SURE})"
             )
         pair = (rating["participant_id"], rating["dimension_id"])
         if pair in rated:
-            yield f"{where}: a second rating by the same participant of the same barrier"
+            yield f"{where}: a second rating by the same participant of the same {terms.dimension}"
         rated.add(pair)
 
     for section, noun in (("consensus", "consensus"), ("targets", "target")):
@@ -507,8 +535,8 @@ def _rule_problems(raw: dict[str, Any], framework: Framework) -> Iterator[str]:
             seen.add(item["dimension_id"])
             if item["stage"] not in level_ids:
                 yield (
-                    f"{where}.stage: {item['stage']!r} is not a stage of the file's framework "
-                    f"(stages are {stages})"
+                    f"{where}.stage: {item['stage']!r} is not a {terms.level} of the file's "
+                    f"framework ({terms.levels} are {stages})"
                 )
 
     action_ids: set[str] = set()
@@ -524,7 +552,7 @@ def _rule_problems(raw: dict[str, Any], framework: Framework) -> Iterator[str]:
         per_dimension[dimension_id] = per_dimension.get(dimension_id, 0) + 1
         if per_dimension[dimension_id] == MAX_ACTIONS + 1:
             yield (
-                f"{where}: a barrier has at most {MAX_ACTIONS} key actions, and this is "
+                f"{where}: a {terms.dimension} has at most {MAX_ACTIONS} key actions, and this is "
                 f"action {MAX_ACTIONS + 1} for {dimension_id!r}"
             )
         problem = _date_problem(action["due_on"])
@@ -620,4 +648,8 @@ def _build(raw: dict[str, Any], framework: Framework) -> Workshop:
         reassesses=raw["reassesses"],
         name_display=NameDisplay(raw["name_display"]),  # the schema allows only these
         created_at=_parse_datetime(raw["created_at"]),
+        tags=tuple(raw.get("tags", ())),
+        followups={
+            f["action_id"]: FollowUp(f["outcome"], f["note"]) for f in raw.get("followups", ())
+        },
     )

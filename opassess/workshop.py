@@ -22,6 +22,7 @@ from enum import Enum
 from types import EllipsisType
 from typing import Any
 
+from opassess.frameworks import MAX_NAME_LENGTH as MAX_DIMENSION_NAME_LENGTH
 from opassess.frameworks import NOT_SURE, Framework, FrameworkError, edit_dimension
 from opassess.wording import format_date, stage_name
 
@@ -43,7 +44,12 @@ class NameDisplay(str, Enum):
 MAX_ACTIONS = 3
 NAME_DISPLAYS = tuple(NameDisplay)  # in the order of the session file schema's enum
 ACTION_STATUSES = ("planned", "in-progress", "done", "dropped")
+# What became of an earlier workshop's action, marked at the start of its re-assessment.
+FOLLOW_UP_OUTCOMES = ("done", "partly", "not-done", "dropped")
+MAX_TAGS = 20
+MAX_TAG_LENGTH = 60
 MAX_NAME_LENGTH = 200
+MAX_NOTE_LENGTH = 4000
 
 
 class WorkshopError(ValueError):
@@ -100,6 +106,14 @@ class Action:
     status: str = "planned"
 
 
+@dataclass(frozen=True)
+class FollowUp:
+    """What became of one action of the workshop this one re-assesses, and a note on it."""
+
+    outcome: str  # one of FOLLOW_UP_OUTCOMES
+    note: str = ""
+
+
 RatingKey = tuple[str, str]  # (participant_id, dimension_id)
 
 
@@ -122,6 +136,9 @@ class Workshop:
     reassesses: str | None = None
     name_display: NameDisplay = NameDisplay.NAMES
     created_at: datetime = field(default_factory=utc_now)
+    tags: tuple[str, ...] = ()  # for finding and comparing teams: "north", "2026 round"
+    # earlier action id -> what became of it, for the workshop this one re-assesses
+    followups: Mapping[str, FollowUp] = field(default_factory=dict)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -257,19 +274,25 @@ def new_workshop(
     return workshop
 
 
-def start_reassessment(previous: Workshop, *, held_on: date | None = None) -> Workshop:
-    """A new workshop that re-assesses `previous`: same team, framework copy and scope."""
+def start_reassessment(
+    previous: Workshop, *, held_on: date | None = None, framework: Framework | None = None
+) -> Workshop:
+    """A new workshop that re-assesses `previous`: same team and scope, on the framework copy
+    used last time unless `framework` (another version of it) is given. On another version the
+    scope keeps what that version still has, by id; analysis.unmatched says what it lost."""
+    framework = framework or previous.framework
+    scope = tuple(d for d in previous.scope if framework.has_dimension(d))
     participants = tuple(Participant(new_id(), p.name, p.role) for p in previous.participants)
     return Workshop(
         id=new_id(),
-        title=f"{previous.title} (re-assessment)",
-        framework=previous.framework,
+        title=f"{previous.title} ({framework.terms.reassessment})",
+        framework=framework,
         organisation=previous.organisation,
         team=previous.team,
         held_on=held_on,
         facilitator=previous.facilitator,
         participants=participants,
-        scope=previous.scope,
+        scope=scope or framework.dimension_ids,
         reassesses=previous.id,
         name_display=previous.name_display,
     )
@@ -305,14 +328,15 @@ def update_details(
         changes["reassess_on"] = reassess_on
     held = changes.get("held_on", workshop.held_on)
     again = changes.get("reassess_on", workshop.reassess_on)
+    reassessment = workshop.framework.terms.reassessment
     # Refused only in an edit of a date: a workshop stored with them the wrong way round (from
     # before this rule, or a session file) still takes its other edits.
     if held and again and again < held:
         if reassess_on is not ...:
-            raise WorkshopError("The re-assessment date is before the workshop itself.")
+            raise WorkshopError(f"The {reassessment} date is before the workshop itself.")
         if held_on is not ...:
             raise WorkshopError(
-                f"The workshop cannot be after its re-assessment date "
+                f"The workshop cannot be after its {reassessment} date "
                 f"({format_date(again)}): change that in Plan first."
             )
     if name_display is not None:
@@ -326,10 +350,11 @@ def set_scope(workshop: Workshop, dimension_ids: Iterable[str]) -> Workshop:
     """Choose the barriers in scope (one to all). Ratings of barriers left out are kept."""
     wanted = set(dimension_ids)
     unknown = wanted - set(workshop.framework.dimension_ids)
+    terms = workshop.framework.terms
     if unknown:
-        raise WorkshopError(f"{sorted(unknown)[0]!r} is not a barrier of this framework.")
+        raise WorkshopError(f"{sorted(unknown)[0]!r} is not a {terms.dimension} of this framework.")
     if not wanted:
-        raise WorkshopError("Keep at least one barrier in scope.")
+        raise WorkshopError(f"Keep at least one {terms.dimension} in scope.")
     ordered = tuple(d for d in workshop.framework.dimension_ids if d in wanted)
     return dataclasses.replace(workshop, scope=ordered)
 
@@ -337,6 +362,18 @@ def set_scope(workshop: Workshop, dimension_ids: Iterable[str]) -> Workshop:
 def adapt_dimension(workshop: Workshop, dimension_id: str, **wording: Any) -> Workshop:
     """Edit this workshop's own copy of a barrier's wording or stage descriptors."""
     _require_dimension(workshop, dimension_id, in_scope=False)
+    # Checked here, in the framework's words, before frameworks.edit_dimension checks the same.
+    terms = workshop.framework.terms
+    name = wording.get("name")
+    if name is not None and not name.strip():
+        raise WorkshopError(f"A {terms.dimension} needs a name.")
+    if name is not None and len(name.strip()) > MAX_DIMENSION_NAME_LENGTH:
+        raise WorkshopError(
+            f"A {terms.dimension}'s name has at most {MAX_DIMENSION_NAME_LENGTH} characters."
+        )
+    unknown = set(wording.get("descriptors") or ()) - set(workshop.framework.level_ids)
+    if unknown:
+        raise WorkshopError(f"Unknown {terms.level} {sorted(unknown)[0]!r}.")
     try:
         framework = edit_dimension(workshop.framework, dimension_id, **wording)
     except FrameworkError as refusal:  # an edit's refusal, told like any other
@@ -442,7 +479,7 @@ def record_rating(
     _require_dimension(workshop, dimension_id)
     if stage != NOT_SURE and stage not in workshop.framework.level_ids:
         raise WorkshopError(
-            f"{stage!r} is not a stage; choose "
+            f"{stage!r} is not a {workshop.framework.terms.level}; choose "
             f"{', '.join(workshop.framework.level_ids)} or not sure."
         )
     key = (participant_id, dimension_id)
@@ -471,7 +508,8 @@ def record_evidence(
     key = (participant_id, dimension_id)
     old = workshop.ratings.get(key)
     if old is None:
-        raise WorkshopError("Choose a stage (or not sure) before adding evidence.")
+        level = workshop.framework.terms.level
+        raise WorkshopError(f"Choose a {level} (or not sure) before adding evidence.")
     return dataclasses.replace(
         workshop, ratings={**workshop.ratings, key: dataclasses.replace(old, evidence=evidence)}
     )
@@ -514,9 +552,9 @@ def agree_consensus(
         and not confirm_below
     ):
         raise TargetBelowConsensus(
-            f"The target ({stage_name(framework, target)}) would be below the agreed stage "
-            f"({stage_name(framework, stage)}). Confirm to keep the lower target on purpose, "
-            "or change the target in Plan."
+            f"The target ({stage_name(framework, target)}) would be below the agreed "
+            f"{framework.terms.level} ({stage_name(framework, stage)}). Confirm to keep the "
+            "lower target on purpose, or change the target in Plan."
         )
     consensus = Consensus(stage, rationale, dissent)
     return dataclasses.replace(workshop, consensus={**workshop.consensus, dimension_id: consensus})
@@ -546,8 +584,9 @@ def set_target(
         and not confirm_below
     ):
         raise TargetBelowConsensus(
-            f"The target ({stage_name(framework, stage)}) is below the agreed stage "
-            f"({stage_name(framework, agreed.stage)}). Confirm to aim lower on purpose."
+            f"The target ({stage_name(framework, stage)}) is below the agreed "
+            f"{framework.terms.level} ({stage_name(framework, agreed.stage)}). "
+            "Confirm to aim lower on purpose."
         )
     return dataclasses.replace(workshop, targets={**workshop.targets, dimension_id: stage})
 
@@ -568,7 +607,8 @@ def add_action(
     current = workshop.actions_for(dimension_id)
     if len(current) >= MAX_ACTIONS:
         raise WorkshopError(
-            f"A barrier has at most {MAX_ACTIONS} key actions; change or remove one first."
+            f"A {workshop.framework.terms.dimension} has at most {MAX_ACTIONS} key actions; "
+            "change or remove one first."
         )
     _require_status(status)
     action = Action(
@@ -615,6 +655,40 @@ def remove_action(workshop: Workshop, action_id: str) -> Workshop:
 # -- helpers ----------------------------------------------------------------------------------
 
 
+def set_tags(workshop: Workshop, tags: Iterable[str]) -> Workshop:
+    """The workshop's tags: each trimmed, blanks and repeats (in any case) left out."""
+    kept: list[str] = []
+    for tag in tags:
+        tag = " ".join(tag.split())
+        if tag and tag.casefold() not in {k.casefold() for k in kept}:
+            if len(tag) > MAX_TAG_LENGTH:
+                raise WorkshopError(f"A tag has at most {MAX_TAG_LENGTH} characters.")
+            kept.append(tag)
+    if len(kept) > MAX_TAGS:
+        raise WorkshopError(f"A workshop has at most {MAX_TAGS} tags.")
+    return dataclasses.replace(workshop, tags=tuple(kept))
+
+
+def record_follow_up(
+    workshop: Workshop, action_id: str, outcome: str | None, note: str = ""
+) -> Workshop:
+    """Mark what became of an action of the workshop this one re-assesses (None clears it)."""
+    if workshop.reassesses is None:
+        raise WorkshopError(
+            f"Only a {workshop.framework.terms.reassessment} follows up earlier actions."
+        )
+    followups = dict(workshop.followups)
+    if outcome is None:
+        followups.pop(action_id, None)
+    else:
+        if outcome not in FOLLOW_UP_OUTCOMES:
+            raise WorkshopError(
+                f"What became of an action is one of {', '.join(FOLLOW_UP_OUTCOMES)}."
+            )
+        followups[action_id] = FollowUp(outcome, _limited_text(note, MAX_NOTE_LENGTH))
+    return dataclasses.replace(workshop, followups=followups)
+
+
 def _replace_actions(
     workshop: Workshop, dimension_id: str, actions: tuple[Action, ...]
 ) -> Workshop:
@@ -636,7 +710,8 @@ def _find_action(workshop: Workshop, action_id: str) -> tuple[str, Action]:
 
 def _require_dimension(workshop: Workshop, dimension_id: str, *, in_scope: bool = True) -> None:
     if not workshop.framework.has_dimension(dimension_id):
-        raise WorkshopError(f"{dimension_id!r} is not a barrier of this workshop.")
+        dimension = workshop.framework.terms.dimension
+        raise WorkshopError(f"{dimension_id!r} is not a {dimension} of this workshop.")
     if in_scope and dimension_id not in workshop.scope:
         name = workshop.framework.dimension(dimension_id).name
         raise WorkshopError(f"“{name}” is not in scope for this workshop.")
@@ -644,8 +719,9 @@ def _require_dimension(workshop: Workshop, dimension_id: str, *, in_scope: bool 
 
 def _require_stage(workshop: Workshop, stage: str) -> None:
     if stage not in workshop.framework.level_ids:
+        framework = workshop.framework
         raise WorkshopError(
-            f"{stage!r} is not a stage; choose {', '.join(workshop.framework.level_ids)}."
+            f"{stage!r} is not a {framework.terms.level}; choose {', '.join(framework.level_ids)}."
         )
 
 

@@ -37,6 +37,7 @@ from opassess.store.rows import (
     _INSERT_FRAMEWORK,
     _INSERT_PARTICIPANT,
     _UPSERT_CONSENSUS,
+    _UPSERT_FOLLOW_UP,
     _UPSERT_RATING,
     _UPSERT_TARGET,
     _action_rows,
@@ -359,6 +360,7 @@ class Library:
         consensus: list[tuple[Any, ...]] = []
         targets: list[tuple[Any, ...]] = []
         actions: list[tuple[Any, ...]] = []
+        followups: list[tuple[Any, ...]] = []
         frameworks: dict[str, str] = {}  # each distinct copy once, however many workshops share it
         for w in workshops:
             fingerprint, text = self._framework_row(w.framework)
@@ -382,6 +384,7 @@ class Library:
             targets.extend((w.id, d, stage) for d, stage in w.targets.items())
             for dimension_id, items in w.actions.items():
                 actions.extend(_action_rows(w.id, dimension_id, items))
+            followups.extend((w.id, aid, f.outcome, f.note) for aid, f in w.followups.items())
         conn.executemany(_INSERT_FRAMEWORK, frameworks.items())
         names = list(workshop_rows[0]) if workshop_rows else []
         conn.executemany(
@@ -394,6 +397,7 @@ class Library:
         conn.executemany(_UPSERT_CONSENSUS, consensus)
         conn.executemany(_UPSERT_TARGET, targets)
         conn.executemany(_INSERT_ACTION, actions)
+        conn.executemany(_UPSERT_FOLLOW_UP, followups)
 
     def _backup_if_changed(self, *, check: bool) -> Path | None:
         """Copy the library to backups/ unless the newest backup already holds this state."""

@@ -28,7 +28,7 @@ K = TypeVar("K")
 
 LOAD_SQL = {
     "workshop": "SELECT title, organisation, team, held_on, facilitator, name_display, "
-    "reassess_on, reassesses, created_at, scope_json, framework "
+    "reassess_on, reassesses, created_at, scope_json, framework, tags_json "
     "FROM workshops WHERE id = ?",
     "participants": "SELECT id, name, role FROM participants WHERE workshop_id = ? "
     "ORDER BY position",
@@ -39,6 +39,8 @@ LOAD_SQL = {
     "targets": "SELECT dimension_id, stage FROM targets WHERE workshop_id = ? ORDER BY seq",
     "actions": "SELECT dimension_id, position, id, text, responsible, accountable, due_on, "
     "status FROM actions WHERE workshop_id = ? ORDER BY seq",
+    "followups": "SELECT action_id, outcome, note FROM followups WHERE workshop_id = ? "
+    "ORDER BY seq",
 }
 # Only when the copy a workshop names is not in the cache of parsed frameworks yet.
 FRAMEWORK_SQL = "SELECT json FROM frameworks WHERE fingerprint = ?"
@@ -70,6 +72,11 @@ _UPSERT_TARGET = (
     "INSERT INTO targets (workshop_id, dimension_id, stage) VALUES (?, ?, ?) "
     "ON CONFLICT (workshop_id, dimension_id) DO UPDATE SET stage = excluded.stage"
 )
+_UPSERT_FOLLOW_UP = (
+    "INSERT INTO followups (workshop_id, action_id, outcome, note) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (workshop_id, action_id) DO UPDATE SET "
+    "outcome = excluded.outcome, note = excluded.note"
+)
 _INSERT_ACTION = (
     "INSERT INTO actions (workshop_id, id, dimension_id, position, text, responsible, "
     "accountable, due_on, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -89,14 +96,14 @@ def _framework_of(conn: sqlite3.Connection, workshop_id: str) -> str | None:
 
 
 def _load(conn: sqlite3.Connection, workshop_id: str) -> Workshop:
-    from opassess.workshop import Action, Consensus, Participant, Rating, Workshop
+    from opassess.workshop import Action, Consensus, FollowUp, Participant, Rating, Workshop
 
     key = (workshop_id,)
     row = conn.execute(LOAD_SQL["workshop"], key).fetchone()
     if row is None:
         raise WorkshopNotFound(workshop_id)
     (title, organisation, team, held_on, facilitator, name_display, reassess_on, reassesses,
-     created_at, scope_json, fingerprint) = row  # fmt: skip
+     created_at, scope_json, fingerprint, tags_json) = row  # fmt: skip
     participants = tuple(
         Participant(pid, name, role)
         for pid, name, role in conn.execute(LOAD_SQL["participants"], key)
@@ -138,6 +145,11 @@ def _load(conn: sqlite3.Connection, workshop_id: str) -> Workshop:
         reassesses=reassesses,
         name_display=name_display,
         created_at=datetime.fromisoformat(created_at),
+        tags=tuple(json.loads(tags_json)),
+        followups={
+            aid: FollowUp(outcome, note)
+            for aid, outcome, note in conn.execute(LOAD_SQL["followups"], key)
+        },
     )
 
 
@@ -152,7 +164,8 @@ def _detail_columns(w: Workshop) -> dict[str, Any]:
         "reassess_on": date_text(w.reassess_on),
         "reassesses": w.reassesses,
         "created_at": w.created_at.isoformat(),
-        "search_text": "\n".join((w.title, w.organisation, w.team)).casefold(),
+        "search_text": "\n".join((w.title, w.organisation, w.team, *w.tags)).casefold(),
+        "tags_json": _dumps(list(w.tags)),
     }
 
 
@@ -332,6 +345,18 @@ def _write_changed_rows(
         )
     if change.actions:
         _write_actions(conn, wid, before.actions, after.actions, change.actions)
+    if change.followups:
+        _write_keyed(
+            conn,
+            wid,
+            before.followups,
+            after.followups,
+            change.followups,
+            delete="DELETE FROM followups WHERE workshop_id = ? AND action_id = ?",
+            upsert=_UPSERT_FOLLOW_UP,
+            key_params=lambda key: (key,),
+            row=lambda key, f: (wid, key, f.outcome, f.note),
+        )
 
 
 def _dumps(data: Any) -> str:

@@ -132,6 +132,24 @@ CREATE TABLE own_frameworks (
 """
 
 
+# Tags to find and compare teams by, and what became of an earlier workshop's actions (marked
+# at its re-assessment, keyed by the earlier action's id).
+_SCHEMA_V3 = """
+ALTER TABLE workshops ADD COLUMN tags_json TEXT NOT NULL DEFAULT '[]';
+
+CREATE TABLE followups (
+    seq INTEGER PRIMARY KEY,
+    workshop_id TEXT NOT NULL REFERENCES workshops (id) ON DELETE CASCADE,
+    action_id TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    note TEXT NOT NULL,
+    UNIQUE (workshop_id, action_id)
+);
+
+CREATE INDEX followups_in_order ON followups (workshop_id, seq)
+"""
+
+
 @dataclass(frozen=True)
 class Migration:
     """One forward step: SQL or a function run inside the upgrade transaction."""
@@ -145,6 +163,7 @@ class Migration:
 MIGRATIONS: list[Migration] = [
     Migration(1, "0.1.0", _SCHEMA_V1),
     Migration(2, "0.2.0", _SCHEMA_V2),
+    Migration(3, "0.2.0", _SCHEMA_V3),
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,7 @@ from opassess.frameworks import (
     framework_to_dict,
 )
 from opassess.store import Library
+from opassess.store.opening import LIBRARY_FILE
 from opassess.store.schema import MIGRATIONS
 
 BUILT_IN = {
@@ -178,18 +180,31 @@ def test_deleting_returns_the_framework_so_it_can_be_saved_again(library):
         delete_framework(library, "nothing-here")
 
 
-def test_a_library_from_before_own_frameworks_upgrades_and_keeps_its_workshops(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-):
-    """Every older schema version opens, upgrades and keeps what it held."""
-    everything = list(MIGRATIONS)
-    for version in range(1, everything[-1].version):
+# What each schema version added, taken away again: a file as that older release left it.
+_UNDO = {
+    3: ("DROP TABLE followups", "ALTER TABLE workshops DROP COLUMN tags_json"),
+    2: ("DROP TABLE own_frameworks",),
+}
+
+
+def _as_written_by(folder: Path, version: int) -> None:
+    conn = sqlite3.connect(folder / LIBRARY_FILE)
+    for later in range(MIGRATIONS[-1].version, version, -1):
+        for statement in _UNDO[later]:
+            conn.execute(statement)
+    conn.execute(f"PRAGMA user_version = {version}")
+    conn.commit()
+    conn.close()
+
+
+def test_every_older_library_upgrades_and_keeps_its_workshops(tmp_path: Path):
+    assert set(_UNDO) == set(range(2, MIGRATIONS[-1].version + 1))  # a new version needs its undo
+    for version in range(1, MIGRATIONS[-1].version):
         folder = tmp_path / f"v{version}"
-        monkeypatch.setattr("opassess.store.schema.MIGRATIONS", everything[:version])
         workshop = demo_workshop(5)
         with Library.open(folder) as old:
             old.add(workshop)
-        monkeypatch.setattr("opassess.store.schema.MIGRATIONS", everything)
+        _as_written_by(folder, version)
         with Library.open(folder) as upgraded:
             assert upgraded.load(workshop.id) == workshop
             upgraded.save_own_framework(duplicate_framework(default_framework(), "Ours"))
