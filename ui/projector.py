@@ -202,6 +202,7 @@ class ProjectorWindow(QWidget):
         """The barrier under discussion in big type, and once revealed its agreed stage."""
         workshop = self.controller.workshop
         dimension_id = self.controller.selected_barrier
+        self.agreed_label.setAccessibleName(f"Agreed {workshop.framework.terms.level}")
         if dimension_id not in workshop.scope:
             self.agreed_label.setText("")
             return

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtGui import QColor, QFont
 
 # The palette lives in the core, so the exports print the colours the screens show.
-from opassess.palette import DISAGREEMENT_COLOUR, NOT_SURE_COLOUR, STAGE_COLOURS, stage_colour_at
+from opassess.palette import DISAGREEMENT_COLOUR, NOT_SURE_COLOUR, STAGE_COLOURS
+
+if TYPE_CHECKING:
+    from opassess.frameworks import Framework
 
 __all__ = [
     "DISAGREEMENT_COLOUR",
@@ -21,13 +26,11 @@ PROJECTOR_BACKGROUND = "#101418"
 PROJECTOR_TEXT = "#FFFFFF"
 
 
-def stage_colour(level_ids: tuple[str, ...], stage: str) -> QColor:
-    """The colour for a stage id (or NOT_SURE) within a framework's levels."""
-    from opassess.workshop import NOT_SURE  # loaded with the workshop; kept off start-up
-
-    if stage == NOT_SURE or stage not in level_ids:
-        return QColor(NOT_SURE_COLOUR)
-    return QColor(stage_colour_at(level_ids.index(stage)))
+def stage_colour(framework: Framework, stage: str) -> QColor:
+    """The colour of a stage id within a framework: the stage's own colour (red, amber, green
+    in a delivery-confidence framework), else the palette's for its place; grey for not sure
+    and for an id the framework does not have."""
+    return QColor(framework.colour_of(stage))
 
 
 def scaled_font(base: QFont, factor: float, bold: bool = False) -> QFont:

@@ -19,7 +19,9 @@ split further, every one of those would have to be passed across.
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import re
 from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
@@ -41,6 +43,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QMenu, QScrollArea, QToolTip, QWidget
 
 from opassess.analysis import BarrierSummary, by_disagreement, summarise
+from opassess.frameworks import Terms, capitalised
 from opassess.wording import NOT_SURE_LABEL, stage_name
 from opassess.workshop import NOT_SURE, Workshop, chart_label_choices, chart_labels
 from ui.style import (
@@ -51,6 +54,7 @@ from ui.style import (
 )
 from ui.wallchart_paint import (
     FLAG,
+    HEADER_ICON,
     ChartPlacement,
     ChartStyle,
     DotPlacement,
@@ -65,17 +69,33 @@ ORDER_DISAGREEMENT = "disagreement"
 ORDERS = (ORDER_FRAMEWORK, ORDER_DISAGREEMENT)
 
 NOT_SURE_WEIGHT = 0.6  # the "Not sure" column's width against a stage column's
+MIN_HEADER_SCALE = 0.7  # the smallest the header type shrinks to fit a long stage name
+THREE_LINE_SCALE = 0.85  # ... and the smallest it shrinks to keep to two lines
 
 _PROJECTOR_FLAG_COLOUR = "#FF8A80"  # the disagreement red, lightened to read on a dark screen
+_STAGE_WORD = re.compile(r"\b(stages?)\b")
 
 
-def spread_words(spread: int | None) -> str:
-    """How far apart the definite ratings are, in words."""
+def spread_words(spread: int | None, terms: Terms | None = None) -> str:
+    """How far apart the definite ratings are, in the framework's word for a stage."""
+    terms = terms or Terms()
     if spread is None:
-        return "No stage chosen yet"
+        return f"No {terms.level} chosen yet"
     if spread == 0:
-        return "All at one stage"
-    return f"{spread} stage{'s' if spread != 1 else ''} apart"
+        return f"All at one {terms.level}"
+    return f"{spread} {terms.level if spread == 1 else terms.levels} apart"
+
+
+def reasons_in_words(reasons: Iterable[str], terms: Terms) -> tuple[str, ...]:
+    """Why a row is worth discussing, in the framework's word for a stage.
+
+    opassess.analysis words its reasons ("ratings are 2 stages apart") with the breakthrough
+    model's word; they are generated text, never typed, so swapping the word is safe."""
+
+    def swap(found: re.Match[str]) -> str:
+        return terms.levels if found.group(1) == "stages" else terms.level
+
+    return tuple(_STAGE_WORD.sub(swap, reason) for reason in reasons)
 
 
 def hidden_words(rated: int, participants: int) -> str:
@@ -487,14 +507,21 @@ class WallChart(QWidget):
 
         if workshop is None:
             return empty("No workshop is open.")
+        framework = workshop.framework
+        terms = framework.terms
         if not summaries:
-            return empty("No barriers are in scope.")
+            return empty(f"No {terms.dimensions} are in scope.")
 
-        levels = workshop.framework.levels
+        levels = framework.levels
         level_ids = tuple(level.id for level in levels)
         # Columns: barrier names | one per stage | a narrower "Not sure" | spread and flag.
         name_w = round(min(max(width * 0.24, header_fm.horizontalAdvance("M") * 9), width * 0.4))
-        stat_candidates = ["All at one stage", "2 stages apart", "2 yet to rate", "Spread"]
+        stat_candidates = [
+            spread_words(0, terms),
+            spread_words(2, terms),
+            "2 yet to rate",
+            "Spread",
+        ]
         stat_w = round(
             min(
                 max(self._widths(style.small_font, stat_candidates))
@@ -514,14 +541,44 @@ class WallChart(QWidget):
         column_keys = (*level_ids, NOT_SURE)
         stat_left = plot_left + plot_w
 
-        headers = [("", "Barrier", QRectF(margin, margin, name_w, header_h))]
+        # A long stage name ("System continual improvement") wraps beside its shape (HEADER_ICON
+        # of the font's height) rather than losing its end. Where its longest word is too wide
+        # (large projector type, narrow columns) the header type shrinks, to MIN_HEADER_SCALE at
+        # most; to save a third line, only a little (THREE_LINE_SCALE).
+        titles = [level.name for level in levels] + [NOT_SURE_LABEL]
+
+        def wrap_titles(font: QFont) -> list[tuple[str, ...]]:
+            icon = round(QFontMetricsF(font).height() * HEADER_ICON)
+            return [
+                self._wrapped(title, font, column - icon - 12, 3)
+                for title, column in zip(titles, column_w, strict=True)
+            ]
+
+        def too_wide(font: QFont) -> bool:
+            icon = round(QFontMetricsF(font).height() * HEADER_ICON)
+            return any(
+                max(self._widths(font, title.split()), default=0.0) > column - icon - 12
+                for title, column in zip(titles, column_w, strict=True)
+            )
+
+        header_font, scale = style.header_font, 1.0
+        wrapped = wrap_titles(header_font)
+        while (scale > MIN_HEADER_SCALE and too_wide(header_font)) or (
+            scale > THREE_LINE_SCALE and any(len(lines) > 2 for lines in wrapped)
+        ):
+            scale = max(MIN_HEADER_SCALE, scale - 0.05)
+            header_font = _scaled(style.header_font, scale)
+            wrapped = wrap_titles(header_font)
+        if scale < 1.0:
+            style = dataclasses.replace(style, header_font=header_font)
+            header_fm = QFontMetricsF(header_font)
+        header_h = round(header_fm.lineSpacing() * (0.8 + max(len(w) for w in wrapped)))
+        header_rect = QRectF(margin, margin, width - 2 * margin, header_h)
+        headers = [("", capitalised(terms.dimension), QRectF(margin, margin, name_w, header_h))]
         headers += [
-            (key, level.name, QRectF(column_x[i], margin, column_w[i], header_h))
-            for i, (key, level) in enumerate(zip(level_ids, levels, strict=True))
+            (key, "\n".join(lines), QRectF(column_x[i], margin, column_w[i], header_h))
+            for i, (key, lines) in enumerate(zip(column_keys, wrapped, strict=True))
         ]
-        headers.append(
-            (NOT_SURE, NOT_SURE_LABEL, QRectF(column_x[-1], margin, not_sure_w, header_h))
-        )
         if self._revealed:
             headers.append(("", "Spread", QRectF(stat_left + margin - 6, margin, stat_w, header_h)))
 
@@ -601,9 +658,9 @@ class WallChart(QWidget):
                         name_rect,
                         name_lines,
                         cells,
-                        spread_words(summary.spread),
+                        spread_words(summary.spread, terms),
                         f"{summary.missing} yet to rate" if summary.missing else "",
-                        summary.disagreement_reasons,
+                        reasons_in_words(summary.disagreement_reasons, terms),
                         flag_rect,
                         stat_rect,
                         "",
@@ -664,11 +721,13 @@ class WallChart(QWidget):
                     )
 
         sprite_pad = max(1.0, dot / 12)
+        # The framework's own colours (red to green for delivery confidence); shapes by place.
+        colours = {key: stage_colour(framework, key) for key in column_keys}
         sprites = {}
         if dots:
             for key in column_keys:
                 sprites[key] = sprite(
-                    stage_colour(level_ids, key),
+                    colours[key],
                     stage_shape(level_ids, key),
                     dot,
                     style.outline,
@@ -689,6 +748,8 @@ class WallChart(QWidget):
             style=style,
             sprites=sprites,
             sprite_pad=sprite_pad,
+            colours=colours,
+            legend=(f"Agreed {terms.level}", "Target", "Worth discussing"),
         )
 
     def _widths(self, font: QFont, texts: Iterable[str]) -> list[float]:

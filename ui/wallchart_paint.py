@@ -8,9 +8,9 @@ precomputed `ChartPlacement` and stamps one cached sprite per dot, so it costs O
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import NamedTuple
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (
@@ -24,11 +24,15 @@ from PySide6.QtGui import (
     QPolygonF,
 )
 
-from opassess.palette import NOT_SURE_SHAPE, stage_shape_at
+from opassess.palette import NOT_SURE_COLOUR, NOT_SURE_SHAPE, stage_shape_at
 from opassess.workshop import NOT_SURE
 from ui.style import stage_colour
 
+if TYPE_CHECKING:
+    from opassess.frameworks import Framework
+
 FLAG = "⚠"  # marks a row whose ratings disagree enough to talk about
+HEADER_ICON = 0.75  # a header's stage shape, as a share of the header font's height
 
 
 def stage_shape(level_ids: Sequence[str], stage: str) -> str:
@@ -85,16 +89,17 @@ def shape_path(shape: str, rect: QRectF) -> QPainterPath:
 
 
 def stage_icon(
-    level_ids: Sequence[str],
+    framework: Framework,
     stage: str,
     size: int,
     outline: QColor | None = None,
     device_pixel_ratio: float = 1.0,
 ) -> QPixmap:
-    """A stage's dot (colour and shape) as a pixmap, for legends, buttons and headings."""
+    """A stage's dot as a pixmap, for legends, buttons and headings: the framework's colour for
+    the stage, the shape of its place."""
     return sprite(
-        stage_colour(tuple(level_ids), stage),
-        stage_shape(level_ids, stage),
+        stage_colour(framework, stage),
+        stage_shape(framework.level_ids, stage),
         size,
         outline or QColor(0, 0, 0, 150),
         device_pixel_ratio,
@@ -172,6 +177,10 @@ class ChartPlacement:
     style: ChartStyle
     sprites: dict[str, QPixmap]
     sprite_pad: float
+    # Stage id (and NOT_SURE) -> its colour in the charted framework: the header's shapes.
+    colours: Mapping[str, QColor] = field(default_factory=dict)
+    # The footer's key to the frames and the flag, in the framework's words.
+    legend: tuple[str, str, str] = ("Agreed stage", "Target", "Worth discussing")
 
     def row(self, dimension_id: str) -> RowPlacement | None:
         return next((r for r in self.rows if r.dimension_id == dimension_id), None)
@@ -324,7 +333,7 @@ def _paint_header(painter: QPainter, placement: ChartPlacement, level_ids: tuple
     style = placement.style
     painter.setFont(style.header_font)
     metrics = QFontMetricsF(style.header_font)
-    icon = round(metrics.height() * 0.75)
+    icon = round(metrics.height() * HEADER_ICON)
     for key, text, rect in placement.headers:
         painter.setPen(style.text)
         if not key:
@@ -334,12 +343,18 @@ def _paint_header(painter: QPainter, placement: ChartPlacement, level_ids: tuple
                 text,
             )
             continue
-        label = metrics.elidedText(text, Qt.TextElideMode.ElideRight, rect.width() - icon - 12)
-        total = icon + 6 + metrics.horizontalAdvance(label)
+        # One line, or two where the layout wrapped a long stage name.
+        room = rect.width() - icon - 12
+        lines = [
+            metrics.elidedText(line, Qt.TextElideMode.ElideRight, room)
+            for line in text.split("\n")
+        ]
+        label = "\n".join(lines)
+        total = icon + 6 + max(metrics.horizontalAdvance(line) for line in lines)
         x = rect.left() + max(4.0, (rect.width() - total) / 2)
         shape_rect = QRectF(x, rect.center().y() - icon / 2, icon, icon)
         painter.setPen(QPen(style.outline, max(1.0, icon / 12)))
-        painter.setBrush(stage_colour(level_ids, key))
+        painter.setBrush(placement.colours.get(key, QColor(NOT_SURE_COLOUR)))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.drawPath(shape_path(stage_shape(level_ids, key), shape_rect))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
@@ -403,7 +418,7 @@ def _paint_footer(painter: QPainter, placement: ChartPlacement) -> None:
     space = metrics.horizontalAdvance("  ")
     x = rect.left()
     cy = rect.center().y()
-    items = [("solid", "Agreed stage"), ("dash", "Target"), ("flag", "Worth discussing")]
+    items = list(zip(("solid", "dash", "flag"), placement.legend, strict=True))
     for kind, text in items:
         if kind == "flag":
             painter.setPen(style.flag)

@@ -164,6 +164,7 @@ def test_a_framework_travels_as_a_file_and_a_refused_one_changes_nothing(
     broken.write_text('{"format": 1, "id": "x"}', encoding="utf-8")
     failures: list[str] = []
     frameworks.library.failed.connect(failures.append)
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: None)  # the window's own notice
     frameworks.dialogs.choose_open_paths = lambda *args: [broken, path]
     frameworks.import_file()
     assert failures and failures[0].startswith("Not imported: broken.json")

@@ -1,11 +1,13 @@
 """The guided steps: Setup, Explain, Rate, Consensus, Plan, Review.
 
 Each step is a StepPage: it receives its controller in the constructor, subscribes to it there,
-and redraws from `controller.workshop` whenever the workshop changes.
+and redraws from `controller.workshop` whenever the workshop changes. What a page says follows the
+open workshop's framework: its word for a barrier, a stage, a re-assessment (Framework.terms).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCore import QLocale, Signal
@@ -13,13 +15,36 @@ from PySide6.QtWidgets import QDateEdit, QWidget
 
 if TYPE_CHECKING:
     from opassess.changes import WorkshopChange
+    from opassess.frameworks import Terms
     from ui.controller import WorkshopController
+
+
+def in_words(template: str, terms: Terms) -> str:
+    """`template` with the framework's words put in: {dimension}, {dimensions}, {level},
+    {levels}, {reassessment}, {suggestion}, {suggestions}, and {Dimension} and so on for a
+    word that starts a sentence."""
+    from opassess.frameworks import capitalised  # with the workshop: kept off start-up
+
+    words = dataclasses.asdict(terms)
+    words.update({name.capitalize(): capitalised(value) for name, value in words.items()})
+    return template.format(**words)
+
+
+def number_keys(count: int, conjunction: str = "") -> str:
+    """The digit keys that choose one of `count` stages: '1, 2, 3', or with a conjunction
+    '1, 2 or 3'; '1 to 9' past nine (only nine digits have keys)."""
+    if count > 9:
+        return "1 to 9"
+    digits = [str(n) for n in range(1, max(count, 1) + 1)]
+    if len(digits) == 1 or not conjunction:
+        return ", ".join(digits)
+    return f"{', '.join(digits[:-1])} {conjunction} {digits[-1]}"
 
 
 class StepPage(QWidget):
     title: ClassVar[str] = ""
-    # What the step is for, shown under the step bar; one sentence.
-    purpose: ClassVar[str] = ""
+    # What the step is for, shown under the step bar; one sentence, worded by in_words.
+    purpose_template: ClassVar[str] = ""
 
     undo_pause_changed = Signal()  # undo_paused() may say something new
     projector_changed = Signal()  # projector_html() may say something new
@@ -28,6 +53,16 @@ class StepPage(QWidget):
         super().__init__(parent)
         self.controller = controller
         controller.changed.connect(self.on_workshop_changed)
+
+    @property
+    def terms(self) -> Terms:
+        """The open workshop's words for what it rates, its stages and the rest."""
+        return self.controller.workshop.framework.terms
+
+    @property
+    def purpose(self) -> str:
+        """What the step is for, in the open workshop's words."""
+        return in_words(self.purpose_template, self.terms)
 
     def on_workshop_changed(self, change: WorkshopChange) -> None:
         """Redraw after an edit, undo or redo; override to redraw only what `change` touches."""

@@ -85,7 +85,8 @@ def evidence_html(workshop: Workshop, dimension_id: str, show_names: bool) -> st
             f"{html.escape(name)} <span style='font-weight:normal'>· {len(items)}</span></h3>"
         )
         if not items:
-            parts.append("<p style='color:gray'>No one chose this stage.</p>")
+            level = framework.terms.level
+            parts.append(f"<p style='color:gray'>No one chose this {html.escape(level)}.</p>")
             continue
         rows = []
         for label, evidence in items:
@@ -102,12 +103,12 @@ def evidence_html(workshop: Workshop, dimension_id: str, show_names: bool) -> st
 
 def add_stage_icons(document: QTextDocument, workshop: Workshop, size: int = 14) -> None:
     """Register each stage's dot (and not sure's) as "stage:<id>" images in `document`."""
-    level_ids = workshop.framework.level_ids
-    for stage in (*level_ids, NOT_SURE):
+    framework = workshop.framework
+    for stage in (*framework.level_ids, NOT_SURE):
         document.addResource(
             QTextDocument.ResourceType.ImageResource,
             QUrl(f"stage:{stage}"),
-            stage_icon(level_ids, stage, size).toImage(),
+            stage_icon(framework, stage, size).toImage(),
         )
 
 
@@ -139,9 +140,9 @@ class NoteEdit(QPlainTextEdit):
 
 class ConsensusPage(StepPage):
     title: ClassVar[str] = "Consensus"
-    purpose: ClassVar[str] = (
-        "Reveal the ratings, talk through where the team differs, and agree a stage for each "
-        "barrier."
+    purpose_template: ClassVar[str] = (
+        "Reveal the ratings, talk through where the team differs, and agree a {level} for each "
+        "{dimension}."
     )
 
     # The chart's row order and whether names are shown, for a projector to mirror.
@@ -149,6 +150,7 @@ class ConsensusPage(StepPage):
 
     def __init__(self, controller: WorkshopController, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
+        terms = self.terms
         self._dimension = controller.selected_barrier
         self._pending = ""  # the barrier whose typed notes wait to be saved
         # Notes typed before a stage is picked, kept per barrier until one is (or Clear).
@@ -164,7 +166,7 @@ class ConsensusPage(StepPage):
         self.order_combo = QComboBox()
         self.order_combo.addItem("Framework order", ORDER_FRAMEWORK)
         self.order_combo.addItem("Most disagreement first", ORDER_DISAGREEMENT)
-        self.order_combo.setAccessibleName("Order of the barriers")
+        self.order_combo.setAccessibleName(f"Order of the {terms.dimensions}")
         self.order_combo.setToolTip("Most disagreement first applies once ratings are revealed")
         self.names_check = QCheckBox("Show names")
         self.names_check.setChecked(True)
@@ -187,10 +189,10 @@ class ConsensusPage(StepPage):
         self.barrier_title.setWordWrap(True)
         self.barrier_question = QLabel()
         self.barrier_question.setWordWrap(True)
-        self.previous_button = QPushButton("▲ Previous barrier")
-        self.previous_button.setToolTip("Previous barrier (Alt+Up)")
-        self.next_button = QPushButton("Next barrier ▼")
-        self.next_button.setToolTip("Next barrier (Alt+Down)")
+        self.previous_button = QPushButton(f"▲ Previous {terms.dimension}")
+        self.previous_button.setToolTip(f"Previous {terms.dimension} (Alt+Up)")
+        self.next_button = QPushButton(f"Next {terms.dimension} ▼")
+        self.next_button.setToolTip(f"Next {terms.dimension} (Alt+Down)")
         heading = QHBoxLayout()
         titles = QVBoxLayout()
         titles.addWidget(self.barrier_title)
@@ -209,15 +211,17 @@ class ConsensusPage(StepPage):
         self.stage_group = QButtonGroup(self)
         self.stage_buttons: dict[str, QRadioButton] = {}
         self.stage_row = QHBoxLayout()
-        self.rationale = NoteEdit("Why the team chose this stage")
+        self.rationale = NoteEdit(f"Why the team chose this {terms.level}")
         self.dissent = NoteEdit("Any dissent to record?")
         self.clear_button = QPushButton("Clear")
-        self.clear_button.setToolTip("Remove the agreed stage, rationale and dissent (undo works)")
+        self.clear_button.setToolTip(
+            f"Remove the agreed {terms.level}, rationale and dissent (undo works)"
+        )
         self.status = QLabel()
         self.status.setWordWrap(True)
         form_box = QGroupBox("Agreed consensus")
         form = QFormLayout(form_box)
-        form.addRow("Agreed stage", self.stage_row)
+        form.addRow(f"Agreed {terms.level}", self.stage_row)
         form.addRow("Rationale", self.rationale)
         form.addRow("Dissent", self.dissent)
         footer = QHBoxLayout()
@@ -271,6 +275,7 @@ class ConsensusPage(StepPage):
             shortcut.activated.connect(lambda s=step: self.step_barrier(s))
 
         self._levels: tuple[str, ...] = ()
+        self._colours: tuple[str, ...] = ()
         self.refresh()
 
     # -- StepPage ---------------------------------------------------------------------------------
@@ -332,7 +337,9 @@ class ConsensusPage(StepPage):
         if stage is None:
             if rationale or dissent:
                 self._drafts[dimension] = (rationale, dissent)
-                self.status.setText("Pick the agreed stage to save the rationale and dissent.")
+                self.status.setText(
+                    f"Pick the agreed {self.terms.level} to save the rationale and dissent."
+                )
             else:
                 self._drafts.pop(dimension, None)
             return
@@ -390,7 +397,9 @@ class ConsensusPage(StepPage):
             if workshop.framework.has_dimension(self._dimension)
             else None
         )
-        self.barrier_title.setText(dimension.name if dimension else "No barrier in scope")
+        self.barrier_title.setText(
+            dimension.name if dimension else f"No {self.terms.dimension} in scope"
+        )
         self.barrier_question.setText(dimension.question if dimension else "")
         self.barrier_question.setVisible(bool(dimension and dimension.question))
         order = self.chart.row_order()
@@ -416,15 +425,17 @@ class ConsensusPage(StepPage):
         self.evidence.verticalScrollBar().setValue(scroll)
 
     def _build_stage_buttons(self, workshop: Workshop) -> None:
-        levels = workshop.framework.level_ids
-        if levels != self._levels:
+        framework = workshop.framework
+        levels = framework.level_ids
+        # The icons carry the framework's colours: a new framework copy may bring new ones.
+        if levels != self._levels or framework.colours != self._colours:
             for button in self.stage_buttons.values():
                 self.stage_group.removeButton(button)
                 button.deleteLater()
             self.stage_buttons = {}
             for index, level in enumerate(workshop.framework.levels):
                 button = QRadioButton(level.name)
-                button.setIcon(QIcon(stage_icon(levels, level.id, 16)))
+                button.setIcon(QIcon(stage_icon(framework, level.id, 16)))
                 self.stage_group.addButton(button, index)
                 self.stage_row.addWidget(button)
                 self.stage_buttons[level.id] = button
@@ -434,6 +445,7 @@ class ConsensusPage(StepPage):
                 QWidget.setTabOrder(previous, button)
                 previous = button
             self._levels = levels
+            self._colours = framework.colours
         if workshop.framework.has_dimension(self._dimension):
             descriptors = workshop.framework.dimension(self._dimension).descriptors
             for level, button in self.stage_buttons.items():
@@ -455,7 +467,7 @@ class ConsensusPage(StepPage):
             widget.setEnabled(enabled)
         self.clear_button.setEnabled(enabled and agreed is not None)
         if agreed is None:
-            self.status.setText("Not agreed yet: pick the stage the team agrees on.")
+            self.status.setText(f"Not agreed yet: pick the {self.terms.level} the team agrees on.")
         else:
             self.status.setText("Saved. Notes save as you type.")
 

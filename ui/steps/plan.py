@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from opassess.analysis import target_gap
 from opassess.changes import WorkshopChange
-from opassess.frameworks import Suggestion
+from opassess.frameworks import Suggestion, Terms, capitalised
 from opassess.wording import format_date, gap_words, stage_name, status_label
 from opassess.workshop import (
     MAX_ACTIONS,
@@ -55,7 +55,7 @@ from ui.steps.plan_fields import (
 from ui.style import scaled_font
 
 NO_TARGET = "No target yet"
-NO_CONSENSUS = "Agree a stage in the Consensus step first"
+NO_CONSENSUS = "Agree a {level} in the Consensus step first"
 REASSESS_HINT = "Most teams look again in 6 to 12 months."
 NEEDS_ACTIONS_COLOUR = "#E69F00"
 DETAIL_MAX_WIDTH = 1250
@@ -88,10 +88,17 @@ def stages_line(workshop: Workshop, dimension_id: str) -> str:
     return f"{stage_name(workshop, agreed.stage)} → {target}"
 
 
+def reassess_by(terms: Terms) -> str:
+    """The label of the date to look again: 'Re-assess by', 'Next stocktake by'."""
+    if terms.reassessment == "re-assessment":  # the one noun here with a verb of its own
+        return "Re-assess by"
+    return f"Next {terms.reassessment} by"
+
+
 class PlanPage(StepPage):
     title = "Plan"
-    purpose = (
-        "For each barrier, agree the stage to reach and up to three key actions: "
+    purpose_template = (
+        "For each {dimension}, agree the {level} to reach and up to three key actions: "
         "who does each, who answers for it, and by when."
     )
 
@@ -105,8 +112,9 @@ class PlanPage(StepPage):
         self._needs_icon = dot_icon(NEEDS_ACTIONS_COLOUR)
         self._full_icon = dot_icon(None)
 
+        terms = self.terms
         self.barriers = QListWidget()
-        self.barriers.setAccessibleName("Barriers")
+        self.barriers.setAccessibleName(capitalised(terms.dimensions))
         self.barriers.setWordWrap(True)
         self.barriers.setSpacing(4)
         self.barriers.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -122,7 +130,7 @@ class PlanPage(StepPage):
         self.agreed = QLabel()
         self.agreed.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.target = QComboBox()
-        self.target.setAccessibleName("Target stage")
+        self.target.setAccessibleName(f"Target {terms.level}")
         self.target.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.target.installEventFilter(self._guard)
         self.target.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
@@ -138,7 +146,7 @@ class PlanPage(StepPage):
         self.ideas_layout.setSpacing(10)
 
         self.reassess = OptionalDateEdit("Not set")
-        self.reassess.edit.setAccessibleName("Re-assessment date")
+        self.reassess.edit.setAccessibleName(f"{capitalised(terms.reassessment)} date")
         self.reassess.edit.installEventFilter(self._guard)
         self.reassess.setMinimumWidth(170)
 
@@ -154,10 +162,11 @@ class PlanPage(StepPage):
         self.refresh()
 
     def _build_layout(self) -> None:
+        terms = self.terms
         stage_row = QGridLayout()
         stage_row.setHorizontalSpacing(12)
-        agreed_label = QLabel("Agreed stage")
-        target_label = QLabel("&Target stage")
+        agreed_label = QLabel(f"Agreed {terms.level}")
+        target_label = QLabel(f"&Target {terms.level}")
         target_label.setBuddy(self.target)
         stage_row.addWidget(agreed_label, 0, 0)
         stage_row.addWidget(self.agreed, 0, 1, 1, 2)
@@ -184,10 +193,10 @@ class PlanPage(StepPage):
         self._actions_on_one_line = True
         self._one_line_width = 0
 
-        ideas_heading = QLabel("Ideas from the breakthroughs")
+        ideas_heading = QLabel(f"Ideas from the {terms.suggestions}")
         ideas_heading.setFont(scaled_font(ideas_heading.font(), 1.15, bold=True))
         ideas_intro = QLabel(
-            "Actions other organisations found useful for this barrier. "
+            f"Actions other organisations found useful for this {terms.dimension}. "
             "Use puts one in the first free slot; change the wording afterwards to fit."
         )
         ideas_intro.setWordWrap(True)
@@ -221,7 +230,7 @@ class PlanPage(StepPage):
         body.addWidget(self.barriers)
         body.addWidget(self.detail_scroll, 1)
 
-        reassess_label = QLabel("&Re-assess by")
+        reassess_label = QLabel("&" + reassess_by(terms))
         reassess_label.setBuddy(self.reassess.edit)
         reassess_label.setStyleSheet("font-weight: bold;")
         hint = QLabel(REASSESS_HINT)
@@ -356,7 +365,8 @@ class PlanPage(StepPage):
         self.barrier_question.setVisible(bool(dimension.question))
 
         agreed = workshop.consensus.get(barrier)
-        self.agreed.setText(stage_name(workshop, agreed.stage) if agreed else NO_CONSENSUS)
+        no_consensus = NO_CONSENSUS.format(level=self.terms.level)
+        self.agreed.setText(stage_name(workshop, agreed.stage) if agreed else no_consensus)
         self.agreed.setStyleSheet("font-weight: bold;" if agreed else "font-style: italic;")
         self._refresh_target(workshop)
 
@@ -387,7 +397,8 @@ class PlanPage(StepPage):
             stages = [data for _text, data in wanted]
             target = workshop.targets.get(self.barrier)
             self.target.setCurrentIndex(stages.index(target) if target in stages else 0)
-        self.gap.setText(gap_words(target_gap(workshop, self.barrier)).capitalize())
+        gap = gap_words(target_gap(workshop, self.barrier), workshop.framework.terms)
+        self.gap.setText(capitalised(gap))
 
     def _refresh_ideas(self, workshop: Workshop, actions: tuple[Action, ...]) -> None:
         suggestions = workshop.framework.suggestions_for(self.barrier)
@@ -397,14 +408,15 @@ class PlanPage(StepPage):
             self._rebuild_ideas(suggestions)
         full = len(actions) >= MAX_ACTIONS
         taken = {a.text.casefold() for a in actions}
+        dimension = workshop.framework.terms.dimension
         for button, text in self._use_buttons:
             if full:
                 reason = (
-                    f"This barrier already has {MAX_ACTIONS} key actions: "
+                    f"This {dimension} already has {MAX_ACTIONS} key actions: "
                     "remove one to use this idea."
                 )
             elif text.casefold() in taken:
-                reason = "This idea is already one of the barrier's actions."
+                reason = f"This idea is already one of the {dimension}'s actions."
             else:
                 reason = ""
             button.setEnabled(not reason)
@@ -417,7 +429,9 @@ class PlanPage(StepPage):
                 item.widget().deleteLater()
         self._use_buttons = []
         if not suggestions:
-            none = QLabel("The framework has no suggested actions for this barrier.")
+            none = QLabel(
+                f"The framework has no suggested actions for this {self.terms.dimension}."
+            )
             none.setForegroundRole(QPalette.ColorRole.PlaceholderText)
             self.ideas_layout.addWidget(none)
             return
@@ -431,7 +445,8 @@ class PlanPage(StepPage):
         grid.setContentsMargins(10, 8, 10, 8)
         grid.setHorizontalSpacing(10)
         grid.setVerticalSpacing(4)
-        number = f"Breakthrough {suggestion.number}: " if suggestion.number else ""
+        word = capitalised(self.terms.suggestion)
+        number = f"{word} {suggestion.number}: " if suggestion.number else ""
         name = QLabel(f"{number}{suggestion.name}")
         name.setStyleSheet("font-weight: bold;")
         name.setWordWrap(True)
@@ -522,7 +537,8 @@ class PlanPage(StepPage):
     def _reassess_chosen(self, value: date | None) -> None:
         if value == self.controller.workshop.reassess_on:
             return
-        if not self._apply("Set the re-assessment date", update_details, reassess_on=value):
+        label = f"Set the {self.terms.reassessment} date"
+        if not self._apply(label, update_details, reassess_on=value):
             self.reassess.set_value(self.controller.workshop.reassess_on)
 
     # -- projector --------------------------------------------------------------------------
@@ -536,17 +552,18 @@ class PlanPage(StepPage):
         dimension = workshop.framework.dimension(barrier)
         agreed = workshop.consensus.get(barrier)
         target = workshop.targets.get(barrier)
+        terms = workshop.framework.terms
         if agreed is None:
-            stages = "No agreed stage yet"
+            stages = f"No agreed {terms.level} yet"
         else:
             stages = (
                 f"{e(stage_name(workshop, agreed.stage))} → "
                 f"{e(stage_name(workshop, target, 'no target yet'))}"
             )
         parts = [f"<h1>{e(dimension.name)}</h1>", f"<p style='font-size:xx-large'>{stages}</p>"]
-        gap = gap_words(target_gap(workshop, barrier))
+        gap = gap_words(target_gap(workshop, barrier), terms)
         if gap:
-            parts.append(f"<p><i>{e(gap.capitalize())}</i></p>")
+            parts.append(f"<p><i>{e(capitalised(gap))}</i></p>")
         actions = workshop.actions_for(barrier)
         if actions:
             parts.append("<h2>Key actions</h2><ol>")

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from opassess.analysis import ParticipantProgress, rating_progress
 from opassess.changes import WorkshopChange
+from opassess.frameworks import Terms
 from opassess.workshop import Workshop
 from ui.controller import WorkshopController
 from ui.room import RoomController, RoomDialog
@@ -41,14 +42,15 @@ MODES = (PRIVATE, FAST)
 MODE_LABELS = {PRIVATE: "Private rating", FAST: "Fast entry"}
 
 
-def finished_sentence(progress: list[ParticipantProgress]) -> str:
+def finished_sentence(progress: list[ParticipantProgress], terms: Terms | None = None) -> str:
     """'5 of 8 people have rated every barrier': progress only, never a rating."""
+    dimension = (terms or Terms()).dimension
     if not progress:
         return "Nobody is on the team yet."
     done = sum(1 for p in progress if p.complete)
     if done == len(progress):
-        return f"All {len(progress)} people have rated every barrier."
-    return f"{done} of {len(progress)} people have rated every barrier."
+        return f"All {len(progress)} people have rated every {dimension}."
+    return f"{done} of {len(progress)} people have rated every {dimension}."
 
 
 class ProgressModel(QAbstractTableModel):
@@ -186,7 +188,7 @@ class ProgressPanel(QWidget):
         progress = rating_progress(workshop)
         self.model.set_private(private)
         self.model.set_progress(workshop, progress)
-        self.summary.setText(finished_sentence(progress))
+        self.summary.setText(finished_sentence(progress, workshop.framework.terms))
         lacking = sum(p.without_evidence for p in progress)
         self.evidence_note.setVisible(not private and lacking > 0)
         self.evidence_note.setText(
@@ -197,7 +199,9 @@ class ProgressPanel(QWidget):
 
 class RatePage(StepPage):
     title = "Rate"
-    purpose = "Everyone rates each barrier on their own, with evidence, before the team compares."
+    purpose_template = (
+        "Everyone rates each {dimension} on their own, with evidence, before the team compares."
+    )
 
     mode_changed = Signal(str)  # PRIVATE or FAST
 
@@ -340,7 +344,8 @@ class RatePage(StepPage):
         return ""
 
     def projector_html(self) -> str | None:
-        sentence = finished_sentence(rating_progress(self.controller.workshop))
+        workshop = self.controller.workshop
+        sentence = finished_sentence(rating_progress(workshop), workshop.framework.terms)
         joining = self.rooms.projector_html()
         return f"<h1>Rating</h1>{joining}<p>{escape(sentence)}</p>"
 

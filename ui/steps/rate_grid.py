@@ -1,6 +1,7 @@
 """Fast entry: the facilitator keys in the paper forms, a row per person, a column per barrier.
 
-Keyboard first: 1, 2, 3 record a stage and move to the next cell; 0, N or ? record not sure;
+Keyboard first: 1, 2, 3 (one digit per stage) record a stage and move to the next cell; 0, N or ?
+record not sure;
 Delete clears; Enter (or F2) opens the evidence editor. No mouse is ever needed.
 
 The model, the key handling and the evidence editor stay in one module (just over 500 lines):
@@ -38,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from opassess.changes import WorkshopChange
+from opassess.frameworks import Terms
 from opassess.wording import stage_name
 from opassess.workshop import (
     NOT_SURE,
@@ -48,12 +50,17 @@ from opassess.workshop import (
     record_rating,
 )
 from ui.controller import WorkshopController
+from ui.steps import number_keys
 from ui.style import stage_colour
 
 NOT_SURE_KEYS = ("0", "n", "?")
 MISSING_EVIDENCE_MARK = " …"
 TINT_STRENGTH = 0.28  # how much of the stage colour shows behind a cell's text
 NAME_COLUMN_EMS = 18  # the widest the names column grows, in widths of "M"
+# A column is never narrower than its longest stage name needs, up to this one: a longer name
+# ("System continual improvement") is cut in the cell, whole in its tooltip, so every column
+# stays in sight on a laptop.
+WIDEST_STAGE_CELL = "Consolidating …"
 # Beyond this many changed cells one dataChanged over their bounding box is cheaper.
 MAX_SEPARATE_UPDATES = 64
 
@@ -87,11 +94,12 @@ class RatingGridModel(QAbstractTableModel):
         self._participants = workshop.participants
         self._dimensions = workshop.scoped_dimensions()
         self._names = workshop.display_names()
-        self._levels = workshop.framework.level_ids
+        framework = workshop.framework
+        self._levels = framework.level_ids
         self._rows = {p.id: row for row, p in enumerate(self._participants)}
         self._columns = {d.id: column for column, d in enumerate(self._dimensions)}
         self._colours = {
-            stage: stage_colour(self._levels, stage) for stage in (*self._levels, NOT_SURE)
+            stage: stage_colour(framework, stage) for stage in (*self._levels, NOT_SURE)
         }
         self._tints = {stage: tint(colour) for stage, colour in self._colours.items()}
 
@@ -226,7 +234,8 @@ class RatingGridModel(QAbstractTableModel):
     def _tooltip(self, index: QModelIndex, rating: Rating | None) -> str:
         heading = escape(self.describe(index), quote=False)
         if rating is None:
-            return f"<b>{heading}</b><br>Not rated yet: type 1, 2, 3, or 0 for not sure."
+            keys = number_keys(len(self._levels))
+            return f"<b>{heading}</b><br>Not rated yet: type {keys}, or 0 for not sure."
         evidence = rating.evidence.strip()
         said = (
             escape(evidence, quote=False).replace("\n", "<br>")
@@ -291,22 +300,30 @@ class RatingGridView(QTableView):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setTabKeyNavigation(True)
         self.setWordWrap(False)
-        self.setAccessibleName("Ratings: a row per person, a column per barrier")
-        self.setAccessibleDescription(
-            "Type 1, 2 or 3 to record a stage, 0 or N for not sure, Delete to clear, "
-            "Enter to add evidence."
-        )
         header = WrappingHeader(self)
         self.setHorizontalHeader(header)
         header.setSectionsClickable(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(self.fontMetrics().horizontalAdvance("Consolidating …") + 30)
+        self.describe(Terms(), ("Consolidating",))
         names = self.verticalHeader()
         names.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         # A long name is cut (whole in its tooltip), never pushing the barriers off the grid.
         names.setMaximumWidth(self.fontMetrics().horizontalAdvance("M") * NAME_COLUMN_EMS)
         names.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.doubleClicked.connect(self.evidence_requested)
+
+    def describe(self, terms: Terms, stage_names: tuple[str, ...]) -> None:
+        """Say what the grid holds in the framework's words, and make each column wide enough
+        for its stage names (WIDEST_STAGE_CELL at most)."""
+        self.setAccessibleName(f"Ratings: a row per person, a column per {terms.dimension}")
+        self.setAccessibleDescription(
+            f"Type {number_keys(len(stage_names), 'or')} to record a {terms.level}, 0 or N for "
+            "not sure, Delete to clear, Enter to add evidence."
+        )
+        metrics = self.fontMetrics()
+        widest = max((metrics.horizontalAdvance(f"{name} …") for name in stage_names), default=0)
+        widest = min(widest, metrics.horizontalAdvance(WIDEST_STAGE_CELL))
+        self.horizontalHeader().setMinimumSectionSize(widest + 30)
 
     def fit_header(self) -> None:
         """Make room for the header's new height."""
@@ -410,8 +427,8 @@ class FastEntryPanel(QWidget):
         self.evidence_dialog.accepted.connect(self._save_evidence)
         self.evidence_dialog.finished.connect(lambda _result: self.view.setFocus())
 
-        intro = QLabel("Key in the paper forms: a row for each person, a column for each barrier.")
-        intro.setWordWrap(True)
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
         self.keys = QLabel()
         self.keys.setWordWrap(True)
         self.keys.setTextFormat(Qt.TextFormat.RichText)
@@ -423,7 +440,7 @@ class FastEntryPanel(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(intro)
+        layout.addWidget(self.intro)
         layout.addWidget(self.keys)
         layout.addWidget(self.view, 1)
         bottom = QHBoxLayout()
@@ -457,7 +474,13 @@ class FastEntryPanel(QWidget):
                 self.view.setCurrentIndex(restored)
 
     def _describe_keys(self) -> None:
-        levels = self.controller.workshop.framework.levels
+        framework = self.controller.workshop.framework
+        levels = framework.levels
+        terms = framework.terms
+        self.intro.setText(
+            f"Key in the paper forms: a row for each person, a column for each {terms.dimension}."
+        )
+        self.view.describe(terms, tuple(level.name for level in levels))
         parts = [
             f"<b>{n}</b>&nbsp;{escape(level.name)}" for n, level in enumerate(levels[:9], start=1)
         ]
@@ -497,9 +520,11 @@ class FastEntryPanel(QWidget):
             return
         rating = self.model.rating_at(index)
         if rating is None:
+            framework = self.controller.workshop.framework
+            keys = number_keys(len(framework.levels))
             self.show_message(
-                "Record a stage first (1, 2, 3, or 0 for not sure), then press Enter to add "
-                "the evidence."
+                f"Record a {framework.terms.level} first ({keys}, or 0 for not sure), then press "
+                "Enter to add the evidence."
             )
             return
         self.show_message("")

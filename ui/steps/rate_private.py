@@ -26,10 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from opassess.changes import WorkshopChange
-from opassess.frameworks import Dimension
+from opassess.frameworks import Dimension, capitalised
 from opassess.wording import NOT_SURE_LABEL
 from opassess.workshop import NOT_SURE, record_evidence, record_rating
 from ui.controller import WorkshopController
+from ui.steps import number_keys
 from ui.steps.rate_cards import NOT_SURE_ID, NameChooser, StageChoice, ThanksPage, heading
 from ui.steps.rate_grid import is_ctrl_enter
 from ui.style import scaled_font, stage_colour
@@ -37,7 +38,7 @@ from ui.style import scaled_font, stage_colour
 EVIDENCE_SAVE_DELAY_MS = 600
 EVIDENCE_PROMPT = "What have you seen that makes you say this? Real behaviours and actions."
 EVIDENCE_NUDGE = "Evidence helps the team challenge and agree — add an example if you can."
-DRAFT_NUDGE = f"Choose a stage (or {NOT_SURE_LABEL}) so this example is kept."
+DRAFT_NUDGE = "Choose a {level} (or " + NOT_SURE_LABEL + ") so this example is kept."
 
 WHO = "who"
 RATING = "rating"
@@ -96,14 +97,12 @@ class PrivateRatingPanel(QWidget):
 
     def _build_rating(self) -> QWidget:
         page = QWidget()
-        page.setAccessibleName("Rating one barrier")
         self.rating_page = page
 
         self.rater = QLabel()
         self.rater.setTextFormat(Qt.TextFormat.PlainText)
         self.rater.setAccessibleName("Who is rating")
         self.counter = QLabel()
-        self.counter.setAccessibleName("Which barrier")
         self.not_me = QPushButton("Not you? Back to the names")
         self.not_me.setAccessibleName("Not you? Back to the names")
         self.not_me.setAutoDefault(True)
@@ -114,23 +113,22 @@ class PrivateRatingPanel(QWidget):
         top.addWidget(self.not_me)
 
         self.barrier_name = heading("", 1.7)
-        self.barrier_name.setAccessibleName("Barrier")
         self.question = heading("", 1.15)
         self.question.setAccessibleName("Question")
         self.explanation = QLabel()
         self.explanation.setWordWrap(True)
         self.explanation.setTextFormat(Qt.TextFormat.PlainText)
-        self.explanation.setAccessibleName("About this barrier")
 
         self.choice = StageChoice(self)
         self.stages = self.choice.group
         self.cards = self.choice.cards
         self.not_sure = self.choice.not_sure
         self.stages.idClicked.connect(self._stage_clicked)
-        keys = QLabel("Keys: 1, 2, 3 choose a stage · 0 or N: not sure · Ctrl+Enter: next")
+        keys = QLabel()
         keys.setWordWrap(True)
         keys.setAlignment(Qt.AlignmentFlag.AlignCenter)
         keys.setAccessibleName("Keys")
+        self.keys = keys
         not_sure_row = QHBoxLayout()
         not_sure_row.addWidget(self.not_sure)
         not_sure_row.addStretch(1)
@@ -152,11 +150,9 @@ class PrivateRatingPanel(QWidget):
         self.nudge.setAccessibleName("Evidence note")
 
         self.back = QPushButton("Back")
-        self.back.setAccessibleName("Previous barrier")
         self.back.setAutoDefault(True)
         self.back.clicked.connect(self.previous_barrier)
         self.next = QPushButton("Next")
-        self.next.setAccessibleName("Next barrier")
         self.next.setAutoDefault(True)
         self.next.setFont(scaled_font(self.next.font(), 1.1, bold=True))
         self.next.clicked.connect(self.next_barrier)
@@ -182,6 +178,7 @@ class PrivateRatingPanel(QWidget):
         body.addWidget(self.nudge)
         body.addStretch(1)
         body.addLayout(buttons)
+        self._describe()
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -191,6 +188,21 @@ class PrivateRatingPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
         return page
+
+    def _describe(self) -> None:
+        """Name the rating screen's parts in the framework's words."""
+        framework = self.controller.workshop.framework
+        terms = framework.terms
+        self.rating_page.setAccessibleName(f"Rating one {terms.dimension}")
+        self.counter.setAccessibleName(f"Which {terms.dimension}")
+        self.barrier_name.setAccessibleName(capitalised(terms.dimension))
+        self.explanation.setAccessibleName(f"About this {terms.dimension}")
+        self.back.setAccessibleName(f"Previous {terms.dimension}")
+        self.next.setAccessibleName(f"Next {terms.dimension}")
+        self.keys.setText(
+            f"Keys: {number_keys(len(framework.levels))} choose a {terms.level}"
+            " · 0 or N: not sure · Ctrl+Enter: next"
+        )
 
     # -- what is showing --------------------------------------------------------------------------
 
@@ -233,6 +245,8 @@ class PrivateRatingPanel(QWidget):
             self._clear_screen(save=False)
             self.show_names()
             return
+        if change.framework:
+            self._describe()
         if change.scope or change.framework:
             current = self.barrier_id
             self._barriers = workshop.scope
@@ -328,7 +342,8 @@ class PrivateRatingPanel(QWidget):
         framework = workshop.framework
         dimension: Dimension = framework.dimension(self.barrier_id)
         total = len(self._barriers)
-        self.counter.setText(f"Barrier {self._position + 1} of {total}")
+        terms = framework.terms
+        self.counter.setText(f"{capitalised(terms.dimension)} {self._position + 1} of {total}")
         self.barrier_name.setText(dimension.name)
         self.question.setText(dimension.question)
         self.question.setVisible(bool(dimension.question))
@@ -336,12 +351,12 @@ class PrivateRatingPanel(QWidget):
         self.explanation.setVisible(bool(dimension.explanation))
         self._ensure_cards(len(framework.levels))
         for card, level in zip(self.cards, framework.levels, strict=True):
-            colour = stage_colour(framework.level_ids, level.id)
+            colour = stage_colour(framework, level.id)
             card.show_stage(level, tuple(dimension.descriptors.get(level.id, ())), colour)
         self.back.setEnabled(self._position > 0)
         last = self._position + 1 >= total
         self.next.setText("Finish" if last else "Next")
-        self.next.setAccessibleName("Finish rating" if last else "Next barrier")
+        self.next.setAccessibleName("Finish rating" if last else f"Next {terms.dimension}")
         rating = workshop.rating(self._participant, self.barrier_id)
         self._check(rating.stage if rating else None)
         stored = rating.evidence if rating else ""
@@ -395,7 +410,8 @@ class PrivateRatingPanel(QWidget):
         has_text = bool(self.evidence.toPlainText().strip())
         rated = self.stages.checkedButton() is not None
         if has_text and not rated:
-            self.nudge.setText(DRAFT_NUDGE)
+            level = self.controller.workshop.framework.terms.level
+            self.nudge.setText(DRAFT_NUDGE.format(level=level))
         else:
             self.nudge.setText(EVIDENCE_NUDGE)
         self.nudge.setVisible(not has_text or not rated)

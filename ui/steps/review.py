@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from opassess.analysis import BarrierSummary, movement, summarise
 from opassess.changes import WorkshopChange
+from opassess.frameworks import capitalised
 from opassess.wording import (
     NOT_RATED_LABEL,
     NOT_SURE_LABEL,
@@ -41,6 +42,7 @@ from opassess.wording import (
 from opassess.workshop import Workshop
 from ui.controller import WorkshopController
 from ui.steps import StepPage
+from ui.wallchart import reasons_in_words
 
 if TYPE_CHECKING:
     from ui.operations import FileDialogs
@@ -73,16 +75,17 @@ def _e(value: object) -> str:
 
 def review_html(workshop: Workshop, previous: Workshop | None = None) -> str:
     """The whole workshop as one HTML document; `previous` is the workshop it re-assesses."""
+    terms = workshop.framework.terms
     parts = [f"<h1>{_e(workshop.title)}</h1>", _details(workshop), _participants(workshop)]
     for summary in summarise(workshop):
         parts.append(_barrier(workshop, summary))
-    parts.append("<h2>Re-assessment</h2>")
+    parts.append(f"<h2>{_e(capitalised(terms.reassessment))}</h2>")
     if workshop.reassess_on:
         parts.append(f"<p>Look again by <b>{_e(format_date(workshop.reassess_on))}</b>.</p>")
     else:
         parts.append(
-            "<p class='muted'>No re-assessment date yet. Most teams look again in 6 to 12 "
-            "months (set it in the Plan step).</p>"
+            f"<p class='muted'>No {_e(terms.reassessment)} date yet. Most teams look again in "
+            "6 to 12 months (set it in the Plan step).</p>"
         )
     if workshop.reassesses:
         parts.append(_movement_section(workshop, previous))
@@ -95,7 +98,7 @@ def _details(workshop: Workshop) -> str:
         ("Team", workshop.team),
         ("Held on", format_date(workshop.held_on)),
         ("Facilitator", workshop.facilitator),
-        ("Framework", workshop.framework.name),
+        ("Framework", workshop.framework.title),
     ]
     cells = "".join(
         f"<tr><th>{label}</th><td>{_e(value) if value else '<span class=muted>not given</span>'}"
@@ -118,6 +121,7 @@ def _participants(workshop: Workshop) -> str:
 
 def _barrier(workshop: Workshop, summary: BarrierSummary) -> str:
     dimension = workshop.framework.dimension(summary.dimension_id)
+    terms = workshop.framework.terms
     parts = [f"<h2>{_e(dimension.name)}</h2>"]
 
     headers = [stage_name(workshop, level) for level in summary.counts]
@@ -132,21 +136,23 @@ def _barrier(workshop: Workshop, summary: BarrierSummary) -> str:
         + "</tr></table>"
     )
     if summary.disagreement_reasons:
-        reasons = "; ".join(summary.disagreement_reasons)
+        reasons = "; ".join(reasons_in_words(summary.disagreement_reasons, terms))
         spread = f"<span class='warn'>Worth discussing: {_e(reasons)}.</span>"
     elif summary.spread is None:
-        spread = "No stage ratings yet."
+        spread = f"No {_e(terms.level)} ratings yet."
     elif summary.spread == 0:
-        spread = "Everyone who gave a stage gave the same one."
+        spread = f"Everyone who gave a {_e(terms.level)} gave the same one."
     else:
-        spread = f"The ratings are {count_words(summary.spread, 'stage')} apart."
+        apart = count_words(summary.spread, terms.level, terms.levels)
+        spread = f"The ratings are {_e(apart)} apart."
     parts.append(f"<p>{spread}</p>")
 
     agreed = workshop.consensus.get(summary.dimension_id)
+    agreed_label = f"Agreed {_e(terms.level)}:"
     if agreed is None:
-        parts.append("<p><b>Agreed stage:</b> <span class='muted'>not agreed yet</span></p>")
+        parts.append(f"<p><b>{agreed_label}</b> <span class='muted'>not agreed yet</span></p>")
     else:
-        parts.append(f"<p><b>Agreed stage:</b> {_e(stage_name(workshop, agreed.stage))}</p>")
+        parts.append(f"<p><b>{agreed_label}</b> {_e(stage_name(workshop, agreed.stage))}</p>")
         if agreed.rationale:
             parts.append(f"<p><b>Why:</b> {_e(agreed.rationale)}</p>")
         if agreed.dissent:
@@ -154,7 +160,7 @@ def _barrier(workshop: Workshop, summary: BarrierSummary) -> str:
     if summary.target is None:
         parts.append("<p><b>Target:</b> <span class='muted'>none yet</span></p>")
     else:
-        gap = f" ({_e(gap_words(summary.gap))})" if summary.gap is not None else ""
+        gap = f" ({_e(gap_words(summary.gap, terms))})" if summary.gap is not None else ""
         parts.append(f"<p><b>Target:</b> {_e(stage_name(workshop, summary.target))}{gap}</p>")
 
     actions = workshop.actions_for(summary.dimension_id)
@@ -177,8 +183,12 @@ def _barrier(workshop: Workshop, summary: BarrierSummary) -> str:
 def _movement_section(workshop: Workshop, previous: Workshop | None) -> str:
     heading = "<h2>Movement since last time</h2>"
     if previous is None:
+        # "re-assesses" is the one verb the default noun has; a stocktake follows a workshop up.
+        verb = "re-assesses" if workshop.framework.terms.reassessment == "re-assessment" else (
+            "follows up"
+        )
         return (
-            heading + "<p class='muted'>The workshop this one re-assesses is not in the library, "
+            heading + f"<p class='muted'>The workshop this one {verb} is not in the library, "
             "so there is nothing to compare with.</p>"
         )
 
@@ -186,6 +196,8 @@ def _movement_section(workshop: Workshop, previous: Workshop | None) -> str:
         name = compared_stage_name(workshop, previous, stage)
         return _e(name) if name is not None else "<span class='muted'>not agreed</span>"
 
+    terms = workshop.framework.terms
+    dimension = _e(capitalised(terms.dimension))
     held = f", held on {_e(format_date(previous.held_on))}" if previous.held_on else ""
     parts = [heading, f"<p>Compared with “{_e(previous.title)}”{held}.</p>"]
     moves = movement(previous, workshop)
@@ -197,10 +209,10 @@ def _movement_section(workshop: Workshop, previous: Workshop | None) -> str:
         target += target_words(move)
         rows.append(
             f"<tr><td>{_e(move.name)}</td><td>{named(move.before)}</td><td>{named(move.now)}</td>"
-            f"<td>{_e(movement_words(move))}</td><td>{target}</td></tr>"
+            f"<td>{_e(movement_words(move, terms))}</td><td>{target}</td></tr>"
         )
     parts.append(
-        f"{_TABLE}<tr><th>Barrier</th><th>Last time</th><th>Now</th><th>Change</th>"
+        f"{_TABLE}<tr><th>{dimension}</th><th>Last time</th><th>Now</th><th>Change</th>"
         f"<th>Last time's target</th></tr>{''.join(rows)}</table>"
     )
     rows = []
@@ -215,7 +227,7 @@ def _movement_section(workshop: Workshop, previous: Workshop | None) -> str:
     if rows:
         parts.append(
             "<h3>Last time's key actions, as recorded then</h3>"
-            f"{_TABLE}<tr><th>Barrier</th><th>Action</th><th>Responsible</th><th>Due</th>"
+            f"{_TABLE}<tr><th>{dimension}</th><th>Action</th><th>Responsible</th><th>Due</th>"
             f"<th>Status</th></tr>{''.join(rows)}</table>"
         )
     return "".join(parts)
@@ -226,7 +238,9 @@ def _movement_section(workshop: Workshop, previous: Workshop | None) -> str:
 
 class ReviewPage(StepPage):
     title = "Review"
-    purpose = "The whole workshop on one page: check it through, then export it to keep or share."
+    purpose_template = (
+        "The whole workshop on one page: check it through, then export it to keep or share."
+    )
 
     def __init__(
         self,
@@ -372,6 +386,7 @@ class ReviewPage(StepPage):
         return (
             f"<div style='font-size:x-large'><h1>{_e(workshop.title)}</h1>"
             "<table cellspacing='0' cellpadding='10' border='1' style='border-collapse: collapse'>"
-            "<tr><th align='left'>Barrier</th><th align='left'>Agreed</th>"
+            f"<tr><th align='left'>{_e(capitalised(workshop.framework.terms.dimension))}</th>"
+            "<th align='left'>Agreed</th>"
             f"<th align='left'>Target</th></tr>{''.join(rows)}</table></div>"
         )

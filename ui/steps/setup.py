@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from opassess.changes import WorkshopChange
-from opassess.frameworks import Dimension
+from opassess.frameworks import Dimension, Terms, capitalised
+from opassess.wording import dimension_count
 from opassess.workshop import (
     NameDisplay,
     Workshop,
@@ -125,8 +126,15 @@ class ParticipantModel(QAbstractTableModel):
 class WordingDialog(QDialog):
     """Edit this workshop's copy of one barrier: name, question, explanation, descriptors."""
 
-    def __init__(self, dimension: Dimension, levels: list[tuple[str, str]], parent: QWidget):
+    def __init__(
+        self,
+        dimension: Dimension,
+        levels: list[tuple[str, str]],
+        parent: QWidget,
+        terms: Terms | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.terms = terms or Terms()
         self.setWindowTitle(f"Wording: {dimension.name}")
         self.resize(720, 640)
         self.name = QLineEdit(dimension.name)
@@ -134,7 +142,10 @@ class WordingDialog(QDialog):
         self.explanation = QPlainTextEdit(dimension.explanation)
         self.explanation.setTabChangesFocus(True)
         form = QFormLayout()
-        form.addRow("Barrier", self.name)
+        # A framework that rates questions would label both fields "Question": the first is
+        # the question's name.
+        word = self.terms.dimension
+        form.addRow("Name" if word == "question" else capitalised(word), self.name)
         form.addRow("Question", self.question)
         form.addRow("Explanation", self.explanation)
         self.descriptors: dict[str, QPlainTextEdit] = {}
@@ -168,7 +179,7 @@ class WordingDialog(QDialog):
 
     def accept(self) -> None:
         if not self.name.text().strip():
-            self.show_problem("A barrier needs a name.")
+            self.show_problem(f"A {self.terms.dimension} needs a name.")
             self.name.setFocus()
             return
         super().accept()
@@ -192,10 +203,13 @@ class WordingDialog(QDialog):
 
 class SetupPage(StepPage):
     title = "Setup"
-    purpose = "Who is in the room, which barriers you will look at, and how names show on charts."
+    purpose_template = (
+        "Who is in the room, which {dimensions} you will look at, and how names show on charts."
+    )
 
     def __init__(self, controller: WorkshopController, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
+        terms = self.terms
         # -- details
         self.title_edit = QLineEdit()
         self.organisation_edit = QLineEdit()
@@ -271,7 +285,15 @@ class SetupPage(StepPage):
         self.scope_boxes: dict[str, QCheckBox] = {}
         self.wording_buttons: dict[str, QPushButton] = {}
         scope = QVBoxLayout()
-        scope_note = QLabel("Teams may focus on one or two barriers, or look at all six.")
+        every = len(controller.workshop.framework.dimensions)
+        if every > 2:
+            all_of = dimension_count(every, terms).split(" ", 1)[0]  # "six barriers" -> "six"
+            scope_text = (
+                f"Teams may focus on one or two {terms.dimensions}, or look at all {all_of}."
+            )
+        else:
+            scope_text = f"Choose the {terms.dimensions} you will look at."
+        scope_note = QLabel(scope_text)
         scope_note.setWordWrap(True)
         scope.addWidget(scope_note)
         for dimension in controller.workshop.framework.dimensions:
@@ -285,7 +307,7 @@ class SetupPage(StepPage):
             scope.addLayout(line)
             self.scope_boxes[dimension.id] = box
             self.wording_buttons[dimension.id] = wording
-        scope_box = QGroupBox("Barriers in scope")
+        scope_box = QGroupBox(f"{capitalised(terms.dimensions)} in scope")
         scope_box.setLayout(scope)
 
         # -- names on charts
@@ -460,7 +482,8 @@ class SetupPage(StepPage):
 
     def _save_scope(self) -> None:
         chosen = [d for d, box in self.scope_boxes.items() if box.isChecked()]
-        if not self.controller.apply("Barriers in scope", set_scope, chosen):
+        label = f"{capitalised(self.terms.dimensions)} in scope"
+        if not self.controller.apply(label, set_scope, chosen):
             self.refresh(reload_participants=False)
 
     def edit_wording(self, dimension_id: str) -> None:
@@ -469,13 +492,14 @@ class SetupPage(StepPage):
             framework.dimension(dimension_id),
             [(level.id, level.name) for level in framework.levels],
             self,
+            framework.terms,
         )
         # A refused wording reopens the dialog with its message, so nothing typed is lost.
         self.controller.failed.connect(dialog.show_problem)
         try:
             while dialog.exec() == QDialog.DialogCode.Accepted:
                 wording = dialog.wording()
-                label = "Barrier wording"
+                label = f"{capitalised(framework.terms.dimension)} wording"
                 if self.controller.apply(label, adapt_dimension, dimension_id, **wording):
                     break
         finally:
