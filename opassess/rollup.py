@@ -290,7 +290,15 @@ def compare(
     for workshop in workshops:
         by_framework.setdefault(workshop.framework.id, []).append(workshop)
     main_id = max(by_framework, key=lambda f: len(by_framework[f]))
-    chosen = by_framework[main_id]
+    # By organisation, then team, then date: how a reader looks for a team in a long list.
+    chosen = sorted(
+        by_framework[main_id],
+        key=lambda w: (
+            w.organisation.casefold(),
+            (w.team or w.title).casefold(),
+            w.held_on or date.min,
+        ),
+    )
     others = tuple(w.title for w in workshops if w.framework.id != main_id)
     newest = max(chosen, key=lambda w: (w.held_on or date.min, w.created_at))
     framework = newest.framework

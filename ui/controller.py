@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from opassess.framework_library import FrameworkEntry
     from opassess.frameworks import Framework
     from opassess.gathering import GatherChoice, GatherPlan, GatherSummary
+    from opassess.rollup import Series
     from opassess.services import ChooseOnConflict
     from opassess.session import EditSession
     from opassess.workshop import Workshop
@@ -344,6 +345,17 @@ class LibraryController(QObject):
         if imported:
             self.listing_changed.emit()
         return imported
+
+    def series(self, workshop_id: str) -> Series | None:
+        """The workshop and all its re-assessments, first held first (opassess.rollup)."""
+        from opassess.rollup import build_series, series_ids
+
+        try:
+            ids = series_ids(self.library.list_workshops(), workshop_id)
+            return build_series([self.library.load(i) for i in ids])
+        except (KeyError, LibraryError):
+            self.failed.emit("That workshop is no longer in the library.")
+            return None
 
     def gather(
         self, paths: list[Path], choose: Callable[[GatherPlan], GatherChoice | None]

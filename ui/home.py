@@ -165,6 +165,8 @@ class HomePage(QWidget):
     export_requested = Signal(str)  # workshop id
     delete_requested = Signal(str)  # workshop id
     guide_requested = Signal()  # the facilitator's guide, from the welcome panel
+    series_requested = Signal(str)  # workshop id: it and its re-assessments over time
+    compare_requested = Signal()
 
     def __init__(self, library: LibraryController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -186,11 +188,19 @@ class HomePage(QWidget):
         self.import_button = QPushButton("Import…")
         self.export_button = QPushButton("Export…")
         self.delete_button = QPushButton("Delete")
+        self.series_button = QPushButton("Over time…")
+        self.series_button.setToolTip(
+            "The selected workshop and all its re-assessments: stages over time, actions followed"
+        )
+        self.compare_button = QPushButton("Compare teams…")
+        self.compare_button.setToolTip("Set teams side by side: a heatmap of their agreed stages")
         for button in (
             self.new_button,
             self.demo_button,
             self.open_button,
             self.reassess_button,
+            self.series_button,
+            self.compare_button,
             self.import_button,
             self.export_button,
             self.delete_button,
@@ -221,12 +231,13 @@ class HomePage(QWidget):
         top.addStretch(1)
         top.addWidget(self.search, 2)
         actions = QHBoxLayout()
-        for button in (self.new_button, self.demo_button, self.import_button):
+        for button in (self.new_button, self.demo_button, self.import_button, self.compare_button):
             actions.addWidget(button)
         actions.addStretch(1)
         for button in (
             self.open_button,
             self.reassess_button,
+            self.series_button,
             self.export_button,
             self.delete_button,
         ):
@@ -284,6 +295,8 @@ class HomePage(QWidget):
         self.new_button.clicked.connect(self._new)
         self.demo_button.clicked.connect(self._demo)
         self.reassess_button.clicked.connect(self._reassess)
+        self.series_button.clicked.connect(self._series)
+        self.compare_button.clicked.connect(self.compare_requested.emit)
         self.import_button.clicked.connect(self.import_dialog_requested.emit)
         self.export_button.clicked.connect(self._export)
         self.delete_button.clicked.connect(self._delete)
@@ -343,6 +356,7 @@ class HomePage(QWidget):
         for button in (
             self.open_button,
             self.reassess_button,
+            self.series_button,
             self.export_button,
             self.delete_button,
         ):
@@ -397,6 +411,11 @@ class HomePage(QWidget):
         if clicked is newer:
             return current
         return None
+
+    def _series(self) -> None:
+        chosen = self.selected_id()
+        if chosen:
+            self.series_requested.emit(chosen)
 
     def _export(self) -> None:
         chosen = self.selected_id()

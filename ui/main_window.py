@@ -213,6 +213,8 @@ class MainWindow(QMainWindow):
         """The window's own wiring; a workshop's is made as it opens (`_connect_workshop`)."""
         operations = self.operations
         self.home.open_requested.connect(self.open_workshop)
+        self.home.series_requested.connect(self.show_series)
+        self.home.compare_requested.connect(self.show_compare)
         self.home.import_requested.connect(operations.import_files)
         self.home.import_dialog_requested.connect(operations.import_with_dialog)
         self.home.export_requested.connect(operations.export_session)
@@ -454,6 +456,28 @@ class MainWindow(QMainWindow):
 
     # -- help ------------------------------------------------------------------------------------
 
+    def show_series(self, workshop_id: str) -> None:
+        from PySide6.QtCore import Qt  # not at import: see ui/home.py on the Qt namespace
+
+        from ui.series import SeriesWindow
+
+        series = self.library.series(workshop_id)
+        if series is None:
+            return
+        window = SeriesWindow(series, self)
+        window.save_button.clicked.connect(lambda: self.operations.save_series_chart(window))
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.show()
+
+    def show_compare(self) -> None:
+        from PySide6.QtCore import Qt
+
+        from ui.compare import CompareWindow
+
+        window = CompareWindow(self.library, self.operations, self)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.show()
+
     def show_frameworks(self) -> None:
         from ui.frameworks_window import FrameworksDialog
 
@@ -462,7 +486,9 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         from ui.shortcuts import ShortcutsDialog
 
-        ShortcutsDialog(self).exec()
+        controller = self.workshop_controller
+        framework = controller.workshop.framework if controller is not None else None
+        ShortcutsDialog(self, framework=framework).exec()
 
     def show_guide(self, section_id: str | None = None) -> None:
         """Open the facilitator's guide at `section_id`; by default at the current step's

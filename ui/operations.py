@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Protocol, cast
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from opassess import SESSION_FILE_SUFFIX
 from opassess.files import safe_file_stem
 from opassess.services import EXPORTS, ExportName, ExportOptions, export
 
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from ui.controller import LibraryController, WorkshopController
     from ui.exports import ExportRunner
     from ui.home import HomePage
+    from ui.series import SeriesWindow
     from ui.settings import AppSettings
     from ui.wallchart import WallChart
 
@@ -330,7 +332,10 @@ class Operations(QObject):
     def import_files(self, paths: list[Path]) -> list[str]:
         """Import session files, each all or nothing; returns the ids brought in. Several files,
         or a folder, are gathered with one question and a summary."""
-        if len(paths) > 1 or any(path.is_dir() for path in paths):
+        # A folder is gathered; one named like a session file is refused as one, saying why.
+        if len(paths) > 1 or any(
+            path.is_dir() and path.suffix.lower() != SESSION_FILE_SUFFIX for path in paths
+        ):
             return self.gather(paths)
         self._replaced_while_open = None
         imported = self.library.import_files(paths, self._ask_conflict)
@@ -406,6 +411,26 @@ class Operations(QObject):
             return
         if chart.render_png(str(path)):
             self.status.emit(f"Saved the wall chart as {path.name}", 8000)
+        else:
+            self.dialogs.warn(
+                "Chart not saved",
+                f"Could not save {path.name}. Check that the folder exists and that you may "
+                "write to it, or choose another folder.",
+            )
+
+    def save_series_chart(self, window: SeriesWindow) -> None:
+        """The trend chart of a series as a PNG at projector resolution."""
+        latest = window.series.workshops[-1]
+        path = self.dialogs.save_path(
+            "Save the trend chart",
+            safe_file_stem(latest.team or latest.title) + " - over time.png",
+            "PNG image (*.png)",
+            ".png",
+        )
+        if path is None:
+            return
+        if window.save_png(str(path)):
+            self.status.emit(f"Saved the trend chart as {path.name}", 8000)
         else:
             self.dialogs.warn(
                 "Chart not saved",

@@ -106,7 +106,12 @@ def test_the_heatmap_is_each_teams_agreed_stage_and_the_spread_its_members(libra
     teams = _teams(12)
     comparison = compare(teams)
     assert [d for d, _ in comparison.dimensions] == list(default_framework().dimension_ids)
-    for row, workshop in zip(comparison.teams, teams, strict=True):
+    by_id = {t.id: t for t in teams}
+    # by organisation, then team: how a reader looks for a team in a long list
+    keys = [(r.organisation.casefold(), r.label.casefold()) for r in comparison.teams]
+    assert keys == sorted(keys)
+    for row in comparison.teams:
+        workshop = by_id[row.workshop_id]
         for dimension_id, _name in comparison.dimensions:
             agreed = workshop.consensus[dimension_id].stage
             assert row.stages[dimension_id] == agreed

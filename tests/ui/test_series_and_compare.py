@@ -1,0 +1,130 @@
+"""A team over time and teams side by side, from the library window."""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QColor, QImage
+
+from opassess.demo import demo_workshop
+from opassess.workshop import Consensus, record_follow_up, set_tags, start_reassessment
+from ui.compare import CompareWindow, HeatmapModel
+from ui.controller import LibraryController
+from ui.main_window import MainWindow
+from ui.series import SeriesWindow
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _chain(library, rounds=3):
+    first = demo_workshop(5, held_on=date(2025, 1, 10))
+    library.add(first)
+    chain = [first]
+    for n in range(1, rounds):
+        later = start_reassessment(chain[-1], held_on=date(2025, 1 + 4 * n, 10))
+        later = dataclasses.replace(
+            later,
+            consensus={"leaders-not-interested": Consensus(("developing", "consolidating")[n % 2])},
+        )
+        for action in chain[-1].actions_for("leaders-not-interested"):
+            later = record_follow_up(later, action.id, "done", "Seen through")
+        library.add(later)
+        chain.append(later)
+    return chain
+
+
+def test_the_series_window_plots_each_workshop_and_lists_what_became_of_actions(
+    qtbot, library, tmp_path
+):
+    chain = _chain(library)
+    series = LibraryController(library).series(chain[-1].id)
+    window = SeriesWindow(series)
+    qtbot.addWidget(window)
+    assert [w.id for w in series.workshops] == [w.id for w in chain]
+    texts = [text for _x, _y, text in window.points_by_spot]
+    assert any("Leaders aren't interested\n10 May 2025: Consolidating" in t for t in texts)
+    table = window.actions_table
+    outcomes = {table.item(r, 4).text() for r in range(table.rowCount())}
+    assert "Done" in outcomes  # marked at the next workshop
+    assert any(o.endswith("(as recorded then)") for o in outcomes)
+    path = tmp_path / "trend.png"
+    window.save_png(str(path))
+    image = QImage(str(path))
+    assert (image.width(), image.height()) == (1920, 1080)
+    assert image.pixelColor(5, 5) == QColor("#FFFFFF")
+
+
+def _teams(library, count=9):
+    for n in range(count):
+        workshop = demo_workshop(5, seed=n, held_on=date(2026, 1 + n, 1))
+        stage = ("starting", "developing", "consolidating")[n % 3]
+        workshop = dataclasses.replace(
+            workshop,
+            team=f"Team {n}",
+            organisation="Northshire" if n < 6 else "Southshire",
+            consensus={**workshop.consensus, "no-time-to-learn": Consensus(stage)},
+        )
+        library.add(set_tags(workshop, ["pilot"] if n % 2 else []))
+
+
+def test_compare_filters_and_colours_each_team_by_its_agreed_stage(qtbot, library):
+    _teams(library)
+    window = CompareWindow(LibraryController(library), None)
+    qtbot.addWidget(window)
+    window.organisation.setText("north")
+    window.tag.setText("pilot")
+    assert window.run()
+    model = window.heatmap.model()
+    assert isinstance(model, HeatmapModel)
+    assert [
+        model.headerData(r, Qt.Orientation.Vertical, Qt.ItemDataRole.DisplayRole)
+        for r in range(model.rowCount())
+    ] == ["Team 1", "Team 3", "Team 5"]
+    column = [d for d, _ in window.comparison.dimensions].index("no-time-to-learn")
+    framework = window.comparison.framework
+    for row, stage in zip(range(3), ("developing", "starting", "consolidating"), strict=True):
+        index = model.index(row, column)
+        assert model.data(index, Qt.ItemDataRole.BackgroundRole) == QColor(
+            framework.colour_of(stage)
+        )
+        assert model.data(index, Qt.ItemDataRole.DisplayRole) == framework.level(stage).name
+    assert "3 teams on Performance breakthroughs" in window.summary.text()
+    apart = window.apart.model()
+    assert apart.data(apart.index(0, 0), Qt.ItemDataRole.DisplayRole) == "There's no time to learn"
+
+
+def test_compare_says_when_nothing_matches_or_a_date_is_wrong(qtbot, library):
+    _teams(library, 3)
+    window = CompareWindow(LibraryController(library), None)
+    qtbot.addWidget(window)
+    window.held_from.setText("31/12/2026")
+    assert not window.run()
+    assert "is not a date" in window.summary.text()
+    window.held_from.setText("2030-01-01")
+    assert not window.run()
+    assert window.summary.text() == "No workshop in the library matches these choices."
+    assert not window.workbook_button.isEnabled()
+
+
+def test_the_library_opens_both_windows(qtbot, library, tmp_path):
+    chain = _chain(library, 2)
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(LibraryController(library), settings)
+    qtbot.addWidget(window)
+    window.home.select(chain[0].id)
+    assert window.home.series_button.isEnabled()
+    window.home.series_button.click()
+    window.home.compare_button.click()
+    kinds = {type(w).__name__ for w in window.findChildren(object) if hasattr(w, "isWindow")}
+    assert {"SeriesWindow", "CompareWindow"} <= kinds
+
+
+def test_pyqtgraph_is_not_imported_until_a_series_is_looked_at():
+    code = "import sys, ui.main_window, ui.compare; print('pyqtgraph' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert done.stdout.strip() == "False", done.stderr

@@ -1,0 +1,305 @@
+"""Teams side by side: choose workshops by organisation, team, dates and tag, and see a heatmap
+of their agreed stages, the spread of each team's ratings, and where the teams differ most.
+
+Loading many workshops happens in small steps with a progress dialog the facilitator can cancel,
+so a library of thousands stays responsive; the figures come from opassess.rollup.compare, the
+same the roll-up workbook and report print.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from opassess.frameworks import capitalised
+from opassess.rollup import Comparison, Filters
+from opassess.wording import level_count
+from opassess.workshop import Workshop
+from ui.controller import LibraryController
+
+STEP = 25  # workshops loaded between two turns of the event loop
+Index = QModelIndex | QPersistentModelIndex
+
+
+def readable_on(background: QColor) -> QColor:
+    """Black or white, whichever reads on `background` (by perceived brightness)."""
+    brightness = 0.299 * background.red() + 0.587 * background.green() + 0.114 * background.blue()
+    return QColor("#000000" if brightness > 150 else "#FFFFFF")
+
+
+class HeatmapModel(QAbstractTableModel):
+    """Teams by dimensions: each cell a team's agreed stage, in the stage's colour; or, as the
+    spread view, how far apart its members' ratings were."""
+
+    def __init__(self, comparison: Comparison, show: str = "stage") -> None:
+        super().__init__()
+        self.comparison = comparison
+        self.show = show  # "stage" or "spread"
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+        return 0 if parent.isValid() else len(self.comparison.teams)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.comparison.dimensions)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self.comparison.dimensions[section][1]
+        team = self.comparison.teams[section]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{team.title} ({team.organisation})" if team.organisation else team.title
+        return team.label
+
+    def data(self, index: Index, role: int = 0) -> Any:
+        team = self.comparison.teams[index.row()]
+        dimension_id, name = self.comparison.dimensions[index.column()]
+        terms = self.comparison.framework.terms
+        if role == Qt.ItemDataRole.DisplayRole:
+            if self.show == "spread":
+                spread = team.spreads[dimension_id]
+                return "—" if spread is None else level_count(spread, terms)
+            return team.stage_names[dimension_id] or "not agreed"
+        if role == Qt.ItemDataRole.BackgroundRole and self.show == "stage":
+            stage = team.stages[dimension_id]
+            return QColor(self.comparison.framework.colour_of(stage)) if stage else None
+        if role == Qt.ItemDataRole.ForegroundRole and self.show == "stage":
+            stage = team.stages[dimension_id]
+            if stage:
+                return readable_on(QColor(self.comparison.framework.colour_of(stage)))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            spread = team.spreads[dimension_id]
+            return (
+                f"{team.label}, {name}: agreed {team.stage_names[dimension_id] or 'nothing yet'}; "
+                f"ratings {level_count(spread or 0, terms)} apart"
+            )
+        return None
+
+
+class CompareWindow(QDialog):
+    """Choose teams, compare them, and export the roll-up."""
+
+    def __init__(
+        self, library: LibraryController, operations: Any, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Compare teams")
+        self.library = library
+        self.operations = operations
+        self.comparison: Comparison | None = None
+        self.workshops: list[Workshop] = []
+        self.organisation = QLineEdit()
+        self.team = QLineEdit()
+        self.held_from = QLineEdit()
+        self.held_to = QLineEdit()
+        for field in (self.held_from, self.held_to):
+            field.setPlaceholderText("YYYY-MM-DD, or leave blank")
+        self.tag = QLineEdit()
+        self.compare_button = QPushButton("&Compare")
+        self.compare_button.setDefault(True)
+        self.compare_button.clicked.connect(self.run)
+        filters = QFormLayout()
+        filters.addRow("&Organisation contains", self.organisation)
+        filters.addRow("&Team contains", self.team)
+        dates = QHBoxLayout()
+        dates.addWidget(self.held_from)
+        dates.addWidget(QLabel("to"))
+        dates.addWidget(self.held_to)
+        filters.addRow("Held from", dates)
+        filters.addRow("Ta&g", self.tag)
+        top = QHBoxLayout()
+        top.addLayout(filters, 1)
+        top.addWidget(self.compare_button, 0, Qt.AlignmentFlag.AlignBottom)
+        self.summary = QLabel("Choose which teams to compare, then Compare.")
+        self.summary.setWordWrap(True)
+        self.heatmap = self._grid("Heatmap of agreed stages")
+        self.spread = self._grid("Spread of each team's ratings")
+        self.apart = QTableView()
+        self.apart.setAccessibleName("Where the teams differ most")
+        self.apart.setTabKeyNavigation(False)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.heatmap, "&Heatmap")
+        self.tabs.addTab(self.spread, "S&pread")
+        self.tabs.addTab(self.apart, "&Where teams differ")
+        self.workbook_button = QPushButton("Excel &workbook…")
+        self.report_button = QPushButton("PDF &report…")
+        for button in (self.workbook_button, self.report_button):
+            button.setEnabled(False)
+        self.workbook_button.clicked.connect(lambda: self._export("workbook"))
+        self.report_button.clicked.connect(lambda: self._export("report"))
+        exports = QHBoxLayout()
+        exports.addStretch(1)
+        exports.addWidget(self.workbook_button)
+        exports.addWidget(self.report_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.tabs, 1)
+        layout.addLayout(exports)
+        self.resize(1200, 760)
+
+    @staticmethod
+    def _grid(name: str) -> QTableView:
+        view = QTableView()
+        view.setAccessibleName(name)
+        view.setTabKeyNavigation(False)
+        view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        view.horizontalHeader().setMinimumSectionSize(90)
+        view.setWordWrap(True)
+        return view
+
+    # -- choosing and loading -------------------------------------------------------------------
+
+    def filters(self) -> Filters | None:
+        """The filters typed, or None after saying which date could not be read."""
+        dates: list[date | None] = []
+        for label, field in (("Held from", self.held_from), ("to", self.held_to)):
+            text = field.text().strip()
+            if not text:
+                dates.append(None)
+                continue
+            try:
+                dates.append(date.fromisoformat(text))
+            except ValueError:
+                self.summary.setText(f"{label}: “{text}” is not a date; write it as 2026-03-31.")
+                field.setFocus()
+                return None
+        return Filters(
+            organisation=self.organisation.text().strip(),
+            team=self.team.text().strip(),
+            held_from=dates[0],
+            held_to=dates[1],
+            tag=self.tag.text().strip(),
+        )
+
+    def run(self) -> bool:
+        """Load the chosen workshops in steps and compare them; False if none or cancelled."""
+        filters = self.filters()
+        if filters is None:
+            return False
+        summaries = self.library.summaries(filters.tag)  # the tag narrows by search first
+        untagged = dataclasses.replace(filters, tag="")  # tags are checked once loaded
+        chosen = [s for s in summaries if untagged.matches(s)]
+        progress = QProgressDialog("Loading the workshops…", "Cancel", 0, len(chosen), self)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(400)
+        workshops: list[Workshop] = []
+        for start in range(0, len(chosen), STEP):
+            for summary in chosen[start : start + STEP]:
+                workshop = self.library.load(summary.id)
+                if workshop is not None and filters.matches(summary, workshop.tags):
+                    workshops.append(workshop)
+            progress.setValue(min(start + STEP, len(chosen)))
+            QApplication.processEvents()  # the window repaints and Cancel is heard
+            if progress.wasCanceled():
+                self.summary.setText("Cancelled: nothing compared.")
+                return False
+        progress.close()
+        if not workshops:
+            self.summary.setText("No workshop in the library matches these choices.")
+            self._show(None)
+            return False
+        self.workshops = workshops
+        self._show(_compare(workshops))
+        return True
+
+    def _show(self, comparison: Comparison | None) -> None:
+        self.comparison = comparison
+        for button in (self.workbook_button, self.report_button):
+            button.setEnabled(comparison is not None)
+        if comparison is None:
+            for view in (self.heatmap, self.spread, self.apart):
+                view.setModel(None)
+            return
+        self.heatmap.setModel(HeatmapModel(comparison, "stage"))
+        self.spread.setModel(HeatmapModel(comparison, "spread"))
+        self.apart.setModel(_ApartModel(comparison))
+        self.apart.resizeColumnsToContents()
+        framework = comparison.framework
+        lines = [
+            f"{len(comparison.teams)} teams on {framework.title}, compared on "
+            f"{len(comparison.dimensions)} {framework.terms.dimensions}.",
+            *comparison.notes,
+        ]
+        self.summary.setText(" ".join(lines))
+
+    def _export(self, kind: str) -> None:
+        if self.comparison is None:
+            return
+        export = getattr(self.operations, "export_rollup", None)
+        if export is None:
+            QMessageBox.information(self, "Not yet", "Roll-up exports are not available.")
+            return
+        export(kind, self.comparison, self.workshops)
+
+
+def _compare(workshops: list[Workshop]) -> Comparison:
+    from opassess.rollup import compare
+
+    return compare(workshops)
+
+
+class _ApartModel(QAbstractTableModel):
+    """Dimensions where the teams stand furthest apart first."""
+
+    def __init__(self, comparison: Comparison) -> None:
+        super().__init__()
+        self.rows = comparison.most_apart()
+        self.framework = comparison.framework
+        terms = self.framework.terms
+        self.headings = (
+            capitalised(terms.dimension),
+            "Teams apart by",
+            "Lowest team",
+            "Highest team",
+            *(level.name for level in self.framework.levels),
+        )
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.headings)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.headings[section]
+        return None
+
+    def data(self, index: Index, role: int = 0) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        row = self.rows[index.row()]
+        levels = self.framework.levels
+        column = index.column()
+        if column == 0:
+            return row.name
+        if column == 1:
+            return level_count(row.apart or 0, self.framework.terms)
+        if column in (2, 3):
+            position = row.lowest if column == 2 else row.highest
+            return levels[position].name if position is not None and position < len(levels) else ""
+        level = levels[column - 4]
+        return row.teams_per_stage.get(level.id, 0)
