@@ -97,7 +97,7 @@ class WorkshopView(QWidget):
 
         self.consensus_page = ConsensusPage(controller)
         self.pages: list[StepPage] = [
-            SetupPage(controller),
+            SetupPage(controller, load_previous=library.load),
             ExplainPage(controller),
             RatePage(controller),
             self.consensus_page,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt
@@ -42,12 +43,14 @@ from opassess.workshop import (
     parse_participant_rows,
     remove_participant,
     set_scope,
+    set_tags,
     shows_names,
     update_details,
     update_participant,
 )
 from ui.controller import WorkshopController
 from ui.steps import StepPage, english_dates
+from ui.steps.setup_followups import FollowUpPanel
 from ui.style import DISAGREEMENT_COLOUR
 
 NAME_CHOICES = (
@@ -207,7 +210,12 @@ class SetupPage(StepPage):
         "Who is in the room, which {dimensions} you will look at, and how names show on charts."
     )
 
-    def __init__(self, controller: WorkshopController, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        controller: WorkshopController,
+        parent: QWidget | None = None,
+        load_previous: Callable[[str], Workshop | None] | None = None,
+    ) -> None:
         super().__init__(controller, parent)
         terms = self.terms
         # -- details
@@ -215,6 +223,8 @@ class SetupPage(StepPage):
         self.organisation_edit = QLineEdit()
         self.team_edit = QLineEdit()
         self.facilitator_edit = QLineEdit()
+        self.tags_edit = QLineEdit()
+        self.tags_edit.setPlaceholderText("Words to find and compare teams by, with commas")
         self.held_on_edit = QDateEdit()
         self.held_on_edit.setCalendarPopup(True)
         english_dates(self.held_on_edit, "d MMMM yyyy")  # '5 December 2026'
@@ -225,6 +235,7 @@ class SetupPage(StepPage):
             ("Team", self.team_edit),
             ("Date", self.held_on_edit),
             ("Facilitator", self.facilitator_edit),
+            ("Tags", self.tags_edit),
         ):
             editor.setAccessibleName(label)
             details.addRow(label, editor)
@@ -327,10 +338,16 @@ class SetupPage(StepPage):
         left.addWidget(scope_box)
         left.addWidget(names_box)
         left.addStretch(1)
-        columns = QHBoxLayout(self)  # the main window scrolls the page when it has to
+        columns = QHBoxLayout()
         columns.setContentsMargins(0, 0, 0, 0)
         columns.addLayout(left, 2)
         columns.addWidget(people_box, 3)
+        # A re-assessment starts with what became of last time's actions, under the rest.
+        self.followups = FollowUpPanel(controller, load_previous or (lambda _id: None))
+        page = QVBoxLayout(self)  # the main window scrolls the page when it has to
+        page.setContentsMargins(0, 0, 0, 0)
+        page.addLayout(columns, 1)
+        page.addWidget(self.followups)
         self._connect_signals()
         self.refresh()
 
@@ -346,6 +363,7 @@ class SetupPage(StepPage):
                 lambda editor=editor, field=field: self._save_detail(field, editor.text())
             )
         self.held_on_edit.dateChanged.connect(self._save_date)
+        self.tags_edit.editingFinished.connect(self._save_tags)
         self.add_button.clicked.connect(self._add_participant)
         self.new_name.returnPressed.connect(self._add_participant)
         self.new_role.returnPressed.connect(self._add_participant)
@@ -379,6 +397,8 @@ class SetupPage(StepPage):
     # -- redraw ---------------------------------------------------------------------------
 
     def on_workshop_changed(self, change: WorkshopChange) -> None:
+        if change.followups:
+            self.followups.refresh()
         if change.participants:
             self.participant_model.reload(self.controller.workshop)
         elif change.details:
@@ -393,6 +413,7 @@ class SetupPage(StepPage):
             (self.organisation_edit, workshop.organisation),
             (self.team_edit, workshop.team),
             (self.facilitator_edit, workshop.facilitator),
+            (self.tags_edit, ", ".join(workshop.tags)),
         ):
             if editor.text() != value:
                 editor.setText(value)
@@ -424,6 +445,14 @@ class SetupPage(StepPage):
         unchanged = getattr(self.controller.workshop, field) == value.strip()
         if not unchanged and not self.controller.apply(
             "Workshop details", update_details, **{field: value}
+        ):
+            self.refresh(reload_participants=False)
+
+    def _save_tags(self, text: str | None = None) -> None:
+        tags = (text if text is not None else self.tags_edit.text()).split(",")
+        wanted = tuple(" ".join(t.split()) for t in tags if t.strip())
+        if wanted != self.controller.workshop.tags and not self.controller.apply(
+            "Tags", set_tags, tags
         ):
             self.refresh(reload_participants=False)
 
