@@ -16,11 +16,13 @@ from opassess import __version__
 from opassess.paths import default_data_dir
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from opassess.frameworks import Framework
     from opassess.gathering import GatherChoice
     from opassess.interchange import WorkshopExists
     from opassess.room import Room, RoomServer
-    from opassess.services import ConflictChoice, ExportName
+    from opassess.services import ConflictChoice, ExportName, RollUp, RollUpExportName
     from opassess.store import Library, WorkshopSummary
     from opassess.workshop import Workshop
 
@@ -68,6 +70,16 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"team size, 1 to {MAX_DEMO_PARTICIPANTS} (default 8)",
     )
     demo.add_argument("--seed", type=int, default=2002, help="vary the generated ratings")
+    demo.add_argument(
+        "--teams",
+        type=int,
+        metavar="N",
+        help="instead, N teams of one organisation, each assessed --rounds times "
+        "(with --add, or --out FOLDER for a session file each)",
+    )
+    demo.add_argument(
+        "--rounds", type=int, default=2, metavar="R", help="with --teams: assessments a team"
+    )
     demo.add_argument(
         "--framework",
         metavar="ID",
@@ -159,6 +171,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     room.add_argument("--port", type=int, default=0, help="a port (default: any free one)")
 
+    comparer = commands.add_parser(
+        "compare",
+        help="compare teams: each team's agreed stages side by side, with where they differ",
+    )
+    comparer.add_argument(
+        "--organisation", default="", help="only workshops whose organisation contains this"
+    )
+    comparer.add_argument("--team", default="", help="only workshops whose team contains this")
+    comparer.add_argument(
+        "--from",
+        dest="held_from",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="only workshops held on or after this date",
+    )
+    comparer.add_argument(
+        "--to",
+        dest="held_to",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="only workshops held on or before this date",
+    )
+    comparer.add_argument("--tag", default="", help="only workshops with this tag")
+    comparer.add_argument("--xlsx", metavar="PATH", help="write the roll-up Excel workbook")
+    comparer.add_argument("--pdf", metavar="PATH", help="write the roll-up PDF report")
+
     commands.add_parser("backups", help="list the library's backups, newest first")
     restore = commands.add_parser(
         "restore", help="put a backup in place of a damaged library that was set aside"
@@ -235,6 +273,8 @@ def _command_demo(args: argparse.Namespace) -> int:
         raise UserError(f"--participants must be between 1 and {MAX_DEMO_PARTICIPANTS}.")
     if not args.out and not args.add:
         raise UserError("say where the demo goes: --out FILE, --add, or both.")
+    if args.teams is not None:
+        return _demo_teams(args)
     framework = None
     if args.framework:
         with _library(args) as library:
@@ -247,6 +287,29 @@ def _command_demo(args: argparse.Namespace) -> int:
         with _library(args) as library:
             library.add(workshop)
         print(f"Added the demo workshop “{workshop.title}” ({workshop.id}) to the library")
+    return EXIT_OK
+
+
+def _demo_teams(args: argparse.Namespace) -> int:
+    from opassess.demo import demo_organisation
+    from opassess.files import safe_file_stem
+    from opassess.interchange import write_session_file
+
+    try:
+        workshops = demo_organisation(args.teams, seed=args.seed, rounds=args.rounds)
+    except ValueError as exc:
+        raise UserError(f"{exc}.") from exc
+    if args.out:
+        folder = Path(args.out)
+        folder.mkdir(parents=True, exist_ok=True)
+        for workshop in workshops:
+            name = f"{safe_file_stem(workshop.title)} {workshop.id[:8]}.opassess"
+            write_session_file(workshop, folder / name)
+        print(f"Wrote {len(workshops)} demo workshops to {folder}")
+    if args.add:
+        with _library(args) as library:
+            library.add_many(workshops)
+        print(f"Added {len(workshops)} demo workshops of {args.teams} teams to the library")
     return EXIT_OK
 
 
@@ -481,6 +544,69 @@ def _find_summary(library: Library, reference: str, or_file: bool = False) -> Wo
     return matches[0]
 
 
+def _iso_date(text: str) -> date:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date as YYYY-MM-DD") from None
+
+
+def _command_compare(args: argparse.Namespace) -> int:
+    """Compare the library's teams; without --xlsx or --pdf, print each team's agreed stages."""
+    from opassess.rollup import Filters
+    from opassess.services import ROLLUP_EXPORTS, export_rollup, load_comparison
+
+    if args.held_from and args.held_to and args.held_from > args.held_to:
+        raise UserError("--from is after --to: no workshop can be held in between.")
+    filters = Filters(
+        organisation=args.organisation.strip(),
+        team=args.team.strip(),
+        held_from=args.held_from,
+        held_to=args.held_to,
+        tag=args.tag.strip(),
+    )
+    with _library(args) as library:
+        rollup = load_comparison(library, filters)
+    requested: list[tuple[RollUpExportName, str | None]] = [
+        ("rollup-workbook", args.xlsx),
+        ("rollup-report", args.pdf),
+    ]
+    wanted = [(name, path) for name, path in requested if path]
+    for name, path in wanted:
+        export_rollup(name, rollup, Path(path))
+        print(f"Wrote the {ROLLUP_EXPORTS[name].noun} {path}")
+    if not wanted:
+        _print_comparison(rollup)
+    return EXIT_OK
+
+
+def _print_comparison(rollup: RollUp) -> None:
+    """The heatmap as text: each team, then each dimension's agreed stage; then the notes."""
+    from datetime import date
+
+    from opassess.export.rollup_pdf import held_range, note_lines, team_names
+    from opassess.wording import format_date
+
+    comparison = rollup.comparison
+    framework = comparison.framework
+    names = team_names(comparison)
+    print(f"{len(comparison.teams)} teams on {framework.title}, held {held_range(comparison)}")
+    width = max((len(name) for _, name in comparison.dimensions), default=0)
+    for team in comparison.teams:
+        where = " / ".join(x for x in (team.organisation, format_date(team.held_on)) if x)
+        print()
+        print(f"{names[team.workshop_id]}  [{where}]" if where else names[team.workshop_id])
+        for dimension_id, name in comparison.dimensions:
+            stage = team.stage_names.get(dimension_id) or "not agreed"
+            print(f"  {name.ljust(width)}  {stage}")
+    print()
+    print("Notes:")
+    for line in note_lines(comparison, rollup.filters, date.today()):
+        print(f"- {line}")
+
+
 def _command_backups(args: argparse.Namespace) -> int:
     from opassess.store import backups
 
@@ -565,6 +691,7 @@ _COMMANDS = {
     "backups": _command_backups,
     "restore": _command_restore,
     "room": _command_room,
+    "compare": _command_compare,
 }
 
 

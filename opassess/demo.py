@@ -7,6 +7,7 @@ seed always give the same workshop (ids included).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 import uuid
@@ -208,3 +209,111 @@ def _stage_weights(
 
 def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+TEAM_NAMES = (
+    "Adult social care",
+    "Children's services",
+    "Housing",
+    "Environment and waste",
+    "Finance and resources",
+    "Planning and regeneration",
+    "Customer services",
+    "Public health",
+    "Libraries and culture",
+    "Highways and transport",
+    "Revenues and benefits",
+    "Legal and democratic services",
+)
+
+
+def demo_organisation(teams: int = 6, seed: int = 2002, rounds: int = 2) -> list[Workshop]:
+    """Several management teams of one organisation, each assessed `rounds` times six months
+    apart, their stages differing and moving, last time's actions followed up: enough to
+    compare teams and follow one over time."""
+    from opassess.workshop import FollowUp, start_reassessment
+
+    if not 1 <= teams <= 200 or not 1 <= rounds <= 6:
+        raise ValueError("a demo organisation has 1 to 200 teams and 1 to 6 rounds")
+    rng = random.Random(f"organisation:{seed}:{teams}:{rounds}")
+    first_held = date.today() - timedelta(days=REASSESS_AFTER_DAYS * rounds)
+    workshops: list[Workshop] = []
+    for number in range(teams):
+        name = TEAM_NAMES[number % len(TEAM_NAMES)]
+        if number >= len(TEAM_NAMES):
+            name = f"{name} {number // len(TEAM_NAMES) + 1}"
+        workshop = demo_workshop(rng.randint(5, 10), seed=seed + number, held_on=first_held)
+        levels = workshop.framework.level_ids
+        workshop = _restaged(
+            workshop, rng, {d: rng.choice(range(len(levels) - 1)) for d in workshop.scope}
+        )
+        workshop = dataclasses.replace(
+            workshop,
+            title=f"{name}: performance self-assessment ({first_held:%B %Y})",
+            team=f"{name} management team",
+            tags=("pilot",) if number % 3 == 0 else (),
+        )
+        workshops.append(workshop)
+        for _round in range(1, rounds):
+            earlier = workshops[-1]
+            held = (earlier.held_on or first_held) + timedelta(days=REASSESS_AFTER_DAYS)
+            later = start_reassessment(earlier, held_on=held)
+            later = dataclasses.replace(
+                later,
+                title=f"{name}: performance self-assessment ({held:%B %Y})",
+                participants=earlier.participants,
+                ratings=earlier.ratings,
+                # the same plan again, as new actions with ids of their own
+                actions={
+                    d: tuple(
+                        dataclasses.replace(
+                            a, id=str(uuid.UUID(int=rng.getrandbits(128), version=4))
+                        )
+                        for a in items
+                    )
+                    for d, items in earlier.actions.items()
+                },
+                reassess_on=held + timedelta(days=REASSESS_AFTER_DAYS),
+                tags=earlier.tags,
+            )
+            moved = {
+                d: min(
+                    len(levels) - 1,
+                    max(0, levels.index(c.stage) + rng.choice((0, 0, 1, 1, 1, -1))),
+                )
+                for d, c in earlier.consensus.items()
+            }
+            later = _restaged(later, rng, moved)
+            outcomes = ("done", "done", "partly", "not-done", "dropped")
+            later = dataclasses.replace(
+                later,
+                followups={
+                    action.id: FollowUp(rng.choice(outcomes), "")
+                    for items in earlier.actions.values()
+                    for action in items
+                },
+            )
+            workshops.append(later)
+    return workshops
+
+
+def _restaged(workshop: Workshop, rng: random.Random, stages: dict[str, int]) -> Workshop:
+    """The workshop with each dimension agreed at the stage given (by place), the ratings drawn
+    around it again, and a target one stage up."""
+    levels = workshop.framework.level_ids
+    ratings = {}
+    for (person, dimension_id), rating in workshop.ratings.items():
+        centre = stages.get(dimension_id)
+        if centre is None or rating.stage == NOT_SURE:
+            ratings[(person, dimension_id)] = rating
+            continue
+        place = min(len(levels) - 1, max(0, centre + rng.choice((0, 0, 0, 1, -1))))
+        ratings[(person, dimension_id)] = dataclasses.replace(rating, stage=levels[place])
+    consensus = {
+        d: dataclasses.replace(workshop.consensus[d], stage=levels[place])
+        if d in workshop.consensus
+        else Consensus(levels[place])
+        for d, place in stages.items()
+    }
+    targets = {d: levels[min(place + 1, len(levels) - 1)] for d, place in stages.items()}
+    return dataclasses.replace(workshop, ratings=ratings, consensus=consensus, targets=targets)

@@ -296,6 +296,21 @@ class LibraryController(QObject):
                 return summary.id
         return self._add(demo, "Added the demo workshop")
 
+    def add_demo_organisation(self, teams: int = 6) -> int:
+        """Demo teams of one organisation, each assessed twice: to try comparing teams and
+        following one over time. Returns how many workshops were added."""
+        from opassess.demo import demo_organisation
+
+        workshops = demo_organisation(teams)
+        try:
+            self.library.add_many(workshops)
+        except LibraryError as problem:
+            self.failed.emit(str(problem))
+            return 0
+        self.listing_changed.emit()
+        self.notice.emit(f"Added {teams} demo teams, each assessed twice")
+        return len(workshops)
+
     def start_reassessment(
         self,
         workshop_id: str,

@@ -130,6 +130,12 @@ class MainWindow(QMainWindow):
             lambda: self._with_chart(operations.copy_chart),
             "Copy the wall chart as a picture",
         )
+        self.demo_teams_action = action(
+            "Add &demo teams",
+            None,
+            lambda: self.library.add_demo_organisation(),
+            "Six demo teams of one council, each assessed twice: to try Compare and Over time",
+        )
         self.frameworks_action = action(
             "Fra&meworks…",
             None,
@@ -186,6 +192,7 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu("Recent session &files")
         file_menu.addSeparator()
         file_menu.addAction(self.frameworks_action)
+        file_menu.addAction(self.demo_teams_action)
         file_menu.addSeparator()
         file_menu.addAction(self.library_action)
         file_menu.addAction(self.quit_action)

@@ -96,3 +96,13 @@ def test_the_import_command_gathers_a_folder(tmp_path: Path, folder: Path, capsy
     assert "Read 50 session files:" in out and "50 workshops added" in out
     assert main(["--data-dir", str(data), "import", str(folder)]) == 0
     assert "50 workshops already in the library as they are: unchanged" in capsys.readouterr().out
+
+
+def test_demo_teams_written_to_a_folder_gather_into_a_library(tmp_path: Path, capsys):
+    data, returns = tmp_path / "office", tmp_path / "returns"
+    assert main(["--data-dir", str(data), "demo", "--teams", "3", "--out", str(returns)]) == 0
+    assert len(list(returns.glob("*.opassess"))) == 6
+    assert main(["--data-dir", str(data), "import", str(returns)]) == 0
+    assert "6 workshops added" in capsys.readouterr().out
+    code = main(["--data-dir", str(data), "demo", "--teams", "0", "--add"])
+    assert code == 2 and "1 to 200 teams" in capsys.readouterr().err

@@ -167,3 +167,20 @@ def test_filters_pick_by_organisation_team_dates_and_tag(library):
         "Team 001",
         "Team 002",
     }
+
+
+def test_the_demo_organisation_gives_teams_that_differ_and_move(library):
+    from opassess.demo import demo_organisation
+
+    workshops = demo_organisation(6, rounds=3)
+    library.add_many(workshops)
+    assert len(workshops) == 18
+    firsts = [w for w in workshops if w.reassesses is None]
+    comparison = compare(firsts)
+    assert len(comparison.teams) == 6 and any(a.apart for a in comparison.across)
+    series = build_series(
+        [library.load(i) for i in series_ids(library.list_workshops(), firsts[0].id)]
+    )
+    assert len(series.workshops) == 3
+    marked = [o for o in series.actions if o.marked]
+    assert marked and all(o.agreed_at != series.workshops[-1].id for o in marked)
