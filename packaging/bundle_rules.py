@@ -16,15 +16,18 @@ from __future__ import annotations
 
 from pathlib import Path, PurePath
 
-QT_MODULES_USED = ("QtCore", "QtGui", "QtWidgets")
+# QtOpenGL and QtOpenGLWidgets: pyqtgraph (the series page's trend chart) imports both always.
+QT_MODULES_USED = ("QtCore", "QtGui", "QtWidgets", "QtOpenGL", "QtOpenGLWidgets")
 
 # Heavy or development-only packages that optional imports in the dependencies would pull in.
-# openpyxl imports numpy only to write arrays. reportlab imports Pillow's Image at start-up, so
-# Pillow stays, but the exports hold no bitmaps: the codecs and extensions Pillow loads only when
-# asked (AVIF, WebP, colour management, its own fonts, Tk) and their libraries are left out.
+# numpy stays: pyqtgraph, which draws the series page's trend chart, is built on it. Of the Qt
+# modules pyqtgraph imports, it needs the two OpenGL ones (above); QtSvg and QtTest are optional
+# to it and left out (tests/test_packaging.py draws the chart with them blocked).
+# reportlab imports Pillow's Image at start-up, so Pillow stays, but the exports hold no bitmaps:
+# the codecs and extensions Pillow loads only when asked (AVIF, WebP, colour management, its own
+# fonts, Tk) and their libraries are left out.
 PYTHON_EXCLUDES = (
     "tkinter",
-    "numpy",
     "PIL._avif",
     "PIL._webp",
     "PIL._imagingcms",
@@ -34,7 +37,6 @@ PYTHON_EXCLUDES = (
     "PIL._imagingmorph",
     "PIL.ImageQt",
     "PIL.ImageTk",
-    "pyqtgraph",
     "matplotlib",
     "IPython",
     "pytest",

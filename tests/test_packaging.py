@@ -79,8 +79,11 @@ def test_excluded_qt_modules_are_the_installed_ones_the_app_does_not_use() -> No
         ("libxdg-shell.so", "PySide6/Qt/plugins/wayland-shell-integration", True),
         ("libivi-shell.so", "PySide6/Qt/plugins/wayland-shell-integration", False),
         ("qmodernwindowsstyle.dll", "PySide6/plugins/styles", True),
-        ("libcomposeplatforminputcontextplugin.so",
-         "PySide6/Qt/plugins/platforminputcontexts", True),
+        (
+            "libcomposeplatforminputcontextplugin.so",
+            "PySide6/Qt/plugins/platforminputcontexts",
+            True,
+        ),
         ("libQt6Gui.so.6", "PySide6/Qt/lib", True),
     ],
 )
@@ -110,9 +113,16 @@ def test_the_built_application_starts_and_exports(
 
     report_file = tmp_path / "report.json"
     result = subprocess.run(
-        [sys.executable, str(ROOT / "packaging" / "build.py"),
-         "--dist", str(tmp_path / "dist"), "--work", str(tmp_path / "build"),
-         "--json", str(report_file)],
+        [
+            sys.executable,
+            str(ROOT / "packaging" / "build.py"),
+            "--dist",
+            str(tmp_path / "dist"),
+            "--work",
+            str(tmp_path / "build"),
+            "--json",
+            str(report_file),
+        ],
         capture_output=True,
         text=True,
         timeout=1800,
@@ -121,8 +131,10 @@ def test_the_built_application_starts_and_exports(
     print(result.stdout)
     assert report_file.is_file(), f"the build did not finish:\n{result.stdout}\n{result.stderr}"
     report = json.loads(report_file.read_text())
-    print(f"OpAssess build: {report['folder_mb']} MB as a folder, {report['zip_mb']} MB zipped, "
-          f"built in {report['build_seconds']} s")
+    print(
+        f"OpAssess build: {report['folder_mb']} MB as a folder, {report['zip_mb']} MB zipped, "
+        f"built in {report['build_seconds']} s"
+    )
 
     assert report["checks"] == {
         "smoke test": "ok",
@@ -132,3 +144,38 @@ def test_the_built_application_starts_and_exports(
     }
     assert result.returncode == 0 and report["passed"]
     assert 0 < report["folder_mb"] < MAX_FOLDER_MB
+
+
+def test_the_trend_chart_draws_without_the_qt_modules_the_build_leaves_out(tmp_path) -> None:
+    """pyqtgraph imports QtSvg, QtTest and the OpenGL modules if it can; the build leaves them
+    out, so the series page must work with them missing."""
+    blocked = sorted(
+        name
+        for name in rules.qt_modules_excluded(
+            Path(importlib.util.find_spec("PySide6").origin).parent
+        )
+    )
+    script = (
+        "import os, sys\n"
+        "os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
+        f"BLOCKED = set({blocked!r})\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name in BLOCKED:\n"
+        "            raise ImportError(f'{name} is not in the build')\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from opassess.demo import demo_organisation\n"
+        "from opassess.rollup import build_series\n"
+        "from ui.series import SeriesWindow\n"
+        "workshops = [w for w in demo_organisation(1, rounds=3)]\n"
+        "window = SeriesWindow(build_series(workshops))\n"
+        f"print(window.save_png({str(tmp_path / 'trend.png')!r}))\n"
+        "print(sorted(m for m in sys.modules if m in BLOCKED))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split("\n")[:2] == ["True", "[]"]
