@@ -84,7 +84,8 @@ def _offer_backup(damaged: Exception) -> bool:
 
 
 def _smoke_test(app: QApplication, window: object) -> int:
-    """Open the demo workshop, visit every step and the projector view, then quit."""
+    """Open the demo workshop, visit every step and the projector view, the demo's trend chart
+    and a comparison, then quit."""
     result = {"code": 1}
 
     def visit() -> None:
@@ -103,6 +104,21 @@ def _smoke_test(app: QApplication, window: object) -> int:
             window.toggle_projector()  # type: ignore[attr-defined]
             window.show_home()  # type: ignore[attr-defined]
             app.processEvents()
+            # The trend chart brings pyqtgraph and numpy: a packaged build must carry both.
+            from ui.compare import CompareWindow
+            from ui.series import SeriesWindow
+
+            series = window.library.series(demo_id)  # type: ignore[attr-defined]
+            if series is None:
+                raise RuntimeError("the demo's series did not open")
+            chart = SeriesWindow(series)
+            chart.show()
+            app.processEvents()
+            chart.close()
+            compared = CompareWindow(window.library, None)  # type: ignore[attr-defined]
+            if not compared.run():
+                raise RuntimeError("the comparison found nothing to compare")
+            compared.close()
             result["code"] = 0
         except Exception as exc:  # reported, not raised: the smoke test's job is to say why
             print(f"opassess: smoke test failed: {exc!r}", file=sys.stderr)
