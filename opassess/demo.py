@@ -249,7 +249,7 @@ def demo_organisation(teams: int = 6, seed: int = 2002, rounds: int = 2) -> list
         )
         workshop = dataclasses.replace(
             workshop,
-            title=f"{name}: performance self-assessment ({first_held:%B %Y})",
+            title=f"{name}: performance self-assessment ({_month(first_held)})",
             team=f"{name} management team",
             tags=("pilot",) if number % 3 == 0 else (),
         )
@@ -260,7 +260,7 @@ def demo_organisation(teams: int = 6, seed: int = 2002, rounds: int = 2) -> list
             later = start_reassessment(earlier, held_on=held)
             later = dataclasses.replace(
                 later,
-                title=f"{name}: performance self-assessment ({held:%B %Y})",
+                title=f"{name}: performance self-assessment ({_month(held)})",
                 participants=earlier.participants,
                 ratings=earlier.ratings,
                 # the same plan again, as new actions with ids of their own
@@ -295,6 +295,13 @@ def demo_organisation(teams: int = 6, seed: int = 2002, rounds: int = 2) -> list
             )
             workshops.append(later)
     return workshops
+
+
+def _month(day: date) -> str:
+    """'June 2026', the same on every computer (see opassess.wording)."""
+    from opassess.wording import MONTHS
+
+    return f"{MONTHS[day.month - 1]} {day.year}"
 
 
 def _restaged(workshop: Workshop, rng: random.Random, stages: dict[str, int]) -> Workshop:
