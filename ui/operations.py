@@ -7,7 +7,7 @@ by signals; the window owns the menus and the screens.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, cast
 
@@ -399,38 +399,25 @@ class Operations(QObject):
     def save_chart(self, chart: WallChart) -> None:
         """Save `chart` as a PNG at projector resolution, in the chart's own look."""
         workshop = self._workshop
-        if workshop is None:
-            return
-        path = self.dialogs.save_path(
-            "Save the wall chart",
-            safe_file_stem(workshop.title) + " - wall chart.png",
-            "PNG image (*.png)",
-            ".png",
-        )
-        if path is None:
-            return
-        if chart.render_png(str(path)):
-            self.status.emit(f"Saved the wall chart as {path.name}", 8000)
-        else:
-            self.dialogs.warn(
-                "Chart not saved",
-                f"Could not save {path.name}. Check that the folder exists and that you may "
-                "write to it, or choose another folder.",
-            )
+        if workshop is not None:
+            self._save_png("the wall chart", workshop.title + " - wall chart", chart.render_png)
 
     def save_series_chart(self, window: SeriesWindow) -> None:
         """The trend chart of a series as a PNG at projector resolution."""
         latest = window.series.workshops[-1]
+        self._save_png(
+            "the trend chart", (latest.team or latest.title) + " - over time", window.save_png
+        )
+
+    def _save_png(self, what: str, name: str, write: Callable[[str], bool]) -> None:
+        """Ask where, write the picture with `write(path)`, and say how it went."""
         path = self.dialogs.save_path(
-            "Save the trend chart",
-            safe_file_stem(latest.team or latest.title) + " - over time.png",
-            "PNG image (*.png)",
-            ".png",
+            f"Save {what}", safe_file_stem(name) + ".png", "PNG image (*.png)", ".png"
         )
         if path is None:
             return
-        if window.save_png(str(path)):
-            self.status.emit(f"Saved the trend chart as {path.name}", 8000)
+        if write(str(path)):
+            self.status.emit(f"Saved {what} as {path.name}", 8000)
         else:
             self.dialogs.warn(
                 "Chart not saved",

@@ -74,3 +74,19 @@ def workshop(framework: Framework) -> Workshop:
         due_on=date(2026, 6, 30),
     )
     return ws
+
+
+@pytest.fixture
+def run(tmp_path, capsys):
+    """The command line as main.py calls it, on a library in a temporary folder:
+    run("list") -> (exit code, what it printed, what it printed on stderr)."""
+    from opassess.cli import main
+
+    data_dir = tmp_path / "library"
+
+    def invoke(*args: str) -> tuple[int, str, str]:
+        code = main(["--data-dir", str(data_dir), *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return invoke

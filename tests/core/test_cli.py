@@ -18,18 +18,6 @@ from opassess.wording import format_date
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 
-@pytest.fixture
-def run(tmp_path, capsys):
-    data_dir = tmp_path / "library"
-
-    def invoke(*args: str) -> tuple[int, str, str]:
-        code = main(["--data-dir", str(data_dir), *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return invoke
-
-
 def test_version(capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["--version"])

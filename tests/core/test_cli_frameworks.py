@@ -6,20 +6,7 @@ import json
 
 import pytest
 
-from opassess.cli import main
 from opassess.interchange import read_session_file
-
-
-@pytest.fixture
-def run(tmp_path, capsys):
-    data_dir = tmp_path / "library"
-
-    def invoke(*args: str) -> tuple[int, str, str]:
-        code = main(["--data-dir", str(data_dir), *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return invoke
 
 
 def test_the_list_names_every_built_in_framework_with_its_words(run):
