@@ -586,13 +586,13 @@ def _print_comparison(rollup: RollUp) -> None:
     """The heatmap as text: each team, then each dimension's agreed stage; then the notes."""
     from datetime import date
 
-    from opassess.export.rollup_pdf import held_range, note_lines, team_names
+    from opassess.export.rollup_pdf import held_range, note_lines, team_names, teams_words
     from opassess.wording import format_date
 
     comparison = rollup.comparison
     framework = comparison.framework
     names = team_names(comparison)
-    print(f"{len(comparison.teams)} teams on {framework.title}, held {held_range(comparison)}")
+    print(f"{teams_words(comparison)} on {framework.title}, held {held_range(comparison)}")
     width = max((len(name) for _, name in comparison.dimensions), default=0)
     for team in comparison.teams:
         where = " / ".join(x for x in (team.organisation, format_date(team.held_on)) if x)

@@ -10,8 +10,8 @@ each writer brings in openpyxl or reportlab when it runs.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
@@ -21,6 +21,7 @@ from opassess import SESSION_FILE_SUFFIX
 if TYPE_CHECKING:
     from opassess.export.rating_forms import FormAnswers
     from opassess.interchange import ImportResult, WorkshopExists, WorkshopLibrary
+    from opassess.rollup import Comparison, Filters, SummaryRow
     from opassess.workshop import Workshop
 
 ExportName = Literal["session", "workbook", "report", "paper-forms", "spreadsheet-forms"]
@@ -36,6 +37,12 @@ class WorkshopSource(Protocol):
     def exists(self, workshop_id: str) -> bool: ...
 
     def load(self, workshop_id: str) -> Workshop: ...
+
+
+class ComparisonSource(WorkshopSource, Protocol):
+    """What a comparison reads from a library (the store's Library is one)."""
+
+    def list_workshops(self, search: str = "") -> Sequence[SummaryRow]: ...
 
 
 class _Due(Protocol):
@@ -172,6 +179,145 @@ def earlier_workshop(library: WorkshopSource, workshop: Workshop) -> Workshop | 
     return library.load(earlier)
 
 
+# -- comparing teams ----------------------------------------------------------------------------
+
+
+class NothingToCompare(Exception):
+    """No workshop in the library matches what was asked for; the message says what that was."""
+
+
+@dataclass(frozen=True)
+class RollUp:
+    """Teams compared, and what the roll-up outputs need besides the comparison."""
+
+    comparison: Comparison
+    workshops: tuple[Workshop, ...]  # every workshop loaded for it, compared or left out
+    filters: Filters
+    # A compared workshop's id -> the workshop it re-assesses, when the library still has it.
+    earlier: Mapping[str, Workshop] = field(default_factory=dict)
+
+
+def load_comparison(
+    library: ComparisonSource,
+    filters: Filters,
+    ids: Sequence[str] | None = None,
+    progress: Callable[[int, int], object] | None = None,
+) -> RollUp:
+    """Compare the library's workshops that match `filters` (and, given `ids`, only those).
+
+    Loading is the slow part, so only workshops that pass the filters a summary can answer are
+    loaded; the tag is checked on each loaded workshop. `progress(done, total)` follows the
+    loading. NothingToCompare when no workshop matches.
+    """
+    import dataclasses
+
+    from opassess.rollup import compare
+
+    # The library's search also looks in tags: with a tag asked for, it narrows the summaries
+    # to the workshops that could carry it, before any is loaded.
+    summaries = library.list_workshops(filters.tag.strip() if filters.tag else "")
+    without_tag = dataclasses.replace(filters, tag="")
+    candidates = [s for s in summaries if without_tag.matches(s)]
+    if ids is not None:
+        wanted = set(ids)
+        candidates = [s for s in candidates if s.id in wanted]
+    workshops: list[Workshop] = []
+    for done, summary in enumerate(candidates, start=1):
+        workshop = library.load(summary.id)
+        if filters.matches(summary, workshop.tags):
+            workshops.append(workshop)
+        if progress is not None:
+            progress(done, len(candidates))
+    if not workshops:
+        raise NothingToCompare(_nothing_matches(filters, ids))
+    comparison = compare(workshops)
+    loaded = {workshop.id: workshop for workshop in workshops}
+    earlier: dict[str, Workshop] = {}
+    for team in comparison.teams:
+        previous_id = loaded[team.workshop_id].reassesses
+        if previous_id and (previous_id in loaded or library.exists(previous_id)):
+            earlier[team.workshop_id] = loaded.get(previous_id) or library.load(previous_id)
+    return RollUp(comparison, tuple(workshops), filters, earlier)
+
+
+def _nothing_matches(filters: Filters, ids: Sequence[str] | None) -> str:
+    from opassess.export.rollup_pdf import compared_words
+
+    asked = compared_words(filters)
+    if ids is not None:
+        asked = f"the workshops chosen, among {asked}"
+    if asked == "every workshop in the library":
+        return "The library has no workshops to compare yet."
+    return f"No workshop matches: {asked}. Widen the filters and try again."
+
+
+RollUpExportName = Literal["rollup-workbook", "rollup-report"]
+RollUpWriter = Callable[["RollUp", Path], object]
+
+
+@dataclass(frozen=True)
+class RollUpExportKind:
+    name: RollUpExportName
+    title: str  # what a save dialog or a progress note calls it
+    noun: str  # what a sentence calls it once it is named
+    suffix: str
+    file_filter: str  # for a save dialog
+    write: RollUpWriter
+
+    def file_name(self, rollup: RollUp) -> str:
+        """A file name to suggest: 'Teams compared - Performance breakthroughs.xlsx'."""
+        from opassess.files import safe_file_stem
+
+        return safe_file_stem(f"Teams compared - {rollup.comparison.framework.name}") + self.suffix
+
+
+def _write_rollup_workbook(rollup: RollUp, path: Path) -> None:
+    from opassess.export.rollup_xlsx import write_rollup_workbook
+
+    write_rollup_workbook(rollup.comparison, rollup.workshops, path, filters=rollup.filters)
+
+
+def _write_rollup_report(rollup: RollUp, path: Path) -> None:
+    from opassess.export.rollup_pdf import write_rollup_report
+
+    write_rollup_report(
+        rollup.comparison,
+        rollup.workshops,
+        path,
+        filters=rollup.filters,
+        earlier=rollup.earlier,
+    )
+
+
+ROLLUP_EXPORTS: dict[RollUpExportName, RollUpExportKind] = {
+    kind.name: kind
+    for kind in (
+        RollUpExportKind(
+            "rollup-workbook",
+            "roll-up Excel workbook",
+            "roll-up workbook",
+            ".xlsx",
+            "Excel workbook (*.xlsx)",
+            _write_rollup_workbook,
+        ),
+        RollUpExportKind(
+            "rollup-report",
+            "roll-up PDF report",
+            "roll-up report",
+            ".pdf",
+            _PDF_FILTER,
+            _write_rollup_report,
+        ),
+    )
+}
+
+
+def export_rollup(name: RollUpExportName, rollup: RollUp, target: Path) -> object:
+    """Write the compared teams as roll-up export `name` to the file `target`, atomically: a
+    failure (ExportError) leaves what was there before."""
+    return ROLLUP_EXPORTS[name].write(rollup, target)
+
+
 # -- imports ------------------------------------------------------------------------------------
 
 
@@ -251,7 +397,14 @@ def user_message(exc: BaseException, verb: Literal["read", "write"] = "write") -
     from opassess.store import LibraryError
     from opassess.workshop import WorkshopError
 
-    explained = (ExportError, FrameworkError, SessionFileError, LibraryError, WorkshopError)
+    explained = (
+        ExportError,
+        FrameworkError,
+        SessionFileError,
+        LibraryError,
+        WorkshopError,
+        NothingToCompare,
+    )
     if isinstance(exc, explained):
         return str(exc)
     if isinstance(exc, OSError):

@@ -8,15 +8,12 @@ from pathlib import Path
 import openpyxl
 import pypdf
 import pytest
-import test_cli
 from test_rating_forms import fill
 
 from opassess.demo import demo_workshop
 from opassess.export.rating_forms import DATA_SHEET, FIRST_BARRIER_ROW, FORM_SHEET
 from opassess.interchange import read_session_file, write_session_file
 from opassess.workshop import NOT_SURE, Workshop
-
-run = test_cli.run  # the fixture that calls main() with the library in tmp_path
 
 TEAM = 3  # small, so the whole file stays fast
 
