@@ -8,9 +8,8 @@ same the roll-up workbook and report print.
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
@@ -22,7 +21,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QProgressDialog,
     QPushButton,
     QTableView,
@@ -37,7 +35,11 @@ from opassess.wording import level_count
 from opassess.workshop import Workshop
 from ui.controller import LibraryController
 
-STEP = 25  # workshops loaded between two turns of the event loop
+if TYPE_CHECKING:
+    from opassess.services import RollUp, RollUpExportName
+    from ui.operations import Operations
+
+STEP = 25  # workshops loaded between two turns of the event loop (about 15 ms)
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -101,13 +103,17 @@ class CompareWindow(QDialog):
     """Choose teams, compare them, and export the roll-up."""
 
     def __init__(
-        self, library: LibraryController, operations: Any, parent: QWidget | None = None
+        self,
+        library: LibraryController,
+        operations: Operations | None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Compare teams")
         self.library = library
         self.operations = operations
         self.comparison: Comparison | None = None
+        self.rollup: RollUp | None = None
         self.workshops: list[Workshop] = []
         self.organisation = QLineEdit()
         self.team = QLineEdit()
@@ -146,8 +152,8 @@ class CompareWindow(QDialog):
         self.report_button = QPushButton("PDF &report…")
         for button in (self.workbook_button, self.report_button):
             button.setEnabled(False)
-        self.workbook_button.clicked.connect(lambda: self._export("workbook"))
-        self.report_button.clicked.connect(lambda: self._export("report"))
+        self.workbook_button.clicked.connect(lambda: self._export("rollup-workbook"))
+        self.report_button.clicked.connect(lambda: self._export("rollup-report"))
         exports = QHBoxLayout()
         exports.addStretch(1)
         exports.addWidget(self.workbook_button)
@@ -196,33 +202,38 @@ class CompareWindow(QDialog):
 
     def run(self) -> bool:
         """Load the chosen workshops in steps and compare them; False if none or cancelled."""
+        from opassess.services import NothingToCompare, load_comparison
+
         filters = self.filters()
         if filters is None:
             return False
-        summaries = self.library.summaries(filters.tag)  # the tag narrows by search first
-        untagged = dataclasses.replace(filters, tag="")  # tags are checked once loaded
-        chosen = [s for s in summaries if untagged.matches(s)]
-        progress = QProgressDialog("Loading the workshops…", "Cancel", 0, len(chosen), self)
+        progress = QProgressDialog("Loading the workshops…", "Cancel", 0, 0, self)
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(400)
-        workshops: list[Workshop] = []
-        for start in range(0, len(chosen), STEP):
-            for summary in chosen[start : start + STEP]:
-                workshop = self.library.load(summary.id)
-                if workshop is not None and filters.matches(summary, workshop.tags):
-                    workshops.append(workshop)
-            progress.setValue(min(start + STEP, len(chosen)))
+
+        def loaded(done: int, total: int) -> None:
+            if done % STEP and done != total:
+                return
+            progress.setMaximum(total)
+            progress.setValue(done)
             QApplication.processEvents()  # the window repaints and Cancel is heard
             if progress.wasCanceled():
-                self.summary.setText("Cancelled: nothing compared.")
-                return False
-        progress.close()
-        if not workshops:
-            self.summary.setText("No workshop in the library matches these choices.")
+                raise _Cancelled
+
+        try:
+            rollup = load_comparison(self.library.library, filters, progress=loaded)
+        except _Cancelled:
+            self.summary.setText("Cancelled: nothing compared.")
+            return False
+        except NothingToCompare as nothing:
+            self.summary.setText(str(nothing))
             self._show(None)
             return False
-        self.workshops = workshops
-        self._show(_compare(workshops))
+        finally:
+            progress.close()
+        self.rollup = rollup
+        self.workshops = list(rollup.workshops)
+        self._show(rollup.comparison)
         return True
 
     def _show(self, comparison: Comparison | None) -> None:
@@ -245,20 +256,13 @@ class CompareWindow(QDialog):
         ]
         self.summary.setText(" ".join(lines))
 
-    def _export(self, kind: str) -> None:
-        if self.comparison is None:
-            return
-        export = getattr(self.operations, "export_rollup", None)
-        if export is None:
-            QMessageBox.information(self, "Not yet", "Roll-up exports are not available.")
-            return
-        export(kind, self.comparison, self.workshops)
+    def _export(self, name: RollUpExportName) -> None:
+        if self.rollup is not None and self.operations is not None:
+            self.operations.export_rollup(name, self.rollup)
 
 
-def _compare(workshops: list[Workshop]) -> Comparison:
-    from opassess.rollup import compare
-
-    return compare(workshops)
+class _Cancelled(Exception):
+    """The facilitator cancelled loading."""
 
 
 class _ApartModel(QAbstractTableModel):

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from opassess.gathering import GatherChoice, GatherPlan
     from opassess.interchange import WorkshopExists
-    from opassess.services import ConflictChoice
+    from opassess.services import ConflictChoice, RollUp, RollUpExportName
     from opassess.workshop import Workshop
     from ui.controller import LibraryController, WorkshopController
     from ui.exports import ExportRunner
@@ -401,6 +401,19 @@ class Operations(QObject):
         workshop = self._workshop
         if workshop is not None:
             self._save_png("the wall chart", workshop.title + " - wall chart", chart.render_png)
+
+    def export_rollup(self, name: RollUpExportName, rollup: RollUp) -> None:
+        """Save compared teams as a roll-up workbook or report, in the background."""
+        from opassess.services import ROLLUP_EXPORTS, export_rollup
+
+        kind = ROLLUP_EXPORTS[name]
+        path = self.dialogs.save_path(
+            f"Save the {kind.title}", kind.file_name(rollup), kind.file_filter, kind.suffix
+        )
+        if path is not None:
+            self.exports.run(
+                f"Writing the {kind.noun}", lambda: export_rollup(name, rollup, path), path.parent
+            )
 
     def save_series_chart(self, window: SeriesWindow) -> None:
         """The trend chart of a series as a PNG at projector resolution."""

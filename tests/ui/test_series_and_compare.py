@@ -107,7 +107,10 @@ def test_compare_says_when_nothing_matches_or_a_date_is_wrong(qtbot, library):
     assert "is not a date" in window.summary.text()
     window.held_from.setText("2030-01-01")
     assert not window.run()
-    assert window.summary.text() == "No workshop in the library matches these choices."
+    assert window.summary.text() == (
+        "No workshop matches: workshops held on or after 1 January 2030. "
+        "Widen the filters and try again."
+    )
     assert not window.workbook_button.isEnabled()
 
 
@@ -128,3 +131,26 @@ def test_pyqtgraph_is_not_imported_until_a_series_is_looked_at():
     code = "import sys, ui.main_window, ui.compare; print('pyqtgraph' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert done.stdout.strip() == "False", done.stderr
+
+
+def test_the_compared_teams_are_saved_as_a_workbook_and_a_report(qtbot, library, tmp_path):
+    import openpyxl
+
+    _teams(library, 4)
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    main = MainWindow(LibraryController(library), settings)
+    qtbot.addWidget(main)
+    main.operations.exports.show_dialogs = False
+    window = CompareWindow(main.library, main.operations, main)
+    qtbot.addWidget(window)
+    assert window.run()
+    targets = iter([tmp_path / "teams.xlsx", tmp_path / "teams.pdf"])
+    main.dialogs.save_path = lambda *args: next(targets)
+    with qtbot.waitSignal(main.operations.exports.finished, timeout=60000):
+        window.workbook_button.click()
+    with qtbot.waitSignal(main.operations.exports.finished, timeout=60000):
+        window.report_button.click()
+    sheet = openpyxl.load_workbook(tmp_path / "teams.xlsx")["Heatmap"]
+    cells = {c.value for row in sheet.iter_rows() for c in row}
+    assert {"Team 0", "Team 3"} <= {str(v) for v in cells}
+    assert (tmp_path / "teams.pdf").read_bytes().startswith(b"%PDF")
