@@ -194,6 +194,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="only workshops held on or before this date",
     )
     comparer.add_argument("--tag", default="", help="only workshops with this tag")
+    comparer.add_argument(
+        "--latest",
+        action="store_true",
+        help="only each team's latest workshop (leave out those a re-assessment followed)",
+    )
     comparer.add_argument("--xlsx", metavar="PATH", help="write the roll-up Excel workbook")
     comparer.add_argument("--pdf", metavar="PATH", help="write the roll-up PDF report")
 
@@ -566,6 +571,7 @@ def _command_compare(args: argparse.Namespace) -> int:
         held_from=args.held_from,
         held_to=args.held_to,
         tag=args.tag.strip(),
+        latest_only=args.latest,
     )
     with _library(args) as library:
         rollup = load_comparison(library, filters)

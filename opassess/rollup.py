@@ -44,6 +44,8 @@ class SummaryRow(Protocol):
     def held_on(self) -> date | None: ...
     @property
     def reassesses(self) -> str | None: ...
+    @property
+    def reassessed(self) -> bool: ...  # a later workshop in the library re-assesses it
 
 
 # -- series -------------------------------------------------------------------------------------
@@ -199,8 +201,13 @@ class Filters:
     held_from: date | None = None
     held_to: date | None = None
     tag: str = ""
+    # Only each team's latest: a workshop a later one re-assesses is left out, so a team that
+    # was assessed twice is compared once, as it stands now.
+    latest_only: bool = False
 
     def matches(self, summary: SummaryRow, tags: Iterable[str] = ()) -> bool:
+        if self.latest_only and summary.reassessed:
+            return False
         if (
             self.organisation
             and self.organisation.casefold() not in summary.organisation.casefold()

@@ -15,6 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -122,6 +123,8 @@ class CompareWindow(QDialog):
         for field in (self.held_from, self.held_to):
             field.setPlaceholderText("YYYY-MM-DD, or leave blank")
         self.tag = QLineEdit()
+        self.latest_only = QCheckBox("Only each team's latest workshop")
+        self.latest_only.setChecked(True)  # a team assessed twice is compared as it stands now
         self.compare_button = QPushButton("&Compare")
         self.compare_button.setDefault(True)
         self.compare_button.clicked.connect(self.run)
@@ -134,6 +137,7 @@ class CompareWindow(QDialog):
         dates.addWidget(self.held_to)
         filters.addRow("Held from", dates)
         filters.addRow("Ta&g", self.tag)
+        filters.addRow("", self.latest_only)
         top = QHBoxLayout()
         top.addLayout(filters, 1)
         top.addWidget(self.compare_button, 0, Qt.AlignmentFlag.AlignBottom)
@@ -198,6 +202,7 @@ class CompareWindow(QDialog):
             held_from=dates[0],
             held_to=dates[1],
             tag=self.tag.text().strip(),
+            latest_only=self.latest_only.isChecked(),
         )
 
     def run(self) -> bool:

@@ -183,7 +183,13 @@ def compared_words(filters: Filters | None) -> str:
     if filters.tag:
         parts.append(f"tagged “{filters.tag}”")
     if not parts:
-        return "every workshop in the library"
+        return (
+            "each team's latest workshop"
+            if filters.latest_only
+            else ("every workshop in the library")
+        )
+    if filters.latest_only:
+        parts.append("the latest of each team")
     if len(parts) == 1:
         return f"workshops {parts[0]}"
     return f"workshops {', '.join(parts[:-1])} and {parts[-1]}"

@@ -155,3 +155,11 @@ def test_an_unwritable_output_exits_2_plainly(
     code, _, err = run("compare", "--pdf", str(tmp_path / "no-such-folder" / "teams.pdf"))
     assert_one_line_error(code, err)
     assert "teams.pdf" in err and str(tmp_path) not in err
+
+
+def test_latest_compares_each_team_once_as_it_stands_now(run):
+    assert run("demo", "--teams", "3", "--rounds", "3", "--add")[0] == 0
+    code, out, _ = run("compare")
+    assert code == 0 and out.startswith("9 workshops of 3 teams")
+    code, out, _ = run("compare", "--latest")
+    assert code == 0 and out.startswith("3 teams on Performance breakthroughs")

@@ -184,3 +184,10 @@ def test_the_demo_organisation_gives_teams_that_differ_and_move(library):
     assert len(series.workshops) == 3
     marked = [o for o in series.actions if o.marked]
     assert marked and all(o.agreed_at != series.workshops[-1].id for o in marked)
+
+
+def test_latest_only_leaves_out_workshops_a_later_one_re_assesses(library):
+    chain = _series(library, 3)
+    summaries = {s.id: s for s in library.list_workshops()}
+    latest = Filters(latest_only=True)
+    assert [w.id for w in chain if latest.matches(summaries[w.id])] == [chain[-1].id]

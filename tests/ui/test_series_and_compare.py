@@ -108,8 +108,8 @@ def test_compare_says_when_nothing_matches_or_a_date_is_wrong(qtbot, library):
     window.held_from.setText("2030-01-01")
     assert not window.run()
     assert window.summary.text() == (
-        "No workshop matches: workshops held on or after 1 January 2030. "
-        "Widen the filters and try again."
+        "No workshop matches: workshops held on or after 1 January 2030 and the latest of "
+        "each team. Widen the filters and try again."
     )
     assert not window.workbook_button.isEnabled()
 
