@@ -176,6 +176,7 @@ class RoomDialog(QDialog):
         self.codes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.people = QListWidget()
         self.people.setAccessibleName("Who has joined and submitted")
+        self.people.setMinimumWidth(300)  # "Name — not joined yet" whole, not cut at the edge
         self.summary = QLabel()
         self.advice = QLabel()
         self.advice.setWordWrap(True)
@@ -207,6 +208,7 @@ class RoomDialog(QDialog):
         layout.addLayout(middle, 1)
         layout.addWidget(self.advice)
         layout.addWidget(buttons)
+        self.resize(820, 640)
 
         self.open_button.clicked.connect(self.open_room)
         self.close_button.clicked.connect(rooms.close)
