@@ -9,6 +9,9 @@ for an hour, needs no framework, and nothing has to be installed or fetched to r
 Submissions are recorded through the host's `record` callback with `record_ratings`, the same
 core edit as private rating, so undo, the library's durability and the wall chart behave as
 they always do. The callback may run the edit on another thread (the GUI's) and waits for it.
+
+The room's rules and its HTTP handler stay in one module (past 600 lines): every request is
+decided by the room, and reading the two side by side is how the security rules are checked.
 """
 
 from __future__ import annotations

@@ -8,6 +8,9 @@ it is; it stays open with everything typed, whatever is refused.
 
 Ids are made once, from the first name given, and never change after: a later workshop on an
 edited framework is compared with an earlier one by id, so renaming a stage keeps it comparable.
+
+One dialog (past 600 lines): its four tabs edit one draft, and the tabs' hand-overs (a stage
+renamed relabels every dimension's descriptor boxes) are easiest to follow in one place.
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""The main window: the library as home, an open workshop's guided steps, menus and status."""
+"""The main window: the library as home, an open workshop's guided steps, menus and status.
+
+Actions, menus, the stack and the wiring (a little over 500 lines with the windows it opens:
+frameworks, a team over time, teams compared); every flow itself lives in ui/operations.
+"""
 
 from __future__ import annotations
 

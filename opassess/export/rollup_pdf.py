@@ -11,6 +11,10 @@ comparison of hundreds of teams lays out as easily as one of three.
 The first part of this module is what both roll-up outputs list (team names, the actions and
 which are overdue, what was compared, the notes): the workbook takes them from here, as this
 module imports no reportlab until a page is laid out.
+
+It runs to about 900 lines because it is the report's running order plus the vector heatmap that
+splits across pages; the phrases both roll-up outputs share live here so the workbook never
+loads reportlab and the report never loads openpyxl.
 """
 
 from __future__ import annotations

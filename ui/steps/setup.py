@@ -1,4 +1,8 @@
-"""Setup: who, when, which barriers, how names show, and this workshop's own wording."""
+"""Setup: who, when, which barriers, how names show, and this workshop's own wording.
+
+One page (about 550 lines with a re-assessment's follow-up beside it): details, people, scope,
+names on charts and wording are all edits of the workshop's set-up, and redraw from one change.
+"""
 
 from __future__ import annotations
 
