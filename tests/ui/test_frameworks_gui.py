@@ -74,7 +74,7 @@ def test_duplicating_makes_an_editable_copy_of_ones_own(frameworks, library, mon
         QInputDialog, "getText", lambda *args, **kwargs: ("Stocktake, our way", True)
     )
     labels = [e.label for e in frameworks.entries]
-    frameworks.framework_list.setCurrentRow(labels.index("Delivery confidence (1)"))
+    frameworks.framework_list.setCurrentRow(labels.index("Delivery confidence"))
     assert not frameworks.edit_button.isEnabled()  # the built-in one is not edited in place
     copy = frameworks.duplicate_chosen()
     assert copy is not None and copy.based_on == "delivery-confidence"
