@@ -55,6 +55,8 @@ from opassess.wording import format_date, level_count, stage_name, status_label
 from opassess.workshop import Action, Workshop
 
 CLOSED_STATUSES = ("done", "dropped")  # an action in one of these is never overdue
+# A printed report lists the longest overdue this many; the workbook's Actions sheet has them all.
+MAX_OVERDUE_LISTED = 150
 NOT_AGREED = "Not agreed"
 NOT_AGREED_FILL = "#EEEEEE"
 HEAT_ROW = 22.0  # points: a team's name and, under it, its organisation and date
@@ -798,6 +800,8 @@ def overdue_section(
         story.append(Paragraph("No action is overdue.", s["body"]))
         return story
     ordered = sorted(overdue, key=lambda line: (line.action.due_on or today, line.team))
+    left_over = len(ordered) - MAX_OVERDUE_LISTED
+    ordered = ordered[:MAX_OVERDUE_LISTED]
     head = ["Team", capitalised(terms.dimension), "Action", "Responsible", "Due", "Status"]
     rows = [
         [
@@ -811,6 +815,14 @@ def overdue_section(
         for line in ordered
     ]
     story.append(wrapped_table(head, rows, [80.0, 80.0, None, 68.0, 72.0, 50.0], width))
+    if left_over > 0:
+        story.append(
+            Paragraph(
+                f"… and {left_over} more, less long overdue. The roll-up workbook's Actions sheet "
+                "lists every action, with filters by team, status and date.",
+                s["muted"],
+            )
+        )
     return story
 
 

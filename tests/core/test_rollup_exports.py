@@ -438,3 +438,17 @@ def test_many_teams_export_to_both_files(
     assert len(heatmap) >= count // 35
     assert all("Leaders" in text and "perform" in text for text in heatmap)
     assert all(any(f"Team {n:03d}" in text for text in heatmap) for n in range(1, count))
+
+
+def test_a_long_overdue_list_is_cut_in_print_and_says_where_the_rest_are(
+    teams: list[Workshop], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import opassess.export.rollup_pdf as rollup_pdf
+
+    monkeypatch.setattr(rollup_pdf, "MAX_OVERDUE_LISTED", 5)
+    path = tmp_path / "teams.pdf"
+    write_rollup_report(compare(teams), teams, path, filters=Filters(), today=TODAY)
+    text = pdf_words(path)
+    late = [a for w in teams for acts in w.actions.values() for a in acts if overdue(a)]
+    assert f"… and {len(late) - 5} more, less long overdue." in text
+    assert "Actions sheet lists every action" in text
