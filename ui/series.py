@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -167,6 +168,10 @@ class SeriesWindow(QDialog):
                     spots.append(
                         (x + offset, point.position, f"{name}\n{when}: {point.stage_name}{target}")
                     )
+        # Its own height at the top of its column: stretched to the chart's, its rows drift apart
+        # and each name floats above its line.
+        legend.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        widget.ci.layout.setAlignment(legend, Qt.AlignmentFlag.AlignTop)
         return widget, plot, spots
 
     def _hover(self, position: QPointF) -> None:
