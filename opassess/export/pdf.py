@@ -28,6 +28,7 @@ from opassess.export.pdf_style import (
     DISAGREEMENT_COLOUR,
     FONT,
     FONT_BOLD,
+    details_table,
     document_kind,
     drawing,
     marker,
@@ -230,9 +231,7 @@ def fit_text(text: str, font: str, size: float, room: float) -> str:
 # -- the story ------------------------------------------------------------------------------------
 
 
-def report_story(
-    workshop: Workshop, width: float, previous: Workshop | None = None
-) -> list[Any]:
+def report_story(workshop: Workshop, width: float, previous: Workshop | None = None) -> list[Any]:
     from reportlab.platypus import PageBreak
 
     summaries = summarise(workshop)
@@ -272,20 +271,7 @@ def cover(workshop: Workshop, width: float) -> list[Any]:
         (f"{capitalised(terms.dimensions)} assessed", str(len(workshop.scope))),
         (reassess_by(terms), format_date(workshop.reassess_on, "not set")),
     ]
-    rows = [
-        [Paragraph(label, s["cell_bold"]), Paragraph(para_text(value), s["cell"])]
-        for label, value in details
-    ]
-    table = Table(rows, colWidths=[110, width - 110], hAlign="LEFT", splitInRow=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("FONTNAME", (0, 0), (-1, -1), FONT),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-            ]
-        )
-    )
+    table = details_table(details, 110, width)
     story += [
         table,
         Spacer(1, 18),
@@ -696,9 +682,7 @@ def barrier_section(workshop: Workshop, summary: BarrierSummary, width: float) -
     return story
 
 
-def actions_table(
-    workshop: Workshop, rows: Sequence[tuple[str | None, Any]], width: float
-) -> Any:
+def actions_table(workshop: Workshop, rows: Sequence[tuple[str | None, Any]], width: float) -> Any:
     """Actions as a table of paragraphs; a barrier column when the rows carry barrier names.
     Rows split within themselves across pages, so a very long action still lays out."""
     from reportlab.platypus import Paragraph, Table

@@ -14,6 +14,7 @@ Cyrillic names print, and read back, exactly as typed.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape
@@ -241,3 +242,25 @@ def document_kind(framework: Framework) -> str:
     if framework.terms.suggestion == Terms().suggestion:
         return capitalised(framework.terms.suggestion)
     return framework.name
+
+
+def details_table(details: Sequence[tuple[str, str]], label_width: float, width: float) -> Any:
+    """A cover's label and value pairs, labels in bold, both escaped for Paragraph markup."""
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    s = styles()
+    rows = [
+        [Paragraph(para_text(label), s["cell_bold"]), Paragraph(para_text(value), s["cell"])]
+        for label, value in details
+    ]
+    table = Table(rows, colWidths=[label_width, width - label_width], hAlign="LEFT", splitInRow=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("FONTNAME", (0, 0), (-1, -1), FONT),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
+    return table

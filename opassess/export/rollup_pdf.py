@@ -40,6 +40,7 @@ from opassess.export.pdf_style import (
     DISAGREEMENT_COLOUR,
     FONT,
     FONT_BOLD,
+    details_table,
     drawing,
     marker,
     para_text,
@@ -347,7 +348,7 @@ def cover(
     lines: Sequence[ActionLine],
     today: date,
 ) -> list[Any]:
-    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, Spacer
 
     s = styles()
     framework = comparison.framework
@@ -364,20 +365,7 @@ def cover(
         ("Overdue actions", f"{sum(line.overdue for line in lines)} of {len(lines)}"),
         ("Report written", format_date(today)),
     ]
-    rows = [
-        [Paragraph(para_text(label), s["cell_bold"]), Paragraph(para_text(value), s["cell"])]
-        for label, value in details
-    ]
-    table = Table(rows, colWidths=[120, width - 120], hAlign="LEFT", splitInRow=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("FONTNAME", (0, 0), (-1, -1), FONT),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-            ]
-        )
-    )
+    table = details_table(details, 120, width)
     story: list[Any] = [
         Spacer(1, 40),
         Paragraph("Teams compared", s["title"]),

@@ -29,7 +29,6 @@ from openpyxl.drawing.colors import ColorChoice
 from openpyxl.drawing.fill import PatternFillProperties
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
-from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from opassess import files
@@ -47,6 +46,7 @@ from opassess.export.xlsx import (
     SheetContent,
     _keep_carriage_returns,
     _Writer,
+    add_table,
     spread_header,
 )
 from opassess.frameworks import Terms, capitalised
@@ -167,7 +167,7 @@ def rollup_workbook_bytes(
             _colour_heatmap(sheet, content, comparison, by_id, writer)
             _add_heatmap_chart(sheet, content, comparison)
         elif content.name == ACTIONS:
-            _add_table(sheet, content)
+            add_table(sheet, content, ACTIONS_TABLE)
     buffer = BytesIO()
     workbook.save(buffer)
     data = buffer.getvalue()
@@ -390,14 +390,3 @@ def _add_heatmap_chart(sheet: Worksheet, content: SheetContent, comparison: Comp
     chart.height = max(7.5, 3 + 1.3 * dimensions)
     # Under the table rather than beside it: the printed page is fitted to the sheet's width.
     sheet.add_chart(chart, f"A{len(content.rows) + 3}")
-
-
-def _add_table(sheet: Worksheet, content: SheetContent) -> None:
-    """The actions as an Excel table: filter buttons, banded rows, grows as typed into."""
-    last_row = max(len(content.rows), 2)  # a table needs a row under its headings
-    last_column = get_column_letter(len(content.rows[0]))
-    table = Table(displayName=ACTIONS_TABLE, ref=f"A1:{last_column}{last_row}")
-    table.tableStyleInfo = TableStyleInfo(
-        name="TableStyleMedium2", showRowStripes=True, showColumnStripes=False
-    )
-    sheet.add_table(table)

@@ -470,7 +470,7 @@ class _Writer:
             if content.name == SUMMARY:
                 _add_chart(sheet, content)
             elif content.name == ACTIONS:
-                _add_table(sheet, content)
+                add_table(sheet, content)
         return workbook
 
     def style(self, cell: Any, kind: str) -> None:
@@ -696,11 +696,12 @@ def _add_chart(sheet: Worksheet, content: SheetContent) -> None:
     sheet.add_chart(chart, f"A{len(content.rows) + 3}")
 
 
-def _add_table(sheet: Worksheet, content: SheetContent) -> None:
-    """The action tracker as an Excel table: filter buttons, banded rows, grows as typed into."""
+def add_table(sheet: Worksheet, content: SheetContent, name: str = ACTIONS_TABLE) -> None:
+    """Actions as an Excel table called `name`: filter buttons, banded rows, grows as typed into
+    (the roll-up workbook's action list is one too)."""
     last_row = max(len(content.rows), 2)  # a table needs a row under its headings
     last_column = get_column_letter(len(content.rows[0]))
-    table = Table(displayName=ACTIONS_TABLE, ref=f"A1:{last_column}{last_row}")
+    table = Table(displayName=name, ref=f"A1:{last_column}{last_row}")
     table.tableStyleInfo = TableStyleInfo(
         name="TableStyleMedium2", showRowStripes=True, showColumnStripes=False
     )
