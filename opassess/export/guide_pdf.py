@@ -16,7 +16,7 @@ from typing import Any
 
 from opassess import files
 from opassess.export import ExportError
-from opassess.export.pdf import MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, numbered_canvas
+from opassess.export.pdf import a4_document, numbered_canvas
 from opassess.export.pdf_style import FONT, para_text, register_fonts, styles
 from opassess.guide import GUIDE_TITLE, Block, GuideSection, blocks, guide_sections, inline, plain
 
@@ -44,7 +44,6 @@ def write_guide_pdf(path: str | Path) -> None:
 
 def guide_pdf_bytes() -> bytes:
     """The guide as PDF bytes."""
-    from reportlab.lib.pagesizes import A4
     from reportlab.platypus import SimpleDocTemplate
     from reportlab.platypus.doctemplate import LayoutError
 
@@ -63,17 +62,11 @@ def guide_pdf_bytes() -> bytes:
                 self.notify("TOCEntry", (0, para_text(title), self.page, key))
 
     buffer = io.BytesIO()
-    doc = GuideDocument(
+    doc = a4_document(
         buffer,
-        pagesize=A4,
-        leftMargin=MARGIN_X,
-        rightMargin=MARGIN_X,
-        topMargin=MARGIN_TOP,
-        bottomMargin=MARGIN_BOTTOM,
         title=GUIDE_TITLE,
-        author="OpAssess",
         subject="How to prepare and run a breakthrough workshop",
-        creator="OpAssess",
+        template=GuideDocument,
     )
     story = guide_story(guide_sections(), doc.width)
     try:

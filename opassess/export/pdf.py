@@ -59,6 +59,30 @@ from opassess.workshop import NOT_SURE, Workshop, chart_labels
 MARGIN_X = 50.0
 MARGIN_TOP = 58.0
 MARGIN_BOTTOM = 50.0
+
+
+def a4_document(
+    buffer: io.BytesIO, *, title: str, subject: str, author: str = "OpAssess", template: Any = None
+) -> Any:
+    """An A4 document with the reports' margins and metadata; `template` a doc template class
+    (SimpleDocTemplate unless given, as the guide gives its own for the contents page)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import SimpleDocTemplate
+
+    return (template or SimpleDocTemplate)(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN_X,
+        rightMargin=MARGIN_X,
+        topMargin=MARGIN_TOP,
+        bottomMargin=MARGIN_BOTTOM,
+        title=title,
+        author=author,
+        subject=subject,
+        creator="OpAssess",
+    )
+
+
 LABEL_WIDTH = 150.0  # the wall chart's barrier-name column
 _SECTION_KEYS = itertools.count()  # tells page_section's sections apart
 
@@ -92,23 +116,15 @@ def build_pdf(
     """An A4 PDF in memory, with the workshop's title and facilitator as its metadata: `story`
     is given the text width and returns the flowables. ExportError if it cannot be laid out;
     `what` ("The report") names the document in that message."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.platypus import SimpleDocTemplate
     from reportlab.platypus.doctemplate import LayoutError
 
     register_fonts()
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
+    doc = a4_document(
         buffer,
-        pagesize=A4,
-        leftMargin=MARGIN_X,
-        rightMargin=MARGIN_X,
-        topMargin=MARGIN_TOP,
-        bottomMargin=MARGIN_BOTTOM,
         title=plain_text(workshop.title),
         author=plain_text(workshop.facilitator) or "OpAssess",
         subject=subject,
-        creator="OpAssess",
     )
     flowables = story(doc.width)
     try:

@@ -29,9 +29,7 @@ from typing import Any
 from opassess.analysis import Movement, movement
 from opassess.export import ExportError
 from opassess.export.pdf import (
-    MARGIN_BOTTOM,
-    MARGIN_TOP,
-    MARGIN_X,
+    a4_document,
     fit_text,
     numbered_canvas,
     save_pdf,
@@ -280,26 +278,13 @@ def rollup_report_bytes(
     today: date | None = None,
 ) -> bytes:
     """The roll-up report as PDF bytes."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.platypus import SimpleDocTemplate
     from reportlab.platypus.doctemplate import LayoutError
 
     register_fonts()
     today = today or date.today()
     buffer = io.BytesIO()
     title = f"Teams compared: {plain_text(comparison.framework.title)}"
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN_X,
-        rightMargin=MARGIN_X,
-        topMargin=MARGIN_TOP,
-        bottomMargin=MARGIN_BOTTOM,
-        title=title,
-        author="OpAssess",
-        subject="Roll-up report",
-        creator="OpAssess",
-    )
+    doc = a4_document(buffer, title=title, subject="Roll-up report")
     story = rollup_story(comparison, workshops, doc.width, filters, earlier or {}, today)
     try:
         doc.build(story, canvasmaker=numbered_canvas(title, skip_header_on_first=True))
