@@ -377,10 +377,14 @@ class FrameworkEditor(QDialog):
             return
         rows = self._stage_rows()
         rows[row], rows[target] = rows[target], rows[row]
+        # Rows re-added one by one must not each resync the descriptor boxes: a half-built
+        # table would store the shown dimension's descriptors for its first stages only.
+        self.stage_table.blockSignals(True)
         self.stage_table.setRowCount(0)
         for level in rows:
             self._append_stage_row(level)
         self.stage_table.setCurrentCell(target, 0)
+        self.stage_table.blockSignals(False)
         self._sync_descriptor_boxes()
 
     # -- dimensions -----------------------------------------------------------------------------
@@ -443,8 +447,10 @@ class FrameworkEditor(QDialog):
         dimension["group"] = self.dimension_group.text().strip()
         dimension["question"] = self.dimension_question.text().strip()
         dimension["explanation"] = self.dimension_explanation.toPlainText().strip()
+        # Merged, not replaced: a stage without a box just now keeps what it had.
         dimension["descriptors"] = {
-            stage_id: _lines(box.toPlainText()) for stage_id, box in self.descriptor_boxes.items()
+            **dimension["descriptors"],
+            **{sid: _lines(box.toPlainText()) for sid, box in self.descriptor_boxes.items()},
         }
         dimension["prompts"] = _lines(self.dimension_prompts.toPlainText())
         dimension["warning_signs"] = _lines(self.dimension_warnings.toPlainText())

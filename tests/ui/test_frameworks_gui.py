@@ -229,3 +229,17 @@ def test_reassessing_after_the_framework_changed_asks_which_version(window, libr
     before = len(library.list_workshops())
     assert window.library.start_reassessment(earlier.id, lambda *_: None) is None
     assert len(library.list_workshops()) == before
+
+
+def test_moving_a_stage_keeps_every_stages_descriptors(qtbot, window, library):
+    own = _own(library)
+    editor = FrameworkEditor(own, window.library.save_framework)
+    qtbot.addWidget(editor)
+    editor.dimension_list.setCurrentRow(0)
+    editor.stage_table.setCurrentCell(0, 0)
+    editor._move_stage(1)
+    editor.try_save()
+    saved = library.own_frameworks()[0]
+    assert saved.level_ids == ("developing", "starting", "consolidating")
+    for before, after in zip(own.dimensions, saved.dimensions, strict=True):
+        assert dict(after.descriptors) == dict(before.descriptors)
