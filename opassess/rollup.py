@@ -143,8 +143,9 @@ def build_series(workshops: Sequence[Workshop]) -> Series:
         for dimension_id in order
     }
     actions: list[ActionOutcome] = []
-    for index, workshop in enumerate(workshops):
-        following = workshops[index + 1] if index + 1 < len(workshops) else None
+    for workshop in workshops:
+        # The workshop that re-assesses this one marks its actions, whatever the dates say.
+        following = next((w for w in workshops if w.reassesses == workshop.id), None)
         for dimension_id in order:
             for action in workshop.actions_for(dimension_id):
                 actions.append(_outcome(workshop, following, dimension_id, action))
@@ -201,13 +202,12 @@ class Filters:
     held_from: date | None = None
     held_to: date | None = None
     tag: str = ""
-    # Only each team's latest: a workshop a later one re-assesses is left out, so a team that
-    # was assessed twice is compared once, as it stands now.
+    # Only each team's latest among the workshops chosen (see latest_of), so a team that was
+    # assessed twice is compared once, as it stands now.
     latest_only: bool = False
 
     def matches(self, summary: SummaryRow, tags: Iterable[str] = ()) -> bool:
-        if self.latest_only and summary.reassessed:
-            return False
+        """Whether a workshop passes the organisation, team, date and tag filters."""
         if (
             self.organisation
             and self.organisation.casefold() not in summary.organisation.casefold()
@@ -220,6 +220,15 @@ class Filters:
         if self.held_to and (summary.held_on is None or summary.held_on > self.held_to):
             return False
         return not self.tag or self.tag.casefold() in {t.casefold() for t in tags}
+
+
+def latest_of(workshops: Sequence[Workshop]) -> list[Workshop]:
+    """Each team's latest among `workshops`: one is left out when another of them re-assesses it
+    and has agreed something (a re-assessment just started does not hide the results before it)."""
+    superseded = {
+        w.reassesses for w in workshops if w.reassesses is not None and w.consensus
+    }
+    return [w for w in workshops if w.id not in superseded]
 
 
 @dataclass(frozen=True)

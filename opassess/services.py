@@ -211,7 +211,7 @@ def load_comparison(
     """
     import dataclasses
 
-    from opassess.rollup import compare
+    from opassess.rollup import compare, latest_of
 
     # The library's search also looks in tags: with a tag asked for, it narrows the summaries
     # to the workshops that could carry it, before any is loaded.
@@ -228,6 +228,8 @@ def load_comparison(
             workshops.append(workshop)
         if progress is not None:
             progress(done, len(candidates))
+    if filters.latest_only:  # among the workshops that passed the other filters
+        workshops = latest_of(workshops)
     if not workshops:
         raise NothingToCompare(_nothing_matches(filters, ids))
     comparison = compare(workshops)

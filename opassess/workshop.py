@@ -295,6 +295,7 @@ def start_reassessment(
         scope=scope or framework.dimension_ids,
         reassesses=previous.id,
         name_display=previous.name_display,
+        tags=previous.tags,  # the same team, found and compared by the same words
     )
 
 

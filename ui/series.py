@@ -8,6 +8,7 @@ it, every action agreed along the way and what became of it by the next workshop
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, time, timezone
 from typing import Any
 
@@ -53,11 +54,22 @@ def outcome_words(outcome: str, marked: bool) -> str:
     return f"{status_label(outcome)} (as recorded then)"
 
 
-def _timestamp(day: date | None, fallback: int) -> float:
-    """Seconds since 1970 for the date axis; an undated workshop sits a day after the last."""
-    if day is None:
-        return float(fallback * 86400)
-    return datetime.combine(day, time(12), tzinfo=timezone.utc).timestamp()
+def _timestamps(days: Sequence[date | None]) -> list[float]:
+    """Seconds since 1970 for the date axis; an undated workshop sits 30 days after the one
+    before it (or the last dated one), so it shows in its place in the series."""
+    stamps: list[float] = []
+    for day in days:
+        if day is not None:
+            stamps.append(datetime.combine(day, time(12), tzinfo=timezone.utc).timestamp())
+        else:
+            before = stamps[-1] if stamps else None
+            if before is None:
+                dated = [d for d in days if d is not None]
+                first = min(dated) if dated else date.today()
+                before = datetime.combine(first, time(12), tzinfo=timezone.utc).timestamp()
+                before -= 30 * 86400
+            stamps.append(before + 30 * 86400)
+    return stamps
 
 
 class SeriesWindow(QDialog):
@@ -133,7 +145,7 @@ class SeriesWindow(QDialog):
         plot.setMouseEnabled(x=True, y=False)  # zoom along time; the stages stay in view
         spots: list[tuple[float, float, str]] = []
         count = len(series.workshops)
-        xs_all = [_timestamp(w.held_on, i + 1) for i, w in enumerate(series.workshops)]
+        xs_all = _timestamps([w.held_on for w in series.workshops])
         # Lines of one stage at one date overlap; a small offset per dimension keeps each seen.
         spacing = (max(xs_all) - min(xs_all)) / max(1, count - 1) if count > 1 else 86400.0
         for index, (dimension_id, name) in enumerate(series.dimensions):

@@ -186,8 +186,32 @@ def test_the_demo_organisation_gives_teams_that_differ_and_move(library):
     assert marked and all(o.agreed_at != series.workshops[-1].id for o in marked)
 
 
-def test_latest_only_leaves_out_workshops_a_later_one_re_assesses(library):
+def test_latest_of_leaves_out_what_a_later_chosen_one_re_assesses(library):
+    from opassess.rollup import latest_of
+
     chain = _series(library, 3)
-    summaries = {s.id: s for s in library.list_workshops()}
-    latest = Filters(latest_only=True)
-    assert [w.id for w in chain if latest.matches(summaries[w.id])] == [chain[-1].id]
+    assert [w.id for w in latest_of(chain)] == [chain[-1].id]
+    # among the chosen only: without the last, the middle one is the latest
+    assert [w.id for w in latest_of(chain[:2])] == [chain[1].id]
+    # a re-assessment just started (nothing agreed) does not hide the results before it
+    draft = start_reassessment(chain[-1])
+    assert [w.id for w in latest_of([*chain, draft])] == [chain[-1].id, draft.id]
+
+
+def test_a_date_filter_with_latest_only_keeps_a_team_re_assessed_after_the_range(library):
+    from opassess.services import load_comparison
+
+    chain = _series(library, 3)  # held 2025-01-15, 2025-07-15, 2026-01-15
+    rollup = load_comparison(library, Filters(held_to=date(2025, 12, 31), latest_only=True))
+    assert [w.id for w in rollup.workshops] == [chain[1].id]
+
+
+def test_what_became_of_an_action_is_read_from_the_workshop_that_re_assesses_it():
+    first = demo_workshop(4, held_on=date(2025, 1, 1))
+    second = start_reassessment(first, held_on=date(2025, 6, 1))
+    action = first.actions_for("leaders-not-interested")[0]
+    second = record_follow_up(second, action.id, "done", "")
+    third = start_reassessment(second, held_on=date(2025, 3, 1))  # a date typed wrongly
+    series = build_series([first, third, second])  # the order the dates give
+    outcome = next(o for o in series.actions if o.action.id == action.id)
+    assert (outcome.outcome, outcome.marked) == ("done", True)
