@@ -11,6 +11,7 @@ gathering the same files again adds nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -86,6 +87,19 @@ class GatherSummary:
         return said or ["No session files were found."]
 
 
+def _copy_id(workshop: Workshop) -> str:
+    """A kept-both copy's id: the same for the same workshop content, whenever it is gathered."""
+    import hashlib
+    import json
+    import uuid
+
+    from opassess.interchange import workshop_to_document
+
+    content = json.dumps(workshop_to_document(workshop)["workshop"], sort_keys=True)
+    digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"opassess:kept-both:{workshop.id}:{digest}"))
+
+
 def session_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """The files named, and the session files inside any folder named (all its sub-folders),
     in a stable order, each once."""
@@ -148,20 +162,28 @@ def gather(
             summary.replaced.append(workshop.title)
             summary.imported_ids.append(workshop.id)
         elif on_different == "keep-both":
-            copy = as_imported_copy(workshop)
+            # The copy's id comes from the file's content, so gathering the same files again
+            # finds the copy it made before instead of adding another.
+            copy = dataclasses.replace(as_imported_copy(workshop), id=_copy_id(workshop))
+            if library.exists(copy.id):
+                summary.unchanged.append(copy.title)
+                continue
             library.add(copy)
             summary.kept_both.append(copy.title)
             summary.imported_ids.append(copy.id)
         else:
             summary.kept_library.append(workshop.title)
     summary.unchanged.extend(incoming.workshop.title for incoming in plan.same)
+    firsts = {i.workshop.id: i for i in (*plan.new, *plan.same, *plan.different)}
     for incoming in plan.repeated:
-        summary.left_out.append(
-            (
-                incoming.path.name,
-                f"“{incoming.workshop.title}” is in another file of this batch too; "
-                "the first file was taken.",
+        first = firsts[incoming.workshop.id]
+        if incoming.workshop == first.workshop:
+            why = f"the same as {first.path.name}, which was taken; nothing more to add."
+        else:
+            why = (
+                f"“{incoming.workshop.title}” is also in {first.path.name}, with other content: "
+                f"only {first.path.name} was taken. Import this file on its own to choose."
             )
-        )
+        summary.left_out.append((incoming.path.name, why))
     summary.left_out.extend((path.name, why) for path, why in plan.refused)
     return summary

@@ -480,9 +480,12 @@ def _rule_problems(raw: dict[str, Any], framework: Framework) -> Iterator[str]:
 
     tags_seen: set[str] = set()
     for index, tag in enumerate(raw.get("tags", ())):
-        if tag.casefold() in tags_seen:
+        plain = " ".join(tag.split()).casefold()  # as set_tags keeps a tag
+        if not plain:
+            yield f"workshop.tags[{index}]: a tag is blank"
+        elif plain in tags_seen:
             yield f"workshop.tags[{index}]: {tag!r} is listed twice"
-        tags_seen.add(tag.casefold())
+        tags_seen.add(plain)
     followed: set[str] = set()
     for index, followup in enumerate(raw.get("followups", ())):
         where = f"workshop.followups[{index}]"
@@ -648,7 +651,7 @@ def _build(raw: dict[str, Any], framework: Framework) -> Workshop:
         reassesses=raw["reassesses"],
         name_display=NameDisplay(raw["name_display"]),  # the schema allows only these
         created_at=_parse_datetime(raw["created_at"]),
-        tags=tuple(raw.get("tags", ())),
+        tags=tuple(" ".join(tag.split()) for tag in raw.get("tags", ())),
         followups={
             f["action_id"]: FollowUp(f["outcome"], f["note"]) for f in raw.get("followups", ())
         },

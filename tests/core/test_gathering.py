@@ -106,3 +106,27 @@ def test_demo_teams_written_to_a_folder_gather_into_a_library(tmp_path: Path, ca
     assert "6 workshops added" in capsys.readouterr().out
     code = main(["--data-dir", str(data), "demo", "--teams", "0", "--add"])
     assert code == 2 and "1 to 200 teams" in capsys.readouterr().err
+
+
+def test_keep_both_adds_one_copy_however_often_the_files_are_gathered(library, tmp_path: Path):
+    workshop = _teams(1)[0]
+    path = tmp_path / "team.opassess"
+    write_session_file(workshop, path)
+    library.add(dataclasses.replace(workshop, title="Team 00 (edited here)"))
+    first = gather(library, plan_gathering(library, [path]), "keep-both")
+    assert len(first.kept_both) == 1
+    again = gather(library, plan_gathering(library, [path]), "keep-both")
+    assert not again.changed and len(again.unchanged) == 1
+    assert len(library.list_workshops()) == 2
+
+
+def test_the_same_workshop_twice_in_a_batch_says_whether_the_two_differ(library, tmp_path: Path):
+    workshop = _teams(1)[0]
+    first, same, other = (tmp_path / f"{n}.opassess" for n in ("a", "b", "c"))
+    write_session_file(workshop, first)
+    write_session_file(workshop, same)
+    write_session_file(dataclasses.replace(workshop, title="Team 00, later"), other)
+    summary = gather(library, plan_gathering(library, [first, same, other]))
+    reasons = dict(summary.left_out)
+    assert reasons["b.opassess"].startswith("the same as a.opassess")
+    assert "with other content: only a.opassess was taken" in reasons["c.opassess"]

@@ -81,3 +81,21 @@ def test_both_travel_in_a_session_file(tmp_path: Path):
     write_session_file(earlier, path)
     text = path.read_text(encoding="utf-8")
     assert '"tags"' not in text and '"followups"' not in text
+
+
+@pytest.mark.parametrize(
+    ("tags", "problem"),
+    [(["  "], "a tag is blank"), (["North", " north "], "is listed twice")],
+)
+def test_a_session_file_with_a_blank_or_repeated_tag_is_refused(tmp_path: Path, tags, problem):
+    import json
+
+    from opassess.interchange import SessionFileError
+
+    path = tmp_path / "tags.opassess"
+    write_session_file(set_tags(demo_workshop(3), ["North"]), path)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["workshop"]["tags"] = tags
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(SessionFileError, match=problem):
+        read_session_file(path)
