@@ -225,9 +225,7 @@ class Filters:
 def latest_of(workshops: Sequence[Workshop]) -> list[Workshop]:
     """Each team's latest among `workshops`: one is left out when another of them re-assesses it
     and has agreed something (a re-assessment just started does not hide the results before it)."""
-    superseded = {
-        w.reassesses for w in workshops if w.reassesses is not None and w.consensus
-    }
+    superseded = {w.reassesses for w in workshops if w.reassesses is not None and w.consensus}
     return [w for w in workshops if w.id not in superseded]
 
 

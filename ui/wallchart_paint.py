@@ -346,8 +346,7 @@ def _paint_header(painter: QPainter, placement: ChartPlacement, level_ids: tuple
         # One line, or two where the layout wrapped a long stage name.
         room = rect.width() - icon - 12
         lines = [
-            metrics.elidedText(line, Qt.TextElideMode.ElideRight, room)
-            for line in text.split("\n")
+            metrics.elidedText(line, Qt.TextElideMode.ElideRight, room) for line in text.split("\n")
         ]
         label = "\n".join(lines)
         total = icon + 6 + max(metrics.horizontalAdvance(line) for line in lines)

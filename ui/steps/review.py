@@ -184,8 +184,10 @@ def _movement_section(workshop: Workshop, previous: Workshop | None) -> str:
     heading = "<h2>Movement since last time</h2>"
     if previous is None:
         # "re-assesses" is the one verb the default noun has; a stocktake follows a workshop up.
-        verb = "re-assesses" if workshop.framework.terms.reassessment == "re-assessment" else (
-            "follows up"
+        verb = (
+            "re-assesses"
+            if workshop.framework.terms.reassessment == "re-assessment"
+            else ("follows up")
         )
         return (
             heading + f"<p class='muted'>The workshop this one {verb} is not in the library, "
