@@ -118,8 +118,11 @@ class SeriesWindow(QDialog):
         self._plot_widget = widget
         return widget
 
-    def _build_chart(self) -> tuple[Any, Any, list[tuple[float, float, str]]]:
-        """A chart widget, its plot, and each point's place and hover text."""
+    def _build_chart(
+        self, legend_points: int = 10
+    ) -> tuple[Any, Any, list[tuple[float, float, str]]]:
+        """A chart widget, its plot, and each point's place and hover text; the legend's type in
+        points (pyqtgraph sets it apart from the axes')."""
         import pyqtgraph as pg  # about half a second: only when a series is looked at
 
         series = self.series
@@ -130,7 +133,7 @@ class SeriesWindow(QDialog):
             row=0, col=0, axisItems={"bottom": pg.DateAxisItem(orientation="bottom")}
         )
         # Beside the chart rather than over it, so no line hides behind a name.
-        legend = pg.LegendItem(labelTextColor="#000000", labelTextSize="10pt")
+        legend = pg.LegendItem(labelTextColor="#000000", labelTextSize=f"{legend_points}pt")
         widget.addItem(legend, row=0, col=1)
         plot.showGrid(x=True, y=True, alpha=0.25)
         left = plot.getAxis("left")
@@ -217,7 +220,7 @@ class SeriesWindow(QDialog):
         size, then drawn at full size, so its type is large enough to read across a room.
         """
         width, height = PROJECTOR_SIZE
-        widget, _plot, _spots = self._build_chart()
+        widget, _plot, _spots = self._build_chart(legend_points=13)  # as large as the axes
         widget.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
         widget.resize(width * 2 // 3, height * 2 // 3)
         widget.show()
