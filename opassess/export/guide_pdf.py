@@ -14,8 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from opassess import files
-from opassess.export import ExportError
+from opassess.export import ExportError, save_export
 from opassess.export.pdf import a4_document, numbered_canvas
 from opassess.export.pdf_style import FONT, para_text, register_fonts, styles
 from opassess.guide import GUIDE_TITLE, Block, GuideSection, blocks, guide_sections, inline, plain
@@ -34,12 +33,7 @@ def write_guide_pdf(path: str | Path) -> None:
     A failed write leaves any earlier file at `path` untouched."""
     path = Path(path)
     data = guide_pdf_bytes()
-    try:
-        files.write_atomically(path, data)
-    except OSError as exc:
-        raise ExportError(
-            f"The guide could not be saved to {path.name}: {files.plain_os_reason(exc, 'write')}"
-        ) from exc
+    save_export(data, path, "The guide")
 
 
 def guide_pdf_bytes() -> bytes:

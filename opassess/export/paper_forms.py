@@ -24,13 +24,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from opassess.export import save_export
 from opassess.export.pdf import (
     MARGIN_BOTTOM,
     MARGIN_TOP,
     build_pdf,
     numbered_canvas,
     page_section,
-    save_pdf,
 )
 from opassess.export.pdf_style import (
     FONT,
@@ -62,7 +62,7 @@ WHO_INDENT = 60.0  # the name and role, right of their labels
 def write_paper_forms(workshop: Workshop, path: str | Path) -> None:
     """Write the paper forms, one per participant, to `path` as a PDF; ExportError if they
     cannot be written."""
-    save_pdf(paper_forms_bytes(workshop), path, "The paper forms")
+    save_export(paper_forms_bytes(workshop), path, "The paper forms")
 
 
 def paper_forms_bytes(workshop: Workshop) -> bytes:

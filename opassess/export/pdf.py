@@ -21,9 +21,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from opassess import files
 from opassess.analysis import BarrierSummary, movement, summarise, unmatched
-from opassess.export import ExportError
+from opassess.export import ExportError, save_export
 from opassess.export.pdf_style import (
     DISAGREEMENT_COLOUR,
     FONT,
@@ -90,7 +89,7 @@ _SECTION_KEYS = itertools.count()  # tells page_section's sections apart
 def write_report(workshop: Workshop, path: str | Path, previous: Workshop | None = None) -> None:
     """Write the workshop report to `path` as a PDF; ExportError if it cannot be written.
     `previous`, the workshop this one re-assesses, adds the movement since then."""
-    save_pdf(report_bytes(workshop, previous), path, "The report")
+    save_export(report_bytes(workshop, previous), path, "The report")
 
 
 def report_bytes(workshop: Workshop, previous: Workshop | None = None) -> bytes:
@@ -132,21 +131,6 @@ def build_pdf(
     except LayoutError as exc:
         raise ExportError(f"{what} could not be laid out: {exc}") from exc
     return buffer.getvalue()
-
-
-def save_pdf(data: bytes, path: str | Path, what: str) -> None:
-    """Write PDF bytes to `path` atomically: a failed write leaves any earlier file untouched.
-    ExportError, naming `what` ("The report") and the reason, if it cannot be written."""
-    path = Path(path)
-    try:
-        files.write_atomically(path, data)
-    except OSError as exc:
-        raise ExportError(
-            f"{what} could not be saved to {path.name}: {files.plain_os_reason(exc, 'write')}"
-        ) from exc
-
-
-# -- page furniture -------------------------------------------------------------------------------
 
 
 def page_section(header: str, label: str = "", numbering: str = "Page {number} of {total}") -> Any:

@@ -27,12 +27,11 @@ from pathlib import Path
 from typing import Any
 
 from opassess.analysis import Movement, movement
-from opassess.export import ExportError
+from opassess.export import ExportError, save_export
 from opassess.export.pdf import (
     a4_document,
     fit_text,
     numbered_canvas,
-    save_pdf,
 )
 from opassess.export.pdf_style import (
     DISAGREEMENT_COLOUR,
@@ -266,7 +265,7 @@ def write_rollup_report(
     it cannot be laid out or written. `earlier` maps a compared workshop's id to the workshop it
     re-assesses, for the movement since then."""
     data = rollup_report_bytes(comparison, workshops, filters=filters, earlier=earlier, today=today)
-    save_pdf(data, path, "The roll-up report")
+    save_export(data, path, "The roll-up report")
 
 
 def rollup_report_bytes(

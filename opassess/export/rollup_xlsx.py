@@ -31,8 +31,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.worksheet import Worksheet
 
-from opassess import files
-from opassess.export import ExportError
+from opassess.export import save_export
 from opassess.export.rollup_pdf import (
     NOT_AGREED,
     NOT_AGREED_FILL,
@@ -136,12 +135,7 @@ def write_rollup_workbook(
     """
     path = Path(path)
     data = rollup_workbook_bytes(comparison, workshops, filters=filters, today=today)
-    try:
-        files.write_atomically(path, data)
-    except OSError as exc:
-        raise ExportError(
-            f"Could not write {path.name}: {files.plain_os_reason(exc, 'write')}"
-        ) from exc
+    save_export(data, path)
 
 
 def rollup_workbook_bytes(

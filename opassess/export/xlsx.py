@@ -37,9 +37,8 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from opassess import files
 from opassess.analysis import movement, summarise, unmatched
-from opassess.export import ExportError
+from opassess.export import save_export
 from opassess.export.cells import MAX_CELL_CHARS, REPLACEMENT, spreadsheet_text
 from opassess.frameworks import Framework, Terms, capitalised
 from opassess.wording import (
@@ -193,12 +192,7 @@ def write_workbook(workshop: Workshop, path: Path, previous: Workshop | None = N
     """
     path = Path(path)
     data = workbook_bytes(workshop, previous)
-    try:
-        files.write_atomically(path, data)
-    except OSError as exc:
-        raise ExportError(
-            f"Could not write {path.name}: {files.plain_os_reason(exc, 'write')}"
-        ) from exc
+    save_export(data, path)
 
 
 def workbook_bytes(workshop: Workshop, previous: Workshop | None = None) -> bytes:
