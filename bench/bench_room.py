@@ -55,7 +55,7 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench_wallchart import none_reference_bug
+from bench_wallchart import refuse_faulty_pyside
 from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
@@ -460,16 +460,9 @@ def main() -> int:
     BareServer.request_queue_size = RoomServer.request_queue_size  # the same queue for both
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    import PySide6
-
-    if none_reference_bug():
-        print(
-            f"PySide6 {PySide6.__version__} on Python {sys.version.split()[0]} loses a "
-            "reference to None on every call that returns nothing, so this run would abort. "
-            "Use a PySide6 release without that fault (6.11.3 works).",
-            file=sys.stderr,
-        )
+    if refuse_faulty_pyside():
         return 2
+    import PySide6  # for the version in the heading
 
     rng = random.Random(2002)
     with tempfile.TemporaryDirectory() as folder:

@@ -138,6 +138,21 @@ def none_reference_bug() -> bool:
     return sys.getrefcount(None) < before - 50
 
 
+def refuse_faulty_pyside() -> bool:
+    """Say why and return True on a PySide6 build that would abort a long run (see above)."""
+    import PySide6
+
+    if not none_reference_bug():
+        return False
+    print(
+        f"PySide6 {PySide6.__version__} on Python {sys.version.split()[0]} loses a "
+        "reference to None on every call that returns nothing, so this run would abort. "
+        "Use a PySide6 release without that fault (6.11.3 works).",
+        file=sys.stderr,
+    )
+    return True
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--participants", type=int, default=40)
@@ -148,16 +163,9 @@ def main() -> int:
     args = parser.parse_args()
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    import PySide6
-
-    if none_reference_bug():
-        print(
-            f"PySide6 {PySide6.__version__} on Python {sys.version.split()[0]} loses a "
-            "reference to None on every call that returns nothing, so this run would abort. "
-            "Use a PySide6 release without that fault (6.11.3 works).",
-            file=sys.stderr,
-        )
+    if refuse_faulty_pyside():
         return 2
+    import PySide6  # for the version in the heading
 
     rng = random.Random(2002)
     workshop = workshop_of(args.participants, args.barriers, rng)
