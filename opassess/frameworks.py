@@ -7,6 +7,7 @@ file, or one workshop's wording, never rewrites another workshop's history.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ _DEFAULT_TERMS = {
     "suggestions": "breakthroughs",
 }
 DEFAULT_FRAMEWORK_ID = "audit-commission-breakthrough-2002"
+_DEFAULT_FILE = "breakthrough.json"
 MAX_NAME_LENGTH = 500  # as framework.schema.json says for every name
 # The answer of someone who cannot judge a barrier: kept apart from every stage, so no
 # framework may give a stage this id.
@@ -348,16 +350,25 @@ def load_framework(path: str | Path) -> Framework:
 
 def builtin_frameworks() -> dict[str, Framework]:
     """Every framework bundled in resources/frameworks, by id."""
+    return dict(_bundled_frameworks())
+
+
+@functools.cache
+def _bundled_frameworks() -> tuple[tuple[str, Framework], ...]:
+    # Read and checked once a run: the bundled files do not change while the program runs, and
+    # checking four of them against the schema takes some 20 ms a time (every New workshop,
+    # every list of frameworks). Frameworks are immutable, so the values are shared safely.
     frameworks: dict[str, Framework] = {}
     for path in sorted((resources_dir() / "frameworks").glob("*.json")):
-        framework = load_framework(path)
+        framework = default_framework() if path.name == _DEFAULT_FILE else load_framework(path)
         frameworks[framework.id] = framework
-    return frameworks
+    return tuple(frameworks.items())
 
 
+@functools.cache
 def default_framework() -> Framework:
-    """The Audit Commission breakthrough model."""
-    return load_framework(resources_dir() / "frameworks" / "breakthrough.json")
+    """The Audit Commission breakthrough model (read once a run; the value is immutable)."""
+    return load_framework(resources_dir() / "frameworks" / _DEFAULT_FILE)
 
 
 def edit_dimension(
