@@ -14,7 +14,7 @@ import uuid
 from datetime import date, timedelta
 from typing import Any
 
-from opassess.frameworks import Framework, default_framework
+from opassess.frameworks import DEFAULT_FRAMEWORK_ID, Framework, default_framework
 from opassess.paths import resources_dir
 from opassess.workshop import (
     NOT_SURE,
@@ -54,7 +54,10 @@ def demo_workshop(
         raise ValueError("a demo team has 1 to 200 participants")
     framework = framework or default_framework()
     content = load_demo_content()
-    rng = random.Random(f"{seed}:{participants}")
+    # Another framework's demo is another workshop, with ids of its own; the breakthrough
+    # model's keeps the ids it always had.
+    salt = "" if framework.id == DEFAULT_FRAMEWORK_ID else f":{framework.id}"
+    rng = random.Random(f"{seed}:{participants}{salt}")
     held_on = held_on or date.today() - timedelta(days=21)
 
     def make_id() -> str:

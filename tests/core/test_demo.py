@@ -38,3 +38,10 @@ def test_the_stage_the_default_team_agreed_is_the_one_most_of_it_rated():
         )
         agreed = content[barrier]["stage"]
         assert stages[agreed] == max(stages.values()), barrier
+
+
+def test_demos_on_different_frameworks_are_different_workshops():
+    from opassess.frameworks import builtin_frameworks
+
+    ids = {demo_workshop(5, framework=f).id for f in builtin_frameworks().values()}
+    assert len(ids) == len(builtin_frameworks())
