@@ -109,7 +109,8 @@ def demo_workshop(
         )
     return Workshop(
         id=make_id(),
-        title=content["title"],
+        # on another framework, the title says which, so the library tells the demos apart
+        title=content["title"] if not salt else f"{framework.name}: {content['title'][:1].lower()}{content['title'][1:]}",
         framework=framework,
         organisation=content["organisation"],
         team=content["team"],
