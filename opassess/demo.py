@@ -107,10 +107,12 @@ def demo_workshop(
             )
             for item in content["actions"][dimension.id]
         )
+    title = content["title"]
+    if salt:  # on another framework, the title says which, so the library tells demos apart
+        title = f"{framework.name}: {title[:1].lower()}{title[1:]}"
     return Workshop(
         id=make_id(),
-        # on another framework, the title says which, so the library tells the demos apart
-        title=content["title"] if not salt else f"{framework.name}: {content['title'][:1].lower()}{content['title'][1:]}",
+        title=title,
         framework=framework,
         organisation=content["organisation"],
         team=content["team"],
