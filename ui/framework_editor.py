@@ -414,7 +414,7 @@ class FrameworkEditor(QDialog):
             self.descriptor_form.removeRow(0)
         self.descriptor_boxes = {}
         for stage in self._stage_rows():
-            box = _text_box([], 60)
+            box = _text_box([], 100)  # room for a few examples, each a wrapped line
             self.descriptor_boxes[stage["id"]] = box
             self.descriptor_form.addRow(stage["name"] or "(no name)", box)
 
@@ -430,6 +430,7 @@ class FrameworkEditor(QDialog):
         self.dimension_name.setText(dimension["name"])
         self.dimension_group.setText(dimension.get("group", ""))
         self.dimension_question.setText(dimension.get("question", ""))
+        self.dimension_question.setCursorPosition(0)  # its start, not its end, in view
         self.dimension_explanation.setPlainText(dimension.get("explanation", ""))
         for stage_id, box in self.descriptor_boxes.items():
             box.setPlainText("\n".join(dimension["descriptors"].get(stage_id, [])))

@@ -28,8 +28,9 @@ from opassess.frameworks import Framework, capitalised
 def framework_overview_html(framework: Framework) -> str:
     """What a framework rates and on which stages, for a chooser's preview."""
     terms = framework.terms
+    # A coloured square and dark text, as Explain shows them: amber on white is hard to read.
     stages = " → ".join(
-        f"<b style='color:{framework.colour_of(level.id)}'>{escape(level.name)}</b>"
+        f"<span style='color:{framework.colour_of(level.id)}'>■</span> <b>{escape(level.name)}</b>"
         for level in framework.levels
     )
     dimensions = "".join(f"<li>{escape(d.name)}</li>" for d in framework.dimensions)
