@@ -8,6 +8,7 @@ same the roll-up workbook and report print.
 
 from __future__ import annotations
 
+import textwrap
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -69,7 +70,10 @@ class HeatmapModel(QAbstractTableModel):
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         if orientation == Qt.Orientation.Horizontal:
-            return self.comparison.dimensions[section][1]
+            name = self.comparison.dimensions[section][1]
+            # On lines of their own: a header does not wrap, and a long name cut in its middle
+            # ("erstand that what we d") says nothing.
+            return name if role == Qt.ItemDataRole.ToolTipRole else textwrap.fill(name, 20)
         team = self.comparison.teams[section]
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{team.title} ({team.organisation})" if team.organisation else team.title
