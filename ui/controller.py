@@ -32,6 +32,55 @@ if TYPE_CHECKING:
 
 Confirm = Callable[[str], bool]
 
+# Said when something would show the team's ratings while the laptop goes round.
+PRIVATE_LOCKED = (
+    "Private rating is under way: the other steps, Fast entry and anything that shows the "
+    "team's ratings stay locked until the facilitator takes the laptop back."
+)
+_NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def number_in_words(count: int) -> str:
+    """'two' for 2, as running text says small numbers; digits from 11."""
+    return _NUMBERS[count] if 0 <= count < len(_NUMBERS) else str(count)
+
+
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def reveal_question(workshop: Workshop) -> str | None:
+    """What to ask before revealing while someone has still to rate every barrier, naming
+    them unless the workshop is anonymous; None when everyone has finished."""
+    from opassess.analysis import rating_progress
+    from opassess.workshop import shows_names
+
+    progress = rating_progress(workshop)
+    missing = [p.participant_id for p in progress if not p.complete]
+    if not missing:
+        return None
+    terms = workshop.framework.terms
+    done = len(progress) - len(missing)
+    people = "person has" if done == 1 else "people have"
+    said = f"Only {done} of {len(progress)} {people} rated every {terms.dimension}."
+    if shows_names(workshop):
+        names = workshop.display_names()
+        still = f"Still to finish: {_listed([names[pid] for pid in missing])}."
+    else:
+        still = (
+            f"{_capitalised(number_in_words(len(missing)))} "
+            f"{'person has' if len(missing) == 1 else 'people have'} still to finish."
+        )
+    return (
+        f"{said} {still}\n\nReveal the ratings on every shared screen now? Anyone still to "
+        "rate would see the team's ratings before giving their own."
+    )
+
+
+def _capitalised(text: str) -> str:
+    # opassess.frameworks has one, but the home window starts without the workshop model.
+    return text[:1].upper() + text[1:]
+
 
 def not_saved_message(problem: LibraryError | OSError) -> str:
     """Why a change could not be written, and what to do, for a change the screen still shows."""
@@ -64,6 +113,9 @@ class WorkshopController(QObject):
     save_failed = Signal(str)  # the change could not be written (also sent as `failed`)
     revealed_changed = Signal(bool)  # the team's ratings shown or hidden on shared screens
     barrier_selected = Signal(str)  # the barrier under discussion (mirrored on the projector)
+    # The laptop is going round for private rating: every view that could show a rating, or
+    # lead to one, locks until the facilitator takes the laptop back.
+    private_session_changed = Signal(bool)
 
     def __init__(
         self, session: EditSession, confirm: Confirm | None = None, parent: QObject | None = None
@@ -72,6 +124,7 @@ class WorkshopController(QObject):
         self._session = session
         self._confirm = confirm or (lambda _message: False)
         self._revealed = False
+        self._private = False
         self._barrier = session.workshop.scope[0] if session.workshop.scope else ""
 
     @property
@@ -111,12 +164,13 @@ class WorkshopController(QObject):
         self._announce(change, f"Saved: {label}")
 
     def undo(self) -> None:
-        if self._session.history.can_undo:
+        # The last edit may be the previous person's rating.
+        if self._session.history.can_undo and not self._private:
             label = self._session.history.undo_label
             self._guarded(self._session.undo, f"Undone: {label}")
 
     def redo(self) -> None:
-        if self._session.history.can_redo:
+        if self._session.history.can_redo and not self._private:
             label = self._session.history.redo_label
             self._guarded(self._session.redo, f"Redone: {label}")
 
@@ -135,9 +189,48 @@ class WorkshopController(QObject):
         return self._revealed
 
     def set_revealed(self, revealed: bool) -> None:
+        """Show or hide the team's ratings on shared screens; never shown during private
+        rating (see `reveal` for the question asked when someone has not finished)."""
+        if revealed and self._private:
+            self.failed.emit(PRIVATE_LOCKED)
+            return
         if revealed != self._revealed:
             self._revealed = revealed
             self.revealed_changed.emit(revealed)
+
+    def reveal(self, ask: Confirm | None = None) -> bool:
+        """Reveal the ratings, asking first (`ask`, else the controller's confirm) when someone
+        has still to rate every barrier. True when they are now revealed."""
+        if self._private:
+            self.failed.emit(PRIVATE_LOCKED)
+            return False
+        if not self._revealed:
+            question = reveal_question(self.workshop)
+            if question is not None and not (ask or self._confirm)(question):
+                return False
+            self.set_revealed(True)
+        return self._revealed
+
+    @property
+    def private_session(self) -> bool:
+        """Whether the laptop is with the participants for private rating."""
+        return self._private
+
+    def begin_private_session(self) -> None:
+        """Someone has chosen their name to rate: hide the ratings and lock every way to them
+        until `end_private_session`, whoever picks the laptop up next."""
+        self.set_revealed(False)
+        if not self._private:
+            self._private = True
+            self.private_session_changed.emit(True)
+            self.history_changed.emit()
+
+    def end_private_session(self) -> None:
+        """The facilitator has taken the laptop back."""
+        if self._private:
+            self._private = False
+            self.private_session_changed.emit(False)
+            self.history_changed.emit()
 
     @property
     def selected_barrier(self) -> str:

@@ -15,7 +15,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QPushButton, QStackedWidget
 
 from opassess import __version__
-from ui.controller import LibraryController, WorkshopController
+from ui.controller import PRIVATE_LOCKED, LibraryController, WorkshopController
 from ui.home import HomePage
 from ui.operations import FileDialogs, Operations
 from ui.settings import AppSettings
@@ -252,6 +252,8 @@ class MainWindow(QMainWindow):
         controller.changed.connect(lambda _change: self._mirror_on_projector())
         controller.changed.connect(lambda change: self._show_title() if change.details else None)
         controller.barrier_selected.connect(lambda _d: self._mirror_on_projector())
+        controller.private_session_changed.connect(lambda _locked: self._update_actions())
+        controller.private_session_changed.connect(lambda _locked: self._mirror_on_projector())
         view.consensus_page.chart_options_changed.connect(self._chart_options_changed)
         self._connect_chart(view.consensus_page.chart)
 
@@ -300,6 +302,8 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(f"{self.workshop_controller.workshop.title} — OpAssess")
 
     def show_home(self) -> None:
+        if self._private_session():
+            return  # the library leads to every workshop's ratings
         self._close_workshop_view()
         self.home.refresh()
         self.stack.setCurrentWidget(self.home)
@@ -343,6 +347,8 @@ class MainWindow(QMainWindow):
         if self.projector is not None and self.projector.isVisible():
             self.projector.close()
             return
+        if self._private_session():
+            return  # on one screen it would cover the laptop, with the step keys live
         from ui.projector import ProjectorWindow
 
         self.projector = ProjectorWindow(self.workshop_controller)
@@ -363,6 +369,7 @@ class MainWindow(QMainWindow):
 
     def _projector_closed(self) -> None:
         self.projector = None
+        self._update_actions()  # during private rating F5 only closed it: now it is off
 
     def _mirror_on_projector(self) -> None:
         if self.projector is None or self.workshop_view is None:
@@ -371,6 +378,14 @@ class MainWindow(QMainWindow):
         self.projector.show_step(page.title, page.projector_html())
 
     # -- undo ------------------------------------------------------------------------------------
+
+    def _private_session(self) -> bool:
+        """Whether the laptop is going round for private rating (said, when it is)."""
+        controller = self.workshop_controller
+        if controller is None or not controller.private_session:
+            return False
+        controller.failed.emit(PRIVATE_LOCKED)
+        return True
 
     def undo(self) -> None:
         if not self.undo_action.isEnabled():  # nothing to undo, or paused by the step
@@ -391,12 +406,16 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         controller = self.workshop_controller
         in_workshop = controller is not None
+        # While the laptop goes round for private rating, nothing that shows the team's ratings
+        # or leads away from the Rate step is in reach: not by menu, not by shortcut.
+        private = controller is not None and controller.private_session
+        free = not private
         paused = ""
         if in_workshop:
             undo, redo = controller.undo_label, controller.redo_label
             if self.workshop_view is not None:
                 paused = self.workshop_view.current_page.undo_paused()
-            if paused:
+            if paused or private:
                 undo = redo = None
         else:
             undo = "delete" if self.library.can_undo_delete else None
@@ -418,12 +437,23 @@ class MainWindow(QMainWindow):
             self.chart_png_action,
             self.chart_copy_action,
         ):
-            workshop_action.setEnabled(in_workshop)
-        self.projector_action.setEnabled(in_workshop)
-        self.library_action.setEnabled(in_workshop)
+            workshop_action.setEnabled(in_workshop and free)
+        # New, import and the rest open or replace workshops: the library's, not the laptop's.
+        for library_action in (
+            self.new_action,
+            self.import_action,
+            self.gather_action,
+            self.demo_teams_action,
+            self.frameworks_action,
+        ):
+            library_action.setEnabled(free)
+        self.recent_menu.setEnabled(free and bool(self.settings.recent_files))
+        projecting = self.projector is not None and self.projector.isVisible()
+        self.projector_action.setEnabled(in_workshop and (free or projecting))
+        self.library_action.setEnabled(in_workshop and free)
         self.saved_label.setVisible(in_workshop)  # the save status is a workshop's
         for step_action in (self.next_step_action, self.previous_step_action, *self.step_actions):
-            step_action.setEnabled(in_workshop)
+            step_action.setEnabled(in_workshop and free)
 
     def _show_saved(self, status: str) -> None:
         self.saved_label.setStyleSheet("")
@@ -463,7 +493,8 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction(
                 file.name, lambda f=file: self.operations.import_files([f])
             ).setToolTip(str(file))
-        self.recent_menu.setEnabled(bool(files))
+        controller = self.workshop_controller
+        self.recent_menu.setEnabled(bool(files) and not (controller and controller.private_session))
 
     # -- help ------------------------------------------------------------------------------------
 

@@ -29,6 +29,11 @@ from ui.style import PROJECTOR_BACKGROUND, PROJECTOR_TEXT
 from ui.wallchart import ORDER_FRAMEWORK, WallChart
 
 _MUTED = "#C8D0D8"
+# In place of the wall chart while the laptop goes round: the room sees nobody's ratings.
+PRIVATE_HTML = (
+    "<h1>Private rating</h1><p>Everyone rates on their own first. The ratings stay hidden "
+    "until the whole team compares them.</p>"
+)
 
 
 class ProjectorWindow(QWidget):
@@ -90,6 +95,7 @@ class ProjectorWindow(QWidget):
         self._html: str | None = None
         controller.changed.connect(self._workshop_changed)
         controller.revealed_changed.connect(self._revealed_changed)
+        controller.private_session_changed.connect(self._revealed_changed)
         controller.barrier_selected.connect(self._barrier_selected)
         self.chart.barrier_clicked.connect(controller.select_barrier)
         self._apply_fonts()
@@ -103,6 +109,8 @@ class ProjectorWindow(QWidget):
             self._title = title
             self.title_label.setText(title)
             self.title_label.setVisible(bool(title))
+        if html is None and self.controller.private_session:
+            html = PRIVATE_HTML
         if html is None:
             self._html = None
             self.browser.clear()  # nothing of another step lingers behind the chart
@@ -185,13 +193,18 @@ class ProjectorWindow(QWidget):
             self._refresh_chart()  # else show_step brings the chart up to date
 
     def _refresh_chart(self) -> None:
-        self.chart.set_revealed(self.controller.revealed)
+        self.chart.set_revealed(self._revealed)
         self.chart.set_workshop(self.controller.workshop)
         self.chart.set_selected(self.controller.selected_barrier)
         self._show_agreed()
 
-    def _revealed_changed(self, revealed: bool) -> None:
-        self.chart.set_revealed(revealed)
+    @property
+    def _revealed(self) -> bool:
+        # The controller refuses to reveal during private rating; this screen checks again.
+        return self.controller.revealed and not self.controller.private_session
+
+    def _revealed_changed(self, _revealed: bool) -> None:
+        self.chart.set_revealed(self._revealed)
         self._show_agreed()
 
     def _barrier_selected(self, dimension_id: str) -> None:
@@ -208,7 +221,7 @@ class ProjectorWindow(QWidget):
             return
         name = html.escape(workshop.framework.dimension(dimension_id).name)
         agreed = workshop.consensus.get(dimension_id)
-        if not self.controller.revealed:
+        if not self._revealed:
             # Nothing that could anchor the discussion before the team has seen its ratings.
             self.agreed_label.setText(f"<b>{name}</b>")
             return

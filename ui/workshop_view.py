@@ -134,6 +134,7 @@ class WorkshopView(QWidget):
 
         self.step_group.idClicked.connect(self.go_to_step)
         controller.failed.connect(self.message_bar.show_message)
+        controller.private_session_changed.connect(self._show_lock)
         controller.changed.connect(
             lambda change: self._update_heading() if change.details else None
         )
@@ -162,6 +163,10 @@ class WorkshopView(QWidget):
     def go_to_step(self, index: int) -> None:
         index = max(0, min(index, len(self.pages) - 1))
         previous = self.stack.currentIndex()
+        if self.controller.private_session and index != previous:
+            # Every other step shows or leads to the team's ratings.
+            self.step_group.button(previous).setChecked(True)
+            return
         if previous != index:
             self.pages[previous].left()
         self.stack.setCurrentIndex(index)
@@ -170,6 +175,12 @@ class WorkshopView(QWidget):
         self.purpose.setText(page.purpose)
         self.message_bar.hide()
         page.entered()
+
+    def _show_lock(self, locked: bool) -> None:
+        current = self.stack.currentIndex()
+        for number, button in enumerate(self.step_group.buttons()):
+            button.setEnabled(not locked or number == current)
+        self.back_button.setEnabled(not locked)
 
     def _update_heading(self) -> None:
         workshop = self.controller.workshop

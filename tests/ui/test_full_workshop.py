@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from opassess.store import Library
 from opassess.workshop import NOT_SURE
@@ -27,7 +27,7 @@ def _window(qtbot, library, data_dir):
     return window
 
 
-def test_a_workshop_from_start_to_finish(qtbot, tmp_path):
+def test_a_workshop_from_start_to_finish(qtbot, tmp_path, monkeypatch):
     data_dir = tmp_path / "library"
     library = Library.open(data_dir)
     window = _window(qtbot, library, data_dir)
@@ -69,6 +69,19 @@ def test_a_workshop_from_start_to_finish(qtbot, tmp_path):
     assert panel.screen == THANKS and not panel.participant_id
     shown = " ".join(b.text() for b in panel.findChildren(QPushButton) if b.isVisible())
     assert "Starting" not in shown and "Developing" not in shown
+
+    # The facilitator takes the laptop back (asked first), and the other steps open again.
+    assert not window.step_actions[3].isEnabled()
+
+    def take_back(box):
+        box.clickedButton = lambda: next(
+            b for b in box.buttons() if b.text() == "Take the laptop back"
+        )
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", take_back)
+    rate.take_back.click()
+    assert window.step_actions[3].isEnabled()
 
     # Rate, fast entry: Bo's and Cy's paper forms keyed in.
     rate.set_mode("fast")

@@ -161,9 +161,7 @@ def test_a_window_smaller_than_a_step_scrolls_instead_of_squeezing_it(
     assert area.widget() is page and area.verticalScrollBar().maximum() > 0
 
 
-def test_moving_to_a_step_by_keyboard_leaves_its_shortcuts_working(
-    qtbot, library, demo, tmp_path
-):
+def test_moving_to_a_step_by_keyboard_leaves_its_shortcuts_working(qtbot, library, demo, tmp_path):
     """The scroll area around each step is never a focus stop: after Ctrl+4 from a Setup field,
     Alt+Down moves to the next barrier straight away."""
     from PySide6.QtWidgets import QApplication, QLineEdit
@@ -182,9 +180,7 @@ def test_moving_to_a_step_by_keyboard_leaves_its_shortcuts_working(
     assert window.workshop_controller.selected_barrier != first
 
 
-def test_choosing_a_barrier_by_keyboard_scrolls_its_row_into_view(
-    qtbot, library, demo, tmp_path
-):
+def test_choosing_a_barrier_by_keyboard_scrolls_its_row_into_view(qtbot, library, demo, tmp_path):
     _, page, area = _small_window_at_consensus(qtbot, library, demo, tmp_path)
     bar = area.verticalScrollBar()
     chart = page.chart
@@ -291,7 +287,7 @@ def test_tab_moves_on_from_the_read_only_tables_instead_of_cycling_their_cells(
 
 
 def test_undo_is_off_while_the_laptop_goes_round_for_private_rating(
-    qtbot, library, demo, tmp_path
+    qtbot, library, demo, tmp_path, monkeypatch
 ):
     """Undo would take back the previous person's rating: in private mode it is off, and it
     comes back in fast entry and on every other step."""
@@ -326,6 +322,16 @@ def test_undo_is_off_while_the_laptop_goes_round_for_private_rating(
     assert told and "private rating" in told[0]  # said why, not silently nothing
     assert controller.workshop.rating(alice, controller.workshop.scope[0]) is not None
     rate.private.reset()
+    assert not window.undo_action.isEnabled()  # the next person may be at the laptop
+
+    def take_back(box):
+        box.clickedButton = lambda: next(
+            b for b in box.buttons() if b.text() == "Take the laptop back"
+        )
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", take_back)
+    rate.take_back.click()
     rate.set_mode("fast")
     assert window.undo_action.isEnabled()
     rate.set_mode("private")
@@ -399,6 +405,7 @@ def test_replacing_the_open_workshop_from_a_file_shows_the_files_copy(
     window = _window(qtbot, library, tmp_path)
     assert window.open_workshop(demo.id)
     assert window.workshop_controller.apply("Title", update_details, title="Changed on screen")
+
     def choose_replace(box):
         replace = next(b for b in box.buttons() if b.text() == "Replace")
         box.clickedButton = lambda: replace

@@ -7,7 +7,14 @@ from html import escape
 import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFocusEvent
-from PySide6.QtWidgets import QApplication, QLabel, QPlainTextEdit, QPushButton, QRadioButton
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+)
 
 from opassess.frameworks import default_framework
 from opassess.session import EditSession
@@ -70,6 +77,16 @@ def visible_text(widget) -> str:
         if child.isVisible():
             parts.append(child.toPlainText())
     return "\n".join(parts)
+
+
+def press(label: str):
+    """A QMessageBox.exec that answers by pressing the button labelled `label`."""
+
+    def exec_(box):
+        box.clickedButton = lambda: next(b for b in box.buttons() if b.text() == label)
+        return 0
+
+    return exec_
 
 
 def stored(library, workshop_id, participant_id, dimension_id):
@@ -351,16 +368,21 @@ def test_leaving_the_step_clears_back_to_the_names_and_keeps_the_evidence(
     )
 
 
-def test_the_mode_switch_is_locked_while_someone_rates(qtbot, fresh_controller):
+def test_the_mode_switch_is_locked_until_the_facilitator_takes_the_laptop_back(
+    qtbot, fresh_controller, monkeypatch
+):
     page = make_page(qtbot, fresh_controller)
     page.private.choose(fresh_controller.workshop.participants[0].id)
     assert not page.modes.isEnabled()
     qtbot.mouseClick(page.private.not_me, Qt.MouseButton.LeftButton)
     assert page.private.screen == WHO
+    assert not page.modes.isEnabled()  # the next person may be at the laptop already
+    monkeypatch.setattr(QMessageBox, "exec", press("Take the laptop back"))
+    qtbot.mouseClick(page.take_back, Qt.MouseButton.LeftButton)
     assert page.modes.isEnabled()
 
 
-def test_undo_shows_the_earlier_choice_on_the_private_screen(
+def test_undo_is_refused_and_a_change_from_elsewhere_shows_on_the_private_screen(
     qtbot, library, fresh, fresh_controller
 ):
     page = make_page(qtbot, fresh_controller)
@@ -369,12 +391,14 @@ def test_undo_shows_the_earlier_choice_on_the_private_screen(
     panel.choose(ann)
     qtbot.keyClick(panel.cards[0].radio, Qt.Key.Key_1)
     qtbot.keyClick(panel.cards[0].radio, Qt.Key.Key_3)
-    fresh_controller.undo()
+    fresh_controller.undo()  # however asked: it could take back the previous person's rating
+    assert panel.cards[2].radio.isChecked()
+    assert stored(library, fresh.id, ann, fresh.scope[0]).stage == "consolidating"
+    fresh_controller.apply_from_elsewhere(
+        "Rating", record_rating, ann, fresh.scope[0], "starting", ""
+    )
     assert panel.cards[0].radio.isChecked()
     assert stored(library, fresh.id, ann, fresh.scope[0]).stage == "starting"
-    fresh_controller.undo()
-    assert panel.stages.checkedButton() is None
-    assert stored(library, fresh.id, ann, fresh.scope[0]) is None
 
 
 def test_a_participant_removed_while_rating_goes_back_to_the_names(qtbot, fresh, fresh_controller):
@@ -391,11 +415,10 @@ def test_a_participant_removed_while_rating_goes_back_to_the_names(qtbot, fresh,
     assert panel.screen == WHO
     assert panel.participant_id == ""
     assert failures == []
-    assert page.modes.isEnabled()
-    assert [b.text() for b in panel.findChildren(QPushButton) if b.isVisible()] == [
-        "Ann Baker",
-        "Bo Chen",
-    ]
+    assert not page.modes.isEnabled()  # still private until the facilitator takes it back
+    assert [
+        b.text() for b in panel.findChildren(QPushButton) if b.isVisible() and b.text() != "Back"
+    ] == ["Ann Baker", "Bo Chen"]
 
 
 # -- fast entry -----------------------------------------------------------------------------------

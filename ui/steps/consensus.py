@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
@@ -60,6 +61,21 @@ HIDDEN_EVIDENCE = (
     "wall chart and the evidence behind each dot."
 )
 NO_EVIDENCE = "(no evidence given)"
+
+
+def ask_before_revealing(parent: QWidget, question: str) -> bool:
+    """Ask before revealing while someone has still to rate; keeping them hidden is the
+    default, for Enter and Esc alike."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle("Not everyone has rated")
+    box.setText(question)
+    reveal = box.addButton("Reveal now", QMessageBox.ButtonRole.AcceptRole)
+    keep = box.addButton("Keep hidden", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keep)
+    box.setEscapeButton(keep)
+    box.exec()
+    return box.clickedButton() is reveal
 
 
 def evidence_html(workshop: Workshop, dimension_id: str, show_names: bool) -> str:
@@ -255,7 +271,7 @@ class ConsensusPage(StepPage):
         self._save_timer.setInterval(SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self.save_notes)
 
-        self.reveal_button.toggled.connect(controller.set_revealed)
+        self.reveal_button.clicked.connect(self._reveal_clicked)
         self.order_combo.currentIndexChanged.connect(self._order_chosen)
         self.names_check.toggled.connect(self._names_chosen)
         self.chart.barrier_clicked.connect(controller.select_barrier)
@@ -268,6 +284,9 @@ class ConsensusPage(StepPage):
         self.dissent.left.connect(self.save_notes)
         self.clear_button.clicked.connect(self.clear)
         controller.revealed_changed.connect(self._revealed_changed)
+        controller.private_session_changed.connect(
+            lambda _locked: self._sync_toolbar(controller.workshop)
+        )
         controller.barrier_selected.connect(self._barrier_selected)
         for keys, step in (("Alt+Down", 1), ("Alt+Up", -1)):
             shortcut = QShortcut(QKeySequence(keys), self)
@@ -375,6 +394,7 @@ class ConsensusPage(StepPage):
         with QSignalBlocker(self.reveal_button):
             self.reveal_button.setChecked(self.controller.revealed)
         self.reveal_button.setText(HIDE_TEXT if self.controller.revealed else REVEAL_TEXT)
+        self.reveal_button.setEnabled(not self.controller.private_session)
         anonymous = not shows_names(workshop)
         with QSignalBlocker(self.names_check):
             # Anonymous: the box is off and locked; the facilitator's choice returns with names.
@@ -492,6 +512,14 @@ class ConsensusPage(StepPage):
         self._dimension = dimension_id
         self.chart.set_selected(dimension_id)
         self._show_barrier()
+
+    def _reveal_clicked(self, checked: bool) -> None:
+        if checked:
+            # Asked first, naming who has not finished, when not everyone has rated.
+            self.controller.reveal(lambda question: ask_before_revealing(self, question))
+        else:
+            self.controller.set_revealed(False)
+        self._sync_toolbar(self.controller.workshop)  # unchecked again when kept hidden
 
     def _revealed_changed(self, revealed: bool) -> None:
         self._sync_toolbar(self.controller.workshop)

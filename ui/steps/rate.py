@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -29,7 +30,7 @@ from opassess.analysis import ParticipantProgress, rating_progress
 from opassess.changes import WorkshopChange
 from opassess.frameworks import Terms
 from opassess.workshop import Workshop
-from ui.controller import WorkshopController
+from ui.controller import PRIVATE_LOCKED, WorkshopController
 from ui.room import RoomController, RoomDialog
 from ui.steps import StepPage
 from ui.steps.rate_grid import FastEntryPanel
@@ -40,6 +41,27 @@ PRIVATE = "private"
 FAST = "fast"
 MODES = (PRIVATE, FAST)
 MODE_LABELS = {PRIVATE: "Private rating", FAST: "Fast entry"}
+TAKE_BACK = "Facilitator: take the laptop back"
+LOCKED_NOTE = "Private: nothing else opens until the facilitator takes the laptop back."
+
+
+def confirm_take_back(parent: QWidget) -> bool:
+    """Ask before ending private rating: two deliberate presses, and Enter or Esc keep it
+    private, so a participant cannot open everyone's ratings by accident."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle("Take the laptop back?")
+    box.setText("For the facilitator only: this ends private rating.")
+    box.setInformativeText(
+        "The other steps, Fast entry and the menus open again, and they can show everyone's "
+        "ratings. If you are rating, choose “Keep it private” and carry on."
+    )
+    take = box.addButton("Take the laptop back", QMessageBox.ButtonRole.AcceptRole)
+    keep = box.addButton("Keep it private", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keep)
+    box.setEscapeButton(keep)
+    box.exec()
+    return box.clickedButton() is take
 
 
 def finished_sentence(progress: list[ParticipantProgress], terms: Terms | None = None) -> str:
@@ -241,16 +263,32 @@ class RatePage(StepPage):
         self.room_button.clicked.connect(self.show_room)
         self.rooms.opened_changed.connect(self._room_opened)
         self.rooms.progress_changed.connect(self.projector_changed.emit)
+        # Shown from the first name chosen until the facilitator takes the laptop back.
+        self.locked_note = QLabel(LOCKED_NOTE)
+        self.locked_note.setWordWrap(True)
+        self.locked_note.setAccessibleName("Private rating")
+        self.take_back = QPushButton(f"{TAKE_BACK}…")
+        self.take_back.setAccessibleName(TAKE_BACK)
+        self.take_back.setAccessibleDescription(
+            "Ends private rating, after asking; the other steps open again."
+        )
+        self.take_back.setToolTip(
+            "Ends private rating, after asking: the other steps and Fast entry open again."
+        )
+        self.take_back.clicked.connect(self.take_laptop_back)
         top = QHBoxLayout()
         top.addWidget(self.modes)
         top.addStretch(1)
+        top.addWidget(self.locked_note, 2)
+        top.addWidget(self.take_back)
         top.addWidget(self.room_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
 
         self.modes.currentChanged.connect(lambda i: self.set_mode(MODES[i]))
-        self.private.participant_changed.connect(self._lock_modes)
+        controller.private_session_changed.connect(self._show_lock)
+        self._show_lock(controller.private_session)
         # Undo is off here (undo_paused): say why rather than let Ctrl+Z do nothing.
         for keys in ("Ctrl+Z", "Ctrl+Shift+Z", "Ctrl+Y"):
             shortcut = QShortcut(QKeySequence(keys), self.private)
@@ -279,6 +317,11 @@ class RatePage(StepPage):
             raise ValueError(f"mode is one of {MODES}")
         if mode == self.mode and self.modes.currentIndex() == MODES.index(mode):
             return
+        if mode == FAST and self.controller.private_session:
+            # Fast entry is everyone's ratings: not while the laptop goes round.
+            self.modes.setCurrentIndex(MODES.index(self.mode))
+            self.controller.failed.emit(PRIVATE_LOCKED)
+            return
         self.private.reset()
         self.stack.setCurrentIndex(MODES.index(mode))
         self.modes.setCurrentIndex(MODES.index(mode))
@@ -288,12 +331,29 @@ class RatePage(StepPage):
         self.mode_changed.emit(mode)
         self.undo_pause_changed.emit()
 
-    def _lock_modes(self, participant_id: str) -> None:
-        # While someone rates privately, the other mode (everyone's ratings) is out of reach.
-        self.modes.setEnabled(not participant_id)
+    def _show_lock(self, locked: bool) -> None:
+        # While the laptop goes round, the other mode (everyone's ratings) and the room's
+        # controls are out of reach; only the facilitator's way back is offered.
+        self.modes.setEnabled(not locked)
         self.modes.setToolTip(
-            "Finish, or go back to the names, to switch mode." if participant_id else ""
+            "The facilitator takes the laptop back to switch mode." if locked else ""
         )
+        self.room_button.setEnabled(not locked)
+        self.locked_note.setVisible(locked)
+        self.take_back.setVisible(locked)
+        self.undo_pause_changed.emit()
+
+    def take_laptop_back(self) -> bool:
+        """The facilitator's deliberate way out of private rating, asked first. True when
+        private rating has ended."""
+        if not self.controller.private_session:
+            return True
+        if not confirm_take_back(self):
+            return False
+        self.private.reset()  # saves what was typed; no one's ratings left on screen
+        self.controller.end_private_session()
+        self.private.focus_names()
+        return True
 
     # -- StepPage ---------------------------------------------------------------------------------
 
@@ -339,7 +399,7 @@ class RatePage(StepPage):
 
     def undo_paused(self) -> str:
         # The laptop goes from hand to hand: undo would take back the last person's rating.
-        if self.mode == PRIVATE:
+        if self.mode == PRIVATE or self.controller.private_session:
             return "Undo is off during private rating. Use Fast entry to correct a rating."
         return ""
 

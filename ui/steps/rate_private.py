@@ -32,7 +32,7 @@ from opassess.changes import WorkshopChange
 from opassess.frameworks import Dimension, capitalised
 from opassess.wording import NOT_SURE_LABEL
 from opassess.workshop import NOT_SURE, record_evidence, record_rating
-from ui.controller import WorkshopController
+from ui.controller import WorkshopController, number_in_words
 from ui.steps import number_keys
 from ui.steps.rate_cards import NOT_SURE_ID, NameChooser, StageChoice, ThanksPage, heading
 from ui.steps.rate_grid import is_ctrl_enter
@@ -167,9 +167,16 @@ class PrivateRatingPanel(QWidget):
             button.setMinimumWidth(button.fontMetrics().horizontalAdvance("Finish") * 3)
             button.setMinimumHeight(round(button.fontMetrics().height() * 2))
 
+        self.resumed = QLabel()
+        self.resumed.setWordWrap(True)
+        self.resumed.setTextFormat(Qt.TextFormat.PlainText)
+        self.resumed.setAccessibleName("Where you start")
+        self.resumed.setFont(scaled_font(self.resumed.font(), 1.05, bold=True))
+        self.resumed.hide()
+
         content = QWidget()
         body = QVBoxLayout(content)
-        body.addLayout(top)
+        body.addWidget(self.resumed)
         body.addWidget(self.barrier_name)
         body.addWidget(self.question)
         body.addWidget(self.explanation)
@@ -180,16 +187,27 @@ class PrivateRatingPanel(QWidget):
         body.addWidget(self.evidence)
         body.addWidget(self.nudge)
         body.addStretch(1)
-        body.addLayout(buttons)
         self._describe()
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(content)
         self.rating_scroll = scroll
+        # Who is rating and Back, Next and the keys stay put outside the scrolling part: on a
+        # small screen they are never below the fold, whatever the barrier's length.
+        rule = QFrame()
+        rule.setFrameShape(QFrame.Shape.HLine)
+        rule.setFrameShadow(QFrame.Shadow.Sunken)
+        self.footer = QWidget()
+        footer = QVBoxLayout(self.footer)
+        footer.setContentsMargins(0, 0, 0, 0)
+        footer.addWidget(rule)
+        footer.addLayout(buttons)
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll)
+        layout.addLayout(top)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.footer)
         return page
 
     def _describe(self) -> None:
@@ -275,10 +293,39 @@ class PrivateRatingPanel(QWidget):
             if workshop.rating(participant_id, did) is None
         ]
         self._position = unrated[0] if unrated else 0
+        # From the first name chosen until the facilitator takes the laptop back, nothing that
+        # shows a rating is in reach (the controller's rule, which every view follows).
+        self.controller.begin_private_session()
         self.rater.setText(f"Rating as {workshop.display_names()[participant_id]}")
         self.stack.setCurrentIndex(1)
         self._show_barrier()
+        self._say_where_resumed(rated_before=self._position, all_rated=not unrated)
         self.participant_changed.emit(participant_id)
+
+    def _say_where_resumed(self, *, rated_before: int, all_rated: bool) -> None:
+        """Say plainly when the first barrier shown is not the first: nobody should rate
+        barrier 3 believing it is barrier 2."""
+        terms = self.controller.workshop.framework.terms
+        if all_rated and self._barriers:
+            text = (
+                f"You have rated every {terms.dimension} already: check or change any of them, "
+                "then Finish."
+            )
+        elif rated_before:
+            name = self.controller.workshop.framework.dimension(self.barrier_id).name
+            earlier = (
+                f"the first {terms.dimension}"
+                if rated_before == 1
+                else f"the first {number_in_words(rated_before)}"
+            )
+            text = (
+                f"Resuming at {terms.dimension} {self._position + 1} of {len(self._barriers)}: "
+                f"{name} — you rated {earlier} earlier."
+            )
+        else:
+            text = ""
+        self.resumed.setText(text)
+        self.resumed.setVisible(bool(text))
 
     def next_barrier(self) -> None:
         if not self._participant:
@@ -288,6 +335,7 @@ class PrivateRatingPanel(QWidget):
             self.finish()
             return
         self._position += 1
+        self.resumed.hide()
         self._show_barrier()
 
     def previous_barrier(self) -> None:
@@ -295,6 +343,7 @@ class PrivateRatingPanel(QWidget):
             return
         self.save_evidence()
         self._position -= 1
+        self.resumed.hide()
         self._show_barrier()
 
     def finish(self) -> None:
@@ -333,6 +382,8 @@ class PrivateRatingPanel(QWidget):
         self._drafts = {}
         self._position = 0
         self.rater.clear()
+        self.resumed.clear()
+        self.resumed.hide()
         self._set_evidence("")
         self._check(None)
         if was_rating:
@@ -369,6 +420,9 @@ class PrivateRatingPanel(QWidget):
         focus = self.stages.checkedButton() or (self.cards[0].radio if self.cards else None)
         if focus is not None:
             focus.setFocus()
+        # Each barrier starts at its top, its name in view, wherever the last one was left.
+        self.rating_scroll.verticalScrollBar().setValue(0)
+        self.rating_scroll.horizontalScrollBar().setValue(0)
 
     def _ensure_cards(self, count: int) -> None:
         self.choice.ensure_cards(count)
