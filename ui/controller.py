@@ -62,7 +62,11 @@ def reveal_question(workshop: Workshop) -> str | None:
     terms = workshop.framework.terms
     done = len(progress) - len(missing)
     people = "person has" if done == 1 else "people have"
-    said = f"Only {done} of {len(progress)} {people} rated every {terms.dimension}."
+    said = (
+        f"Only {done} of {len(progress)} {people} rated every {terms.dimension}."
+        if done
+        else f"Nobody has rated every {terms.dimension} yet."
+    )
     if shows_names(workshop):
         names = workshop.display_names()
         still = f"Still to finish: {_listed([names[pid] for pid in missing])}."
