@@ -48,6 +48,11 @@ def shortcuts(framework: Framework | None = None) -> tuple[tuple[str, str], ...]
             f"Private rating: {digits} / 0",
             f"Choose a {level} / not sure; Ctrl+Enter for the next {dimension}",
         ),
+        (
+            "During private rating",
+            "The step, projector, export and undo keys are off until the facilitator takes "
+            "the laptop back",
+        ),
         ("F1", "The facilitator's guide, open at the current step"),
         ("Ctrl+/", "This list"),
     )

@@ -5,8 +5,8 @@ back to the name chooser (no ratings visible) when they finish or the facilitato
 A stage is recorded the moment it is chosen; the evidence is saved as the person types (after a
 short pause), when the text box loses focus, and on leaving the barrier, so nothing typed is lost.
 
-The page, its flow from name to thank-you and its keyboard rules stay together (just over 500
-lines): the privacy rules (nothing of one person shown to the next) are checked in one place.
+The page, its flow from name to thank-you and its keyboard rules stay together (under 600 lines):
+the privacy rules (nothing of one person shown to the next) are checked in one place.
 """
 
 from __future__ import annotations
