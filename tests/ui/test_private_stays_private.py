@@ -333,7 +333,11 @@ def inside(outer: QRect, widget, window) -> bool:
     return outer.contains(QRect(top_left, widget.size()))
 
 
-@pytest.mark.parametrize("size", [(1280, 800), (1024, 768)])
+@pytest.mark.parametrize(
+    "size",
+    [(1280, 800), (1024, 768), (683, 512), (640, 480)],
+    ids=["1280x800", "1024x768", "1024x768 at 150%", "the smallest window"],
+)
 def test_each_barrier_starts_at_its_top_with_back_next_and_the_keys_in_view(
     qtbot, library, tmp_path, team, size
 ):

@@ -31,6 +31,7 @@ from opassess.changes import WorkshopChange
 from opassess.frameworks import Terms
 from opassess.workshop import Workshop
 from ui.controller import PRIVATE_LOCKED, WorkshopController
+from ui.labels import ElidedLabel
 from ui.room import RoomController, RoomDialog
 from ui.steps import StepPage
 from ui.steps.rate_grid import FastEntryPanel
@@ -42,7 +43,7 @@ FAST = "fast"
 MODES = (PRIVATE, FAST)
 MODE_LABELS = {PRIVATE: "Private rating", FAST: "Fast entry"}
 TAKE_BACK = "Facilitator: take the laptop back"
-LOCKED_NOTE = "Private: nothing else opens until the facilitator takes the laptop back."
+LOCKED_NOTE = "Private rating: everything else is locked."
 
 
 def confirm_take_back(parent: QWidget) -> bool:
@@ -264,9 +265,9 @@ class RatePage(StepPage):
         self.rooms.opened_changed.connect(self._room_opened)
         self.rooms.progress_changed.connect(self.projector_changed.emit)
         # Shown from the first name chosen until the facilitator takes the laptop back.
-        self.locked_note = QLabel(LOCKED_NOTE)
-        self.locked_note.setWordWrap(True)
-        self.locked_note.setAccessibleName("Private rating")
+        # One line that gives way on a small screen, rather than a column of wrapped words.
+        self.locked_note = ElidedLabel(LOCKED_NOTE)
+        self.locked_note.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.take_back = QPushButton(f"{TAKE_BACK}…")
         self.take_back.setAccessibleName(TAKE_BACK)
         self.take_back.setAccessibleDescription(
@@ -339,6 +340,7 @@ class RatePage(StepPage):
             "The facilitator takes the laptop back to switch mode." if locked else ""
         )
         self.room_button.setEnabled(not locked)
+        self.room_button.setVisible(not locked)  # room for the way back on a small screen
         self.locked_note.setVisible(locked)
         self.take_back.setVisible(locked)
         self.undo_pause_changed.emit()
