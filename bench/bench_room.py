@@ -60,7 +60,7 @@ from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from opassess.frameworks import NOT_SURE, default_framework
-from opassess.room import RoomServer
+from opassess.room_server import RoomServer
 from opassess.session import EditSession
 from opassess.store import Library
 from opassess.workshop import Workshop, add_participants, new_workshop

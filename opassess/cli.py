@@ -10,7 +10,10 @@ one list; each command is a few lines over the use cases in opassess.services an
 from __future__ import annotations
 
 import argparse
+import queue
+import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -24,7 +27,8 @@ if TYPE_CHECKING:
     from opassess.frameworks import Framework
     from opassess.gathering import GatherChoice
     from opassess.interchange import WorkshopExists
-    from opassess.room import Room, RoomServer
+    from opassess.room import Room
+    from opassess.room_server import RoomServer
     from opassess.services import ConflictChoice, ExportName, RollUp, RollUpExportName
     from opassess.store import Library, WorkshopSummary
     from opassess.workshop import Workshop
@@ -637,8 +641,11 @@ def _command_restore(args: argparse.Namespace) -> int:
 
 
 def _command_room(args: argparse.Namespace) -> int:
-    """Serve a room from this terminal until Ctrl+C, printing who joins and submits."""
-    from opassess.room import OwnerThread, Room, RoomServer, network_advice, recorder
+    """Serve a room from this terminal until "quit", Ctrl+C or a request to stop (SIGTERM, or
+    on Windows Ctrl+Break or the console closing), printing who joins and submits."""
+    from opassess.room import OwnerThread, Room, network_advice, recorder
+    from opassess.room_console import help_lines, progress_line, run_command
+    from opassess.room_server import RoomServer
     from opassess.session import EditSession
 
     if not 0 <= args.port <= 65535:
@@ -656,23 +663,63 @@ def _command_room(args: argparse.Namespace) -> int:
             raise UserError(
                 f"cannot open the room on {args.bind}:{args.port} ({exc.strerror})."
             ) from None
+        typed = _typed_lines()
+        stop = _stop_requests()
         server.start()
         try:
             _print_room(server, room, network_advice(args.bind))
-            shown = None
-            while True:
+            print("\n".join(help_lines()), flush=True)
+            shown = alert = None
+            while not stop.is_set():
                 owner.run_pending(timeout=0.2)
-                now = [(p.name, p.joined, p.submitted) for p in room.progress()]
+                while not typed.empty():
+                    answer = run_command(room, typed.get_nowait())
+                    print("\n".join(answer.lines), flush=True)
+                    if answer.close_room:
+                        stop.set()
+                if room.alert != alert:
+                    alert = room.alert
+                    if alert:
+                        print(f"{alert}\nPIN {room.pin}", flush=True)
+                now = progress_line(room)
                 if now != shown:
-                    joined = sum(1 for _, j, _ in now if j)
-                    submitted = sum(1 for _, _, s in now if s)
-                    print(f"{joined} of {len(now)} joined, {submitted} submitted", flush=True)
+                    print(now, flush=True)
                     shown = now
         except KeyboardInterrupt:
-            print("Room closed.", flush=True)
+            pass
         finally:
             server.stop()
+            owner.run_pending()  # anything a phone sent as the room closed is not left waiting
+            print("Room closed.", flush=True)
     return EXIT_OK
+
+
+def _typed_lines() -> queue.Queue[str]:
+    """Lines typed in the terminal, read on a thread of their own so the room keeps serving;
+    with no terminal (a service, a script) nothing is read and the room runs on."""
+    lines: queue.Queue[str] = queue.Queue()
+
+    def read() -> None:
+        try:
+            for line in sys.stdin:
+                lines.put(line)
+        except (OSError, ValueError):
+            return
+
+    if sys.stdin is not None:
+        threading.Thread(target=read, name="opassess-room-console", daemon=True).start()
+    return lines
+
+
+def _stop_requests() -> threading.Event:
+    """Set when the system asks the room to stop: SIGTERM, and on Windows Ctrl+Break or the
+    console window closing (both arrive as SIGBREAK), so the library is closed properly."""
+    stop = threading.Event()
+    for name in ("SIGTERM", "SIGBREAK"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            signal.signal(number, lambda _signum, _frame: stop.set())
+    return stop
 
 
 def _print_room(server: RoomServer, room: Room, tips: list[str]) -> None:
@@ -682,10 +729,10 @@ def _print_room(server: RoomServer, room: Room, tips: list[str]) -> None:
     print(f"Room open at {server.url}")
     print(f"PIN {room.pin}")
     if room.anonymous:
-        print("One-person codes to hand out: " + "  ".join(room.codes()))
+        print("One-person codes to hand out: " + "   ".join(room.codes()))
     for tip in tips:
         print(f"- {tip}")
-    print("Ctrl+C closes the room.", flush=True)
+    print("Type quit (or press Ctrl+C) to close the room.", flush=True)
 
 
 _COMMANDS = {

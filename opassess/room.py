@@ -1,22 +1,20 @@
 """Room voting: everyone rates at once from their own phone, over the laptop's own network.
 
 A `Room` is the state of one open room: its address token, its join PIN, who has claimed which
-name (or one-person code), who has submitted and whether rating is still open. It decides every
-request on the core's rules and never shows one person's ratings to another. The HTTP side
-(`RoomServer`) is the standard library's ThreadingHTTPServer: a room serves a dozen or so phones
-for an hour, needs no framework, and nothing has to be installed or fetched to run it.
+name (or one-person code), what each phone sent, the wrong PINs and codes each phone has tried,
+and whether rating is still open. It decides every request on the core's rules and never shows
+one person's ratings to another. The HTTP side is opassess.room_server.
 
 Submissions are recorded through the host's `record` callback with `record_ratings`, the same
 core edit as private rating, so undo, the library's durability and the wall chart behave as
 they always do. The callback may run the edit on another thread (the GUI's) and waits for it.
 
-The room's rules and its HTTP handler stay in one module (past 600 lines): every request is
-decided by the room, and reading the two side by side is how the security rules are checked.
+The room's rules stay in one module (past 600 lines): every promise made to the people in the
+room is decided here, and reading them together is how they are checked.
 """
 
 from __future__ import annotations
 
-import json
 import queue
 import secrets
 import threading
@@ -25,39 +23,57 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TypeVar, cast
 
 from opassess.frameworks import NOT_SURE, Terms
 from opassess.palette import NOT_SURE_COLOUR
-from opassess.paths import resources_dir
 from opassess.validation import schema_problems
 from opassess.wording import NOT_SURE_LABEL, article, format_date
 from opassess.workshop import Workshop, WorkshopError, record_ratings, shows_names
 
-MAX_BODY_BYTES = 64 * 1024
 PIN_DIGITS = 6
 # A room token is short enough to type from the projector: 8 characters of an alphabet with no
-# look-alikes (about 40 bits), and the PIN and the wrong-PIN limit stand behind it.
+# look-alikes (about 40 bits), and the PIN and the wrong-try limits stand behind it.
 TOKEN_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 TOKEN_LENGTH = 8
+# One-person codes: 8 characters of 25 (about 37 bits), shown as two groups of four. With the
+# limits below a phone gets a few dozen guesses an hour, so finding a colleague's code by
+# guessing is hopeless, not merely slow.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
-CODE_LENGTH = 5
-# Wrong PINs from one phone: each waits a little longer, and past the limit that phone is refused.
-WRONG_PIN_LIMIT = 8
-WRONG_PIN_DELAY_S = 0.25
+CODE_LENGTH = 8
+# Wrong PINs and wrong codes count together, per phone: each waits a little longer, and past the
+# limit that phone is refused for a while (or until the facilitator lets it in again).
+WRONG_TRY_LIMIT = 8
+WRONG_TRY_DELAY_S = 0.25
+WRONG_TRY_MAX_DELAY_S = 2.0
+LOCKOUT_S = 5 * 60
+# Wrong tries from every phone together: past this the PIN changes and the facilitator is told,
+# so many addresses (or one guesser behind many) cannot share the per-phone allowance.
+ROOM_WRONG_TRY_LIMIT = 40
+# The evidence a phone may send for each barrier, in characters, as the page and the schema say.
+EVIDENCE_CHARS = 4000
+# Bytes are not characters: 4,000 characters may take 12,000 bytes of UTF-8, or 24,000 as JSON
+# escapes. The limit on a submission is worked out from what the form allows, not guessed.
+_BYTES_PER_CHARACTER = 6
+_BYTES_PER_ANSWER = 1024  # the barrier's id, the stage and the JSON around them
+SMALL_BODY_BYTES = 4 * 1024  # joining and claiming carry a PIN and a name or code
+# Reading a request (its line, headers and body) may take this long in all, whatever a slow or
+# trickling client does; waiting for the laptop is not counted.
 REQUEST_TIMEOUT_S = 15
-_ASSETS = {
-    "": ("phone.html", "text/html; charset=utf-8"),
-    "phone.js": ("phone.js", "text/javascript; charset=utf-8"),
-    "phone.css": ("phone.css", "text/css; charset=utf-8"),
-}
-_SECURITY_HEADERS = (
+READ_DEADLINE_S = 30
+# Connections held open at once: per address (a room behind one NAT address still fits) and in all.
+MAX_CONNECTIONS_PER_ADDRESS = 24
+MAX_CONNECTIONS = 160
+SECURITY_HEADERS = (
     ("Cache-Control", "no-store"),
     ("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'none'"),
     ("X-Content-Type-Options", "nosniff"),
     ("X-Frame-Options", "DENY"),
     ("Referrer-Policy", "no-referrer"),
+)
+PIN_CHANGED_ALERT = (
+    "Many wrong PINs or codes were tried, so the room has a new PIN: show it again. "
+    "People already in carry on as they were."
 )
 
 T = TypeVar("T")
@@ -66,16 +82,38 @@ Recorder = Callable[[str, Answers], None]  # (participant id, answers); raises W
 
 
 class RoomRefusal(Exception):
-    """A request the room turns down, with the HTTP status and a message for the phone."""
+    """A request the room turns down, with the HTTP status, a message for the phone and, when
+    one thing typed is wrong, which ("pin" or "code"), so the page can point at it."""
 
-    def __init__(self, status: HTTPStatus, message: str) -> None:
+    def __init__(self, status: HTTPStatus, message: str, wrong_field: str = "") -> None:
         super().__init__(message)
         self.status = status
         self.message = message
+        self.wrong_field = wrong_field
 
 
 def _random(alphabet: str, length: int) -> str:
     return "".join(secrets.choice(alphabet) for _ in range(length))
+
+
+def _new_pin() -> str:
+    return "".join(secrets.choice("0123456789") for _ in range(PIN_DIGITS))
+
+
+def shown_code(code: str) -> str:
+    """'ACDE FGHJ': a one-person code as it is handed out, in two groups easy to copy."""
+    return f"{code[:4]} {code[4:]}"
+
+
+def typed_code(text: str) -> str:
+    """A code as a person may type it (lower case, spaces, a dash) in the form it is kept."""
+    return "".join(ch for ch in text.upper() if ch not in " -\t")
+
+
+def submission_byte_limit(answers: int) -> int:
+    """The most bytes a submission of `answers` answers may take when each holds as much
+    evidence as the page allows, in the most verbose encoding a client may use."""
+    return answers * (EVIDENCE_CHARS * _BYTES_PER_CHARACTER + _BYTES_PER_ANSWER) + 1024
 
 
 def page_words(terms: Terms) -> dict[str, str]:
@@ -104,27 +142,52 @@ class Progress:
 
 
 @dataclass
+class _Tries:
+    """One phone's wrong PINs and codes, and until when it is refused."""
+
+    wrong: int = 0
+    locked_until: float = 0.0
+
+
+@dataclass(frozen=True)
+class _Sent:
+    """What one phone sent, as recorded, and when: the only answers that phone is shown."""
+
+    at: datetime
+    answers: Answers
+
+
+@dataclass
 class Room:
-    """One open room for one workshop. Thread-safe: every request handler thread calls in."""
+    """One open room for one workshop. Thread-safe: every request handler thread calls in.
+
+    Who may see what: a phone sees the form and, once it has sent them, its own answers as
+    recorded, never anyone else's; freeing a name forgets what that phone sent, so the next
+    phone to choose it starts afresh (the answers stay in the workshop). The facilitator sees
+    who has joined and submitted, never what they chose.
+    """
 
     current_workshop: Callable[[], Workshop]
     record: Recorder
     token: str = field(default_factory=lambda: _random(TOKEN_ALPHABET, TOKEN_LENGTH))
-    pin: str = field(
-        default_factory=lambda: "".join(secrets.choice("0123456789") for _ in range(PIN_DIGITS))
-    )
+    pin: str = field(default_factory=_new_pin)
     on_progress: Callable[[], None] | None = None
     rating_open: bool = True
+    clock: Callable[[], float] = field(default=time.monotonic, repr=False)
+    sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
+    alert: str = ""  # for the facilitator: something about the room they should act on
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _people: dict[str, str] = field(default_factory=dict, repr=False)  # person token -> participant
     _claimed: dict[str, str] = field(
         default_factory=dict, repr=False
     )  # participant -> person token
-    _submitted: dict[str, datetime] = field(default_factory=dict, repr=False)
+    _submitted: set[str] = field(default_factory=set, repr=False)  # participants, for progress
+    _sent: dict[str, _Sent] = field(default_factory=dict, repr=False)  # person token -> answers
     _codes: dict[str, str] = field(
         default_factory=dict, repr=False
     )  # one-person code -> participant
-    _wrong_pins: dict[str, int] = field(default_factory=dict, repr=False)  # client -> count
+    _tries: dict[str, _Tries] = field(default_factory=dict, repr=False)  # client -> wrong tries
+    _room_wrong: int = field(default=0, repr=False)
 
     def __post_init__(self) -> None:
         self.refresh_codes()
@@ -152,7 +215,7 @@ class Room:
     def codes(self) -> list[str]:
         """The one-person codes to hand out, one per participant, in no telling order."""
         with self._lock:
-            return sorted(self._codes)
+            return [shown_code(code) for code in sorted(self._codes)]
 
     def progress(self) -> list[Progress]:
         workshop = self.current_workshop()
@@ -171,27 +234,117 @@ class Room:
         self.rating_open = True
         self._changed()
 
+    def change_pin(self) -> str:
+        """A new PIN for joining; phones already in carry on with their own tokens."""
+        with self._lock:
+            self.pin = _new_pin()
+            self._room_wrong = 0
+        self._changed()
+        return self.pin
+
+    def locked_out(self) -> int:
+        """How many phones are refused now for too many wrong PINs or codes."""
+        now = self.clock()
+        with self._lock:
+            return sum(1 for t in self._tries.values() if t.locked_until > now)
+
+    def let_everyone_try_again(self) -> int:
+        """Forget every wrong try (a phone that typed badly, or a room behind one address);
+        returns how many phones were locked out."""
+        lifted = self.locked_out()
+        with self._lock:
+            self._tries.clear()
+            self._room_wrong = 0
+            self.alert = ""
+        self._changed()
+        return lifted
+
+    def dismiss_alert(self) -> None:
+        self.alert = ""
+        self._changed()
+
+    def release(self, participant_id: str) -> None:
+        """Let a name be chosen again (a phone lost or the wrong name tapped). The phone that
+        held it is signed out and what it sent is forgotten here, so the next phone to choose
+        the name sees none of it; the answers stay in the workshop until new ones replace them."""
+        with self._lock:
+            person = self._claimed.pop(participant_id, None)
+            if person is not None:
+                self._people.pop(person, None)
+                self._sent.pop(person, None)
+        self._changed()
+
+    def release_by_name(self, typed: str) -> str:
+        """Free the one name that `typed` matches (whole, or its start, any case); returns it,
+        or raises LookupError with a sentence saying why not."""
+        wanted = " ".join(typed.split()).casefold()
+        if not wanted:
+            raise LookupError("Type the name to free, as the room lists it.")
+        people = self.current_workshop().participants
+        exact = [p for p in people if p.name.casefold() == wanted]
+        found = exact or [p for p in people if p.name.casefold().startswith(wanted)]
+        if not found:
+            raise LookupError(f"Nobody in this workshop is called {typed.strip()}.")
+        if len(found) > 1:
+            raise LookupError(
+                f"{typed.strip()} could be {', '.join(p.name for p in found)}: type more of it."
+            )
+        self.release(found[0].id)
+        return found[0].name
+
     def _changed(self) -> None:
         if self.on_progress is not None:
             self.on_progress()
 
     # -- what a phone may ask ----------------------------------------------------------------------
 
+    def _refuse_if_locked_out(self, client: str) -> None:
+        now = self.clock()
+        with self._lock:
+            tries = self._tries.get(client)
+            if tries is None or not tries.locked_until:
+                return
+            if tries.locked_until <= now:  # the wait is over: a fresh start
+                del self._tries[client]
+                return
+            minutes = max(1, round((tries.locked_until - now) / 60))
+        raise RoomRefusal(
+            HTTPStatus.TOO_MANY_REQUESTS,
+            f"Too many wrong tries from this phone: wait {minutes} minute"
+            f"{'s' if minutes != 1 else ''}, or ask the facilitator to let you in again.",
+        )
+
+    def _wrong_try(self, client: str, wrong_field: str, message: str) -> RoomRefusal:
+        """Count a wrong PIN or code from `client`, wait a little, and say what was wrong."""
+        pin_changed = False
+        with self._lock:
+            tries = self._tries.setdefault(client, _Tries())
+            tries.wrong += 1
+            wrong = tries.wrong
+            locked_now = wrong == WRONG_TRY_LIMIT
+            if wrong >= WRONG_TRY_LIMIT:
+                tries.locked_until = self.clock() + LOCKOUT_S
+            self._room_wrong += 1
+            if self._room_wrong >= ROOM_WRONG_TRY_LIMIT:
+                self.pin = _new_pin()
+                self._room_wrong = 0
+                self.alert = PIN_CHANGED_ALERT
+                pin_changed = True
+        if pin_changed or locked_now:  # the facilitator's screen says so
+            self._changed()
+        self.sleep(min(WRONG_TRY_DELAY_S * wrong, WRONG_TRY_MAX_DELAY_S))
+        return RoomRefusal(HTTPStatus.FORBIDDEN, message, wrong_field)
+
     def check_pin(self, pin: object, client: str) -> None:
-        """Refuse a wrong PIN, slower each time, and past the limit refuse that phone outright."""
+        """Refuse a wrong PIN, slower each time, and past the limit refuse that phone a while."""
+        self._refuse_if_locked_out(client)
         with self._lock:
-            wrong = self._wrong_pins.get(client, 0)
-        if wrong >= WRONG_PIN_LIMIT:
-            raise RoomRefusal(
-                HTTPStatus.TOO_MANY_REQUESTS,
-                "Too many wrong PINs from this phone: ask the facilitator to let you in.",
-            )
-        if isinstance(pin, str) and secrets.compare_digest(pin.strip().encode(), self.pin.encode()):
+            expected = self.pin
+        if isinstance(pin, str) and secrets.compare_digest(
+            "".join(pin.split()).encode(), expected.encode()
+        ):
             return
-        with self._lock:
-            self._wrong_pins[client] = wrong + 1
-        time.sleep(WRONG_PIN_DELAY_S * (wrong + 1))
-        raise RoomRefusal(HTTPStatus.FORBIDDEN, "That PIN is not right: check it on the screen.")
+        raise self._wrong_try(client, "pin", "That PIN is not right: check it on the screen.")
 
     def join(self, body: dict[str, Any], client: str) -> dict[str, Any]:
         self.check_pin(body.get("pin"), client)
@@ -213,28 +366,31 @@ class Room:
     def claim(self, body: dict[str, Any], client: str) -> dict[str, Any]:
         self.check_pin(body.get("pin"), client)
         workshop = self.current_workshop()
-        if self.anonymous:
+        anonymous = self.anonymous
+        if anonymous:
             code = body.get("code")
-            if not isinstance(code, str):
-                raise RoomRefusal(HTTPStatus.BAD_REQUEST, "Type the code the facilitator gave you.")
+            if not isinstance(code, str) or not code.strip():
+                raise RoomRefusal(
+                    HTTPStatus.BAD_REQUEST, "Type the code the facilitator gave you.", "code"
+                )
             with self._lock:
-                participant_id = self._codes.get(code.strip().upper())
+                participant_id = self._codes.get(typed_code(code))
             if participant_id is None:
-                raise RoomRefusal(HTTPStatus.FORBIDDEN, "That code is not one of this room's.")
-            shown_name = ""
+                raise self._wrong_try(
+                    client, "code", "That code is not one of this room's: check each letter."
+                )
         else:
-            participant_id = body.get("participant_id")
-            if not isinstance(participant_id, str):
+            chosen = body.get("participant_id")
+            if not isinstance(chosen, str):
                 raise RoomRefusal(HTTPStatus.BAD_REQUEST, "Choose your name from the list.")
-            shown_name = ""
+            participant_id = chosen
         try:
             participant = workshop.participant(participant_id)
         except (KeyError, WorkshopError):
             raise RoomRefusal(
                 HTTPStatus.BAD_REQUEST, "That name is not in this workshop."
             ) from None
-        if not self.anonymous:
-            shown_name = participant.name
+        shown_name = "" if anonymous else participant.name
         person = secrets.token_urlsafe(24)
         with self._lock:
             if participant_id in self._claimed:
@@ -248,14 +404,6 @@ class Room:
         self._changed()
         return {"person": person, "name": shown_name}
 
-    def release(self, participant_id: str) -> None:
-        """Let a name be chosen again (a phone lost or the wrong name tapped); answers stay."""
-        with self._lock:
-            person = self._claimed.pop(participant_id, None)
-            if person is not None:
-                self._people.pop(person, None)
-        self._changed()
-
     def _person(self, person: str | None) -> str:
         with self._lock:
             participant_id = self._people.get(person or "")
@@ -264,6 +412,20 @@ class Room:
                 HTTPStatus.UNAUTHORIZED, "This phone has not joined the room: join again."
             )
         return participant_id
+
+    def _own_answers(self, person: str, participant_id: str, workshop: Workshop) -> Any:
+        """What this phone sent, if the workshop still holds exactly that (an undo at the
+        laptop, or new ratings keyed in there, mean the phone is shown nothing to confirm)."""
+        with self._lock:
+            sent = self._sent.get(person)
+        if sent is None:
+            return None
+        for barrier, stage, evidence in sent.answers:
+            held = workshop.ratings.get((participant_id, barrier))
+            if held is None or (held.stage, held.evidence) != (stage, evidence):
+                return None
+        answers = {b: {"stage": s, "evidence": e} for b, s, e in sent.answers}
+        return {"answers": answers, "at": time_words(sent.at)}
 
     def form(self, person: str | None) -> dict[str, Any]:
         participant_id = self._person(person)
@@ -288,16 +450,6 @@ class Room:
             }
             for d in workshop.scoped_dimensions()
         ]
-        with self._lock:
-            at = self._submitted.get(participant_id)
-        submitted = None
-        if at is not None:
-            answers = {
-                d.id: {"stage": r.stage, "evidence": r.evidence}
-                for d in workshop.scoped_dimensions()
-                if (r := workshop.ratings.get((participant_id, d.id))) is not None
-            }
-            submitted = {"answers": answers, "at": time_words(at)}
         return {
             "workshop": workshop.title,
             "name": "" if self.anonymous else workshop.participant(participant_id).name,
@@ -306,8 +458,12 @@ class Room:
             "not_sure": {"id": NOT_SURE, "name": NOT_SURE_LABEL, "colour": NOT_SURE_COLOUR},
             "stages": stages,
             "barriers": barriers,
-            "submitted": submitted,
+            "submitted": self._own_answers(person or "", participant_id, workshop),
         }
+
+    def submission_limit(self) -> int:
+        """The most bytes a submission to this workshop may take (see submission_byte_limit)."""
+        return submission_byte_limit(len(self.current_workshop().scope))
 
     def submit(self, person: str | None, body: dict[str, Any]) -> dict[str, Any]:
         participant_id = self._person(person)
@@ -324,7 +480,10 @@ class Room:
             raise RoomRefusal(HTTPStatus.BAD_REQUEST, str(exc)) from None
         now = datetime.now().replace(microsecond=0)
         with self._lock:
-            self._submitted[participant_id] = now
+            # freed while this was being stored: the answers stand, but nobody is shown them
+            if self._people.get(person or "") == participant_id:
+                self._sent[person or ""] = _Sent(now, answers)
+            self._submitted.add(participant_id)
         self._changed()
         return {"received": True, "at": time_words(now)}
 
@@ -434,168 +593,6 @@ def recorder(owner: OwnerThread, apply: Callable[..., Any]) -> Recorder:
         owner.call(lambda: apply("Rate from a phone", record_ratings, participant_id, answers))
 
     return record
-
-
-# -- HTTP --------------------------------------------------------------------------------------
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: RoomServer
-    timeout = REQUEST_TIMEOUT_S
-    server_version = "OpAssess"
-    sys_version = ""
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass  # a room's requests are nobody's business, and the log is not for phones
-
-    def do_GET(self) -> None:
-        self._answer(self._get)
-
-    def do_POST(self) -> None:
-        self._answer(self._post)
-
-    def _room_path(self) -> str:
-        """The path inside the room ('', 'phone.js', 'api/form'), or refuse a wrong token."""
-        path = self.path.split("?", 1)[0]
-        prefix = f"/r/{self.server.room.token}/"
-        if not path.startswith(prefix):
-            if path == f"/r/{self.server.room.token}":
-                raise _Redirect(prefix)
-            raise RoomRefusal(HTTPStatus.NOT_FOUND, "There is no room at this address.")
-        return path[len(prefix) :]
-
-    def _get(self) -> tuple[HTTPStatus, bytes, str]:
-        inner = self._room_path()
-        if inner in _ASSETS:
-            name, kind = _ASSETS[inner]
-            return HTTPStatus.OK, self.server.asset(name), kind
-        if inner == "api/form":
-            return _json(self.server.room.form(self.headers.get("X-Person")))
-        raise RoomRefusal(HTTPStatus.NOT_FOUND, "There is nothing at this address.")
-
-    def _post(self) -> tuple[HTTPStatus, bytes, str]:
-        inner = self._room_path()
-        room = self.server.room
-        actions = {
-            "api/join": lambda body: room.join(_object(body), self.client_address[0]),
-            "api/claim": lambda body: room.claim(_object(body), self.client_address[0]),
-            "api/submit": lambda body: room.submit(self.headers.get("X-Person"), body),
-        }
-        action = actions.get(inner)
-        if action is None:
-            raise RoomRefusal(HTTPStatus.NOT_FOUND, "There is nothing at this address.")
-        return _json(action(self._body()))
-
-    def _body(self) -> Any:
-        length_text = self.headers.get("Content-Length")
-        if length_text is None or not length_text.isdigit():
-            raise RoomRefusal(HTTPStatus.LENGTH_REQUIRED, "The request did not say its length.")
-        length = int(length_text)
-        if length > MAX_BODY_BYTES:
-            self.close_connection = True
-            raise RoomRefusal(
-                HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "That is more than a form can hold."
-            )
-        raw = self.rfile.read(length)
-        try:
-            return json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            raise RoomRefusal(HTTPStatus.BAD_REQUEST, "The request could not be read.") from None
-
-    def _answer(self, handle: Callable[[], tuple[HTTPStatus, bytes, str]]) -> None:
-        try:
-            status, payload, kind = handle()
-        except _Redirect as redirect:
-            self._send(HTTPStatus.MOVED_PERMANENTLY, b"", "text/plain", location=redirect.target)
-            return
-        except RoomRefusal as refusal:
-            status, payload, kind = _json({"error": refusal.message}, refusal.status)
-        except Exception:  # never a trace or a path in a response: the phone gets a plain word
-            status, payload, kind = _json(
-                {"error": "Something went wrong on the laptop: tell the facilitator."},
-                HTTPStatus.INTERNAL_SERVER_ERROR,
-            )
-            self.server.failures += 1
-        self._send(status, payload, kind)
-
-    def _send(self, status: HTTPStatus, payload: bytes, kind: str, location: str = "") -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(payload)))
-        if location:
-            self.send_header("Location", location)
-        for name, value in _SECURITY_HEADERS:
-            self.send_header(name, value)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(payload)
-
-
-class _Redirect(Exception):
-    def __init__(self, target: str) -> None:
-        self.target = target
-
-
-def _object(body: Any) -> dict[str, Any]:
-    if not isinstance(body, dict):
-        raise RoomRefusal(HTTPStatus.BAD_REQUEST, "The request could not be read.")
-    return body
-
-
-def _json(document: object, status: HTTPStatus = HTTPStatus.OK) -> tuple[HTTPStatus, bytes, str]:
-    return (
-        status,
-        json.dumps(document, ensure_ascii=False).encode("utf-8"),
-        "application/json; charset=utf-8",
-    )
-
-
-class RoomServer(ThreadingHTTPServer):
-    """The room's HTTP server, bound to one address the facilitator chose, on a free port."""
-
-    daemon_threads = True
-    allow_reuse_address = False
-    # The standard library listens with a backlog of 5: a room of phones sending at the same
-    # moment would overflow it, and the kernel would drop or reset most of them.
-    request_queue_size = 64
-
-    def __init__(self, room: Room, host: str, port: int = 0) -> None:
-        self.room = room
-        self.failures = 0
-        self._assets: dict[str, bytes] = {}
-        super().__init__((host, port), _Handler)
-        self._thread: threading.Thread | None = None
-
-    def asset(self, name: str) -> bytes:
-        found = self._assets.get(name)
-        if found is None:
-            found = self._assets[name] = (resources_dir() / "room" / name).read_bytes()
-        return found
-
-    @property
-    def port(self) -> int:
-        return int(self.server_address[1])
-
-    @property
-    def url(self) -> str:
-        host = str(self.server_address[0])
-        shown = f"[{host}]" if ":" in host else host
-        return f"http://{shown}:{self.port}/r/{self.room.token}/"
-
-    def start(self) -> None:
-        """Serve on a background thread until `stop()`."""
-        self._thread = threading.Thread(
-            target=self.serve_forever, name="opassess-room", daemon=True
-        )
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Stop listening and close the socket: nothing listens once the room is closed."""
-        if self._thread is not None:
-            self.shutdown()
-            self._thread.join(timeout=5)
-            self._thread = None
-        self.server_close()
 
 
 @dataclass(frozen=True)

@@ -76,4 +76,3 @@ class EditSession:
 
     def __repr__(self) -> str:  # pragma: no cover - debugging aid
         return f"EditSession({self._workshop.title!r}, undo={self.history.undo_label!r})"
-

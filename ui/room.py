@@ -33,17 +33,15 @@ from PySide6.QtWidgets import (
 from opassess.room import (
     NetworkAddress,
     OwnerThread,
-    Progress,
     Room,
-    RoomServer,
     network_addresses,
     network_advice,
+    recorder,
 )
-from opassess.workshop import record_ratings
+from opassess.room_console import progress_line, progress_words
+from opassess.room_server import RoomServer
 from ui.controller import WorkshopController
 from ui.style import scaled_font
-
-ROOM_EDIT = "Rate from a phone"
 
 
 def qr_png(text: str, scale: int = 8) -> bytes:
@@ -80,15 +78,11 @@ class RoomController(QObject):
         if self.server is not None:
             self.close()
         controller = self._controller
-
-        def record(participant_id: str, answers: tuple[tuple[str, str, str], ...]) -> None:
-            self._owner.call(
-                lambda: controller.apply_from_elsewhere(
-                    ROOM_EDIT, record_ratings, participant_id, answers
-                )
-            )
-
-        room = Room(lambda: controller.workshop, record, on_progress=self.progress_changed.emit)
+        room = Room(
+            lambda: controller.workshop,
+            recorder(self._owner, controller.apply_from_elsewhere),
+            on_progress=self.progress_changed.emit,
+        )
         server = RoomServer(room, address, port)
         server.start()
         self.room, self.server = room, server
@@ -132,14 +126,6 @@ class RoomController(QObject):
         )
 
 
-def progress_words(person: Progress) -> str:
-    if person.submitted:
-        return "✓ submitted"
-    if person.joined:
-        return "joined, rating…"
-    return "not joined yet"
-
-
 class RoomDialog(QDialog):
     """Open and run the room: choose the network, show how to join, follow progress."""
 
@@ -159,6 +145,20 @@ class RoomDialog(QDialog):
             "Someone chose the wrong name, or changed phone: let the name be chosen again. "
             "Answers already sent stay until new ones replace them."
         )
+        self.let_in_button = QPushButton("Let locked-out phones in")
+        self.let_in_button.setToolTip(
+            "A phone that typed a wrong PIN or code too many times waits five minutes: "
+            "let it try again now."
+        )
+        self.new_pin_button = QPushButton("New PIN")
+        self.new_pin_button.setToolTip(
+            "Give the room a new PIN, for instance if it was seen outside the room. "
+            "People already in carry on."
+        )
+        self.alert = QLabel()
+        self.alert.setWordWrap(True)
+        self.alert.setObjectName("roomAlert")
+        self.alert.setAccessibleName("Room warning")
         self.problem = QLabel()
         self.problem.setWordWrap(True)
         self.problem.setObjectName("roomProblem")
@@ -178,6 +178,7 @@ class RoomDialog(QDialog):
         self.people.setAccessibleName("Who has joined and submitted")
         self.people.setMinimumWidth(300)  # "Name — not joined yet" whole, not cut at the edge
         self.summary = QLabel()
+        self.summary.setWordWrap(True)
         self.advice = QLabel()
         self.advice.setWordWrap(True)
 
@@ -195,16 +196,19 @@ class RoomDialog(QDialog):
         following.addWidget(self.summary)
         following.addWidget(self.people, 1)
         following.addWidget(self.free_button)
+        following.addWidget(self.let_in_button)
         middle = QHBoxLayout()
         middle.addLayout(joining, 3)
         middle.addLayout(following, 2)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.addButton(self.new_pin_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.rating_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.close_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(chooser)
         layout.addWidget(self.problem)
+        layout.addWidget(self.alert)
         layout.addLayout(middle, 1)
         layout.addWidget(self.advice)
         layout.addWidget(buttons)
@@ -214,6 +218,8 @@ class RoomDialog(QDialog):
         self.close_button.clicked.connect(rooms.close)
         self.rating_button.clicked.connect(self._toggle_rating)
         self.free_button.clicked.connect(self.free_selected_name)
+        self.let_in_button.clicked.connect(self.let_locked_out_phones_in)
+        self.new_pin_button.clicked.connect(self.give_new_pin)
         self.people.currentRowChanged.connect(lambda _row: self._update_free_button())
         rooms.opened_changed.connect(lambda _open: self.show_state())
         rooms.progress_changed.connect(self.show_progress)
@@ -247,6 +253,18 @@ class RoomDialog(QDialog):
             return
         room.release(item.data(Qt.ItemDataRole.UserRole))
 
+    def let_locked_out_phones_in(self) -> None:
+        room = self.rooms.room
+        if room is not None:
+            room.let_everyone_try_again()
+
+    def give_new_pin(self) -> None:
+        room = self.rooms.room
+        if room is not None:
+            room.change_pin()
+            room.dismiss_alert()
+            self.show_state()
+
     def _update_free_button(self) -> None:
         item = self.people.currentItem()
         self.free_button.setEnabled(
@@ -269,6 +287,7 @@ class RoomDialog(QDialog):
         self.open_button.setEnabled(not opened)
         self.close_button.setEnabled(opened)
         self.rating_button.setEnabled(opened)
+        self.new_pin_button.setEnabled(opened)
         for widget in (self.qr, self.address, self.pin):
             widget.setVisible(opened)
         server, room = self.rooms.server, self.rooms.room
@@ -277,6 +296,8 @@ class RoomDialog(QDialog):
             self.advice.setText("")
             self.people.clear()
             self.summary.setText("")
+            self.alert.clear()
+            self.let_in_button.setEnabled(False)
             return
         pixmap = QPixmap()
         pixmap.loadFromData(qr_png(server.url))
@@ -311,7 +332,9 @@ class RoomDialog(QDialog):
             self.people.addItem(item)
         self.people.setCurrentRow(min(row, self.people.count() - 1))
         self._update_free_button()
-        submitted = sum(1 for p in progress if p.submitted)
-        joined = sum(1 for p in progress if p.joined)
-        state = "" if room.rating_open else " Rating is closed."
-        self.summary.setText(f"{joined} of {len(progress)} joined, {submitted} submitted.{state}")
+        self.summary.setText(progress_line(room))
+        self.let_in_button.setEnabled(room.locked_out() > 0)
+        # the PIN may have changed after many wrong tries: show the one that works now
+        self.pin.setText(f"PIN {room.pin}")
+        self.alert.setText(room.alert)
+        self.alert.setVisible(bool(room.alert))

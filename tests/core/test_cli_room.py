@@ -1,4 +1,5 @@
-"""The headless room: `main.py room` serves phones from a terminal, and stops on Ctrl+C."""
+"""The headless room: `main.py room` serves phones from a terminal, is run by typed commands,
+and stops cleanly on quit, Ctrl+C or SIGTERM."""
 
 from __future__ import annotations
 
@@ -6,11 +7,17 @@ import dataclasses
 import http.client
 import json
 import os
+import queue
 import re
 import signal
+import socket
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
+
+import pytest
 
 from opassess.demo import demo_workshop
 from opassess.store import Library
@@ -29,62 +36,173 @@ def _post(port: int, path: str, body: dict, person: str = "") -> tuple[int, dict
     return status, document
 
 
-def test_a_headless_room_prints_its_address_and_pin_and_records_a_phone(tmp_path: Path):
-    workshop = demo_workshop(participants=3)
-    workshop = dataclasses.replace(workshop, ratings={})
+class HeadlessRoom:
+    """`main.py room` in a child process, its output read on a thread so a test never hangs."""
+
+    def __init__(self, tmp_path: Path, workshop_id: str) -> None:
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                str(ROOT / "main.py"),
+                "--data-dir",
+                str(tmp_path),
+                "room",
+                workshop_id,
+                "--bind",
+                "127.0.0.1",
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        self.wait_for(lambda line: line.startswith("Type quit"))
+        opened = next(
+            m
+            for line in self.seen
+            if (m := re.match(r"Room open at http://[^:]+:(\d+)(/r/\w+/)", line))
+        )
+        self.port, self.prefix = int(opened.group(1)), opened.group(2)
+        self.pin = next(m.group(1) for line in self.seen if (m := re.match(r"PIN (\d{6})", line)))
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.put(line.rstrip("\n"))
+
+    def wait_for(self, wanted, timeout: float = 30.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            self.seen.append(line)
+            if wanted(line):
+                return line
+        raise AssertionError("the room never said it; it said:\n" + "\n".join(self.seen))
+
+    def type(self, line: str) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write(line + "\n")
+        self.process.stdin.flush()
+
+    def post(self, path: str, body: dict, person: str = "") -> tuple[int, dict]:
+        return _post(self.port, self.prefix + path, body, person)
+
+    def finish(self, timeout: float = 20) -> tuple[int, str]:
+        """Wait for the room to end; what it printed is in `seen`, its errors returned."""
+        self.process.wait(timeout)
+        self._reader.join(5)
+        while not self.lines.empty():
+            self.seen.append(self.lines.get_nowait())
+        assert self.process.stderr is not None
+        return self.process.returncode, self.process.stderr.read()
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.communicate()
+
+
+def _room_workshop(tmp_path: Path, participants: int = 3):
+    workshop = dataclasses.replace(demo_workshop(participants=participants), ratings={})
     with Library.open(tmp_path) as library:
         library.add(workshop)
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            str(ROOT / "main.py"),
-            "--data-dir",
-            str(tmp_path),
-            "room",
-            workshop.id,
-            "--bind",
-            "127.0.0.1",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
+    return workshop
+
+
+def _stored(tmp_path: Path, workshop_id: str):
+    with Library.open(tmp_path) as library:
+        return library.load(workshop_id)
+
+
+def test_a_headless_room_prints_its_address_and_pin_and_records_a_phone(tmp_path: Path):
+    workshop = _room_workshop(tmp_path)
+    room = HeadlessRoom(tmp_path, workshop.id)
     try:
-        address = pin = None
-        for line in process.stdout:
-            if found := re.match(r"Room open at (http://127\.0\.0\.1:(\d+)(/r/\w+/))", line):
-                address = found
-            if found_pin := re.match(r"PIN (\d{6})", line):
-                pin = found_pin.group(1)
-            if line.startswith("Ctrl+C"):
-                break
-        assert address and pin
-        port, prefix = int(address.group(2)), address.group(3)
-        status, joined = _post(port, prefix + "api/join", {"pin": pin})
+        status, joined = room.post("api/join", {"pin": room.pin})
         assert status == 200 and len(joined["people"]) == 3
         first = joined["people"][0]
-        status, claimed = _post(
-            port, prefix + "api/claim", {"pin": pin, "participant_id": first["id"]}
-        )
+        status, claimed = room.post("api/claim", {"pin": room.pin, "participant_id": first["id"]})
         assert status == 200
         answers = {d: {"stage": NOT_SURE, "evidence": "From my phone"} for d in workshop.scope}
-        status, received = _post(
-            port, prefix + "api/submit", {"answers": answers}, claimed["person"]
-        )
+        status, received = room.post("api/submit", {"answers": answers}, claimed["person"])
         assert status == 200 and received["received"]
-        for line in process.stdout:
-            if "1 submitted" in line:
-                break
+        room.wait_for(lambda line: "1 submitted" in line)
     finally:
-        process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=20)
-    assert process.returncode == 0, err
-    assert "Room closed." in out
-    with Library.open(tmp_path) as library:
-        stored = library.load(workshop.id)
-    mine = [r for (pid, _), r in stored.ratings.items() if pid == first["id"]]
+        room.process.send_signal(signal.SIGINT)
+        code, err = room.finish()
+    assert code == 0, err
+    assert "Room closed." in room.seen
+    mine = [
+        r for (pid, _), r in _stored(tmp_path, workshop.id).ratings.items() if pid == first["id"]
+    ]
     assert len(mine) == len(workshop.scope) and all(r.evidence == "From my phone" for r in mine)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="Windows has no SIGTERM to send; Ctrl+Break instead")
+def test_a_headless_room_stops_cleanly_when_asked_to_terminate(tmp_path: Path):
+    workshop = _room_workshop(tmp_path)
+    room = HeadlessRoom(tmp_path, workshop.id)
+    try:
+        _, joined = room.post("api/join", {"pin": room.pin})
+        _, claimed = room.post(
+            "api/claim", {"pin": room.pin, "participant_id": joined["people"][1]["id"]}
+        )
+        answers = {d: {"stage": NOT_SURE, "evidence": "Sent"} for d in workshop.scope}
+        assert room.post("api/submit", {"answers": answers}, claimed["person"])[0] == 200
+        room.process.send_signal(signal.SIGTERM)
+        room.wait_for(lambda line: line == "Room closed.")
+        code, err = room.finish()
+    finally:
+        room.kill()
+    assert code == 0 and "Traceback" not in err
+    assert len(_stored(tmp_path, workshop.id).ratings) == len(workshop.scope)
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", room.port), timeout=2).close()
+
+
+def test_the_facilitator_runs_a_headless_room_by_typed_commands(tmp_path: Path):
+    workshop = _room_workshop(tmp_path)
+    room = HeadlessRoom(tmp_path, workshop.id)
+    try:
+        _, joined = room.post("api/join", {"pin": room.pin})
+        person = joined["people"][0]
+        assert room.post("api/claim", {"pin": room.pin, "participant_id": person["id"]})[0] == 200
+        room.wait_for(lambda line: "1 of 3 joined" in line)
+        room.type("who")
+        room.wait_for(lambda line: person["name"] in line and "joined, rating" in line)
+        room.type("free " + person["name"].split()[0].lower())
+        room.wait_for(lambda line: line.startswith(person["name"] + " can be chosen again"))
+        _, joined = room.post("api/join", {"pin": room.pin})
+        assert person["name"] in [p["name"] for p in joined["people"]]
+        for _ in range(8):  # this phone mistypes its PIN until it is locked out
+            room.post("api/join", {"pin": "x"})
+        assert room.post("api/join", {"pin": room.pin})[0] == 429
+        room.wait_for(lambda line: "1 phone is locked out" in line)
+        room.type("let in")
+        room.wait_for(lambda line: line.startswith("1 phone can try"))
+        assert room.post("api/join", {"pin": room.pin})[0] == 200
+        room.type("pin")
+        new_pin = room.wait_for(lambda line: line.startswith("New PIN")).split()[2].rstrip(":")
+        assert room.post("api/join", {"pin": room.pin})[0] == 403
+        assert room.post("api/join", {"pin": new_pin})[0] == 200
+        room.type("close rating")
+        room.wait_for(lambda line: "Rating is closed" in line)
+        room.type("nonsense")
+        room.wait_for(lambda line: "is not a command here" in line)
+        room.type("quit")
+        room.wait_for(lambda line: line == "Room closed.")
+        code, err = room.finish()
+    finally:
+        room.kill()
+    assert code == 0 and "Traceback" not in err
 
 
 def test_a_room_on_an_address_this_computer_does_not_have_says_so(tmp_path: Path):

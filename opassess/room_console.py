@@ -1,0 +1,108 @@
+"""The headless room's console: what a facilitator types to run a room from a terminal.
+
+The room window's buttons, as typed commands: who has joined, free a name, let locked-out phones
+try again, a new PIN, close or reopen rating, and close the room. Each command is a line; the
+answer is a few lines to print. Kept apart from the terminal itself so it is tested directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from opassess.room import Progress, Room
+
+COMMANDS = (
+    ("who", "who has joined and who has sent their answers"),
+    ("free NAME", "let a name be chosen again (the wrong name tapped, a phone lost)"),
+    ("let in", "let phones locked out after wrong PINs or codes try again"),
+    ("pin", "give the room a new PIN (people already in carry on)"),
+    ("codes", "the one-person codes again (anonymous workshops)"),
+    ("close rating", "take no more answers: the team is about to see the ratings"),
+    ("reopen rating", "take answers again"),
+    ("quit", "close the room"),
+)
+
+
+def progress_words(person: Progress) -> str:
+    """How far one person has got, never what they chose: for the window and the terminal."""
+    if person.submitted and person.joined:
+        return "✓ submitted"
+    if person.submitted:
+        return "✓ submitted, name free to choose again"
+    if person.joined:
+        return "joined, rating…"
+    return "not joined yet"
+
+
+def progress_line(room: Room) -> str:
+    """'3 of 8 joined, 2 submitted.', with whether rating is closed and phones are locked out."""
+    progress = room.progress()
+    joined = sum(1 for p in progress if p.joined)
+    submitted = sum(1 for p in progress if p.submitted)
+    line = f"{joined} of {len(progress)} joined, {submitted} submitted."
+    if not room.rating_open:
+        line += " Rating is closed."
+    locked = room.locked_out()
+    if locked:
+        line += (
+            f" {locked} phone{' is' if locked == 1 else 's are'} locked out after wrong tries"
+            " (“let in” lets them try again)."
+        )
+    return line
+
+
+@dataclass
+class ConsoleAnswer:
+    lines: list[str]
+    close_room: bool = False
+
+
+def help_lines() -> list[str]:
+    width = max(len(name) for name, _ in COMMANDS)
+    return ["Type a command and press Enter:"] + [
+        f"  {name.ljust(width)}  {what}" for name, what in COMMANDS
+    ]
+
+
+def run_command(room: Room, typed: str) -> ConsoleAnswer:
+    """Carry out one typed line on `room`; unknown or incomplete lines say what would work."""
+    words = typed.split()
+    if not words:
+        return ConsoleAnswer([])
+    command = " ".join(words).casefold()
+    head = words[0].casefold()
+    if command in ("quit", "exit", "close", "close room", "close the room"):
+        return ConsoleAnswer(["Closing the room…"], close_room=True)
+    if command in ("help", "?"):
+        return ConsoleAnswer(help_lines())
+    if command == "who":
+        lines = [f"  {p.name} — {progress_words(p)}" for p in room.progress()]
+        return ConsoleAnswer([*lines, progress_line(room)])
+    if head == "free":
+        try:
+            name = room.release_by_name(typed.strip()[len(words[0]) :])
+        except LookupError as problem:
+            return ConsoleAnswer([str(problem)])
+        return ConsoleAnswer(
+            [f"{name} can be chosen again. Answers already sent stay until new ones replace them."]
+        )
+    if command in ("let in", "unlock"):
+        lifted = room.let_everyone_try_again()
+        if not lifted:
+            return ConsoleAnswer(["No phone is locked out. Wrong tries so far are forgotten."])
+        return ConsoleAnswer(
+            [f"{lifted} phone{'' if lifted == 1 else 's'} can try the PIN or code again."]
+        )
+    if command == "pin":
+        return ConsoleAnswer([f"New PIN {room.change_pin()}: people already in carry on."])
+    if command == "codes":
+        if not room.anonymous:
+            return ConsoleAnswer(["This workshop shows names: each person picks theirs."])
+        return ConsoleAnswer(["One-person codes to hand out: " + "   ".join(room.codes())])
+    if command == "close rating":
+        room.close_rating()
+        return ConsoleAnswer(["Rating is closed: phones can no longer send answers."])
+    if command in ("reopen rating", "open rating"):
+        room.reopen_rating()
+        return ConsoleAnswer(["Rating is open again."])
+    return ConsoleAnswer([f"“{typed.strip()}” is not a command here.", *help_lines()])

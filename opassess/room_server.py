@@ -1,0 +1,422 @@
+"""The room's HTTP side: the standard library's ThreadingHTTPServer, within limits.
+
+Every request is decided by the `Room` (opassess.room); this module only reads requests
+strictly and answers them: JSON or a page asset, the documented headers on every response
+(errors included), a 4xx with a plain sentence for anything malformed, never Python's own
+pages, traces or paths. It also keeps a room's connections within limits (per address, in all,
+and a deadline for reading each request), so a slow or hostile client cannot starve the phones.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from opassess.paths import resources_dir
+from opassess.room import (
+    MAX_CONNECTIONS,
+    MAX_CONNECTIONS_PER_ADDRESS,
+    READ_DEADLINE_S,
+    REQUEST_TIMEOUT_S,
+    SECURITY_HEADERS,
+    SMALL_BODY_BYTES,
+    Room,
+    RoomRefusal,
+)
+
+_ASSETS = {
+    "": ("phone.html", "text/html; charset=utf-8"),
+    "phone.js": ("phone.js", "text/javascript; charset=utf-8"),
+    "phone.css": ("phone.css", "text/css; charset=utf-8"),
+}
+
+
+# -- HTTP --------------------------------------------------------------------------------------
+
+_ALLOWED_METHODS = "GET, HEAD, POST"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """One connection: every request answered in JSON (or a page asset) with the documented
+    headers, every malformed one with a 4xx and a plain sentence, never Python's own pages."""
+
+    server: RoomServer
+    timeout = REQUEST_TIMEOUT_S
+    server_version = "OpAssess"
+    sys_version = ""
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # a room's requests are nobody's business, and the log is not for phones
+
+    def handle_one_request(self) -> None:
+        # The whole of reading a request is timed from here, so a client that trickles a byte
+        # at a time cannot hold this thread longer than READ_DEADLINE_S.
+        self.server.reading(self.connection)
+        try:
+            super().handle_one_request()
+        finally:
+            self.server.done_reading(self.connection)
+
+    def parse_request(self) -> bool:
+        if not super().parse_request():
+            return False
+        if self.request_version == "HTTP/0.9":  # no headers could be sent back
+            self.request_version = "HTTP/1.0"
+            self.send_error(HTTPStatus.BAD_REQUEST)
+            return False
+        return True
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """The standard library's errors (a bad request line, a method it does not know, headers
+        too long) answered like every other: JSON, a plain sentence, the documented headers."""
+        status = HTTPStatus(code)
+        extra: tuple[tuple[str, str], ...] = ()
+        if status == HTTPStatus.NOT_IMPLEMENTED:  # a method the room does not take
+            status = HTTPStatus.METHOD_NOT_ALLOWED
+            extra = (("Allow", _ALLOWED_METHODS),)
+        self.close_connection = True
+        words = {
+            HTTPStatus.METHOD_NOT_ALLOWED: "The room does not take requests of that kind.",
+            HTTPStatus.REQUEST_URI_TOO_LONG: "That address is too long.",
+            HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE: "The request's headers are too long.",
+        }.get(status, "The request could not be read.")
+        if self.command is None:
+            self.command = ""
+        self._send(*_json({"error": words}, status), extra=extra)
+
+    def do_GET(self) -> None:
+        self._answer(self._get)
+
+    def do_HEAD(self) -> None:
+        self._answer(self._get)
+
+    def do_POST(self) -> None:
+        self._answer(self._post)
+
+    def _check_host(self) -> None:
+        # A page from elsewhere that points its own name at this address (DNS rebinding) sends
+        # its own name as Host: only the room's address is answered.
+        if self.headers.get("Host", "").strip().lower() not in self.server.hosts:
+            raise RoomRefusal(HTTPStatus.MISDIRECTED_REQUEST, "This is not the room's address.")
+
+    def _room_path(self) -> str:
+        """The path inside the room ('', 'phone.js', 'api/form'), or refuse a wrong token."""
+        path = self.path.split("?", 1)[0]
+        prefix = f"/r/{self.server.room.token}/"
+        if not path.startswith(prefix):
+            if path == f"/r/{self.server.room.token}":
+                raise _Redirect(prefix)
+            raise RoomRefusal(HTTPStatus.NOT_FOUND, "There is no room at this address.")
+        return path[len(prefix) :]
+
+    def _get(self) -> tuple[HTTPStatus, bytes, str]:
+        self.server.done_reading(self.connection)
+        inner = self._room_path()
+        if inner in _ASSETS:
+            name, kind = _ASSETS[inner]
+            return HTTPStatus.OK, self.server.asset(name), kind
+        if inner == "api/form":
+            return _json(self.server.room.form(self.headers.get("X-Person")))
+        raise RoomRefusal(HTTPStatus.NOT_FOUND, "There is nothing at this address.")
+
+    def _post(self) -> tuple[HTTPStatus, bytes, str]:
+        inner = self._room_path()
+        room = self.server.room
+        client = self.client_address[0]
+        actions: dict[str, tuple[int, Callable[[Any], dict[str, Any]]]] = {
+            "api/join": (SMALL_BODY_BYTES, lambda body: room.join(_object(body), client)),
+            "api/claim": (SMALL_BODY_BYTES, lambda body: room.claim(_object(body), client)),
+            "api/submit": (
+                room.submission_limit(),
+                lambda body: room.submit(self.headers.get("X-Person"), body),
+            ),
+        }
+        found = actions.get(inner)
+        if found is None:
+            raise RoomRefusal(HTTPStatus.NOT_FOUND, "There is nothing at this address.")
+        self._check_from_the_page()
+        limit, action = found
+        body = self._body(limit)
+        self.server.done_reading(self.connection)
+        return _json(action(body))
+
+    def _check_from_the_page(self) -> None:
+        """Only the room's own page may post: JSON (which a form on another site cannot send
+        without asking first), from the room's origin when the browser says where it came from."""
+        kind = self.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
+        if kind != "application/json":
+            self.close_connection = True
+            raise RoomRefusal(
+                HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "The room takes only its own page's answers."
+            )
+        origin = self.headers.get("Origin")
+        site = self.headers.get("Sec-Fetch-Site")
+        if (origin is not None and origin.lower() not in self.server.origins) or (
+            site is not None and site not in ("same-origin", "none")
+        ):
+            self.close_connection = True
+            raise RoomRefusal(HTTPStatus.FORBIDDEN, "The room takes only its own page's answers.")
+
+    def _body(self, limit: int) -> Any:
+        length_text = self.headers.get("Content-Length", "").strip()
+        # ASCII digits only: str.isdigit() also takes '²', which int() refuses
+        if not (length_text.isascii() and length_text.isdigit()) or len(length_text) > 12:
+            self.close_connection = True
+            raise RoomRefusal(HTTPStatus.LENGTH_REQUIRED, "The request did not say its length.")
+        length = int(length_text)
+        if length > limit:
+            self.close_connection = True
+            raise RoomRefusal(
+                HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "That is more than a form can hold."
+            )
+        try:
+            raw = self.rfile.read(length)
+        except (TimeoutError, OSError):
+            self.close_connection = True
+            raise RoomRefusal(
+                HTTPStatus.REQUEST_TIMEOUT, "The request took too long to arrive: send it again."
+            ) from None
+        if len(raw) < length:
+            self.close_connection = True
+            raise RoomRefusal(HTTPStatus.BAD_REQUEST, "The request ended early: send it again.")
+        return _parsed(raw)
+
+    def _answer(self, handle: Callable[[], tuple[HTTPStatus, bytes, str]]) -> None:
+        try:
+            self._check_host()
+            status, payload, kind = handle()
+        except _Redirect as redirect:
+            self._send(
+                HTTPStatus.MOVED_PERMANENTLY,
+                b"",
+                "text/plain",
+                extra=(("Location", redirect.target),),
+            )
+            return
+        except RoomRefusal as refusal:
+            document = {"error": refusal.message}
+            if refusal.wrong_field:
+                document["field"] = refusal.wrong_field
+            status, payload, kind = _json(document, refusal.status)
+        except Exception:  # never a trace or a path in a response: the phone gets a plain word
+            status, payload, kind = _json(
+                {"error": "Something went wrong on the laptop: tell the facilitator."},
+                HTTPStatus.INTERNAL_SERVER_ERROR,
+            )
+            self.server.failures += 1
+        self._send(status, payload, kind)
+
+    def _send(
+        self,
+        status: HTTPStatus,
+        payload: bytes,
+        kind: str,
+        extra: tuple[tuple[str, str], ...] = (),
+    ) -> None:
+        self.send_response(status)
+        for name, value in _response_headers(kind, len(payload), extra):
+            self.send_header(name, value)
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(payload)
+
+
+def _response_headers(
+    kind: str, length: int, extra: tuple[tuple[str, str], ...] = ()
+) -> tuple[tuple[str, str], ...]:
+    """Every response's headers: its type and length, then the documented security headers."""
+    return (
+        ("Content-Type", kind),
+        ("Content-Length", str(length)),
+        *extra,
+        *SECURITY_HEADERS,
+    )
+
+
+class _Redirect(Exception):
+    def __init__(self, target: str) -> None:
+        self.target = target
+
+
+def _parsed(raw: bytes) -> Any:
+    """A request body as JSON, or a refusal: bad UTF-8, bad JSON, nesting too deep for Python,
+    a number too long to read, or a lone surrogate that could never be stored as text."""
+    try:
+        document = json.loads(raw.decode("utf-8"))
+        json.dumps(document, ensure_ascii=False).encode("utf-8")
+    except (UnicodeError, ValueError, RecursionError):
+        raise RoomRefusal(HTTPStatus.BAD_REQUEST, "The request could not be read.") from None
+    return document
+
+
+def _object(body: Any) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        raise RoomRefusal(HTTPStatus.BAD_REQUEST, "The request could not be read.")
+    return body
+
+
+def _json(document: object, status: HTTPStatus = HTTPStatus.OK) -> tuple[HTTPStatus, bytes, str]:
+    return (
+        status,
+        json.dumps(document, ensure_ascii=False).encode("utf-8"),
+        "application/json; charset=utf-8",
+    )
+
+
+def _busy_response() -> bytes:
+    """What a connection past the limits gets, written straight to its socket."""
+    _, payload, kind = _json({"error": "The room is busy: try again in a moment."})
+    lines = ["HTTP/1.1 503 Service Unavailable", "Connection: close", "Retry-After: 2"]
+    lines += [f"{name}: {value}" for name, value in _response_headers(kind, len(payload))]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + payload
+
+
+class RoomServer(ThreadingHTTPServer):
+    """The room's HTTP server, bound to one address the facilitator chose, on a free port.
+
+    A thread a connection, as the standard library does, within limits: a few dozen at once
+    from one address and a few hundred in all, each request read within READ_DEADLINE_S.
+    """
+
+    daemon_threads = True
+    # The port can be opened again at once after a room closes (not after a minute's wait for
+    # the old connections to time out); on Windows that option would let another program take
+    # the port from under the room, so there the port is claimed exclusively instead.
+    allow_reuse_address = os.name != "nt"
+    # The standard library listens with a backlog of 5: a room of phones sending at the same
+    # moment would overflow it, and the kernel would drop or reset most of them.
+    request_queue_size = 64
+
+    def __init__(self, room: Room, host: str, port: int = 0) -> None:
+        self.room = room
+        self.failures = 0
+        self.turned_away = 0
+        self._assets: dict[str, bytes] = {}
+        self._guard = threading.Lock()
+        self._open_from: dict[str, int] = {}  # client address -> connections open
+        self._deadlines: dict[socket.socket, float] = {}
+        super().__init__((host, port), _Handler)
+        self._thread: threading.Thread | None = None
+        shown = self._shown_host()
+        self.hosts = frozenset(
+            {f"{shown}:{self.port}".lower()} | ({shown.lower()} if self.port == 80 else set())
+        )
+        self.origins = frozenset(f"http://{host}" for host in self.hosts)
+
+    def server_bind(self) -> None:
+        if os.name == "nt":
+            exclusive = getattr(socket, "SO_EXCLUSIVEADDRUSE", None)
+            if exclusive is not None:
+                self.socket.setsockopt(socket.SOL_SOCKET, exclusive, 1)
+        super().server_bind()
+
+    def asset(self, name: str) -> bytes:
+        found = self._assets.get(name)
+        if found is None:
+            found = self._assets[name] = (resources_dir() / "room" / name).read_bytes()
+        return found
+
+    @property
+    def port(self) -> int:
+        return int(self.server_address[1])
+
+    def _shown_host(self) -> str:
+        host = str(self.server_address[0])
+        return f"[{host}]" if ":" in host else host
+
+    @property
+    def url(self) -> str:
+        return f"http://{self._shown_host()}:{self.port}/r/{self.room.token}/"
+
+    # -- connections within limits -------------------------------------------------------------
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        client = str(client_address[0])
+        with self._guard:
+            total = sum(self._open_from.values())
+            full = (
+                total >= MAX_CONNECTIONS
+                or self._open_from.get(client, 0) >= MAX_CONNECTIONS_PER_ADDRESS
+            )
+            if not full:
+                self._open_from[client] = self._open_from.get(client, 0) + 1
+        if full:
+            self.turned_away += 1
+            try:
+                request.settimeout(1.0)
+                request.sendall(_busy_response())
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except Exception:
+            self._closed(client)
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._closed(str(client_address[0]))
+            with self._guard:
+                self._deadlines.pop(request, None)
+
+    def _closed(self, client: str) -> None:
+        with self._guard:
+            left = self._open_from.get(client, 1) - 1
+            if left > 0:
+                self._open_from[client] = left
+            else:
+                self._open_from.pop(client, None)
+
+    def open_connections(self) -> int:
+        with self._guard:
+            return sum(self._open_from.values())
+
+    def reading(self, connection: socket.socket) -> None:
+        with self._guard:
+            self._deadlines[connection] = time.monotonic() + READ_DEADLINE_S
+
+    def done_reading(self, connection: socket.socket) -> None:
+        with self._guard:
+            self._deadlines.pop(connection, None)
+
+    def service_actions(self) -> None:
+        """Between accepts (twice a second): end every request still being read past its
+        deadline, which wakes the thread blocked on it."""
+        now = time.monotonic()
+        with self._guard:
+            late = [c for c, deadline in self._deadlines.items() if deadline < now]
+            for connection in late:
+                del self._deadlines[connection]
+        for connection in late:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+
+    def start(self) -> None:
+        """Serve on a background thread until `stop()`."""
+        self._thread = threading.Thread(
+            target=self.serve_forever, name="opassess-room", daemon=True
+        )
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop listening and close the socket: nothing listens once the room is closed."""
+        if self._thread is not None:
+            self.shutdown()
+            self._thread.join(timeout=5)
+            self._thread = None
+        self.server_close()
