@@ -49,13 +49,15 @@ class _Handler(BaseHTTPRequestHandler):
     headers, every malformed one with a 4xx and a plain sentence, never Python's own pages."""
 
     server: RoomServer
-    timeout = REQUEST_TIMEOUT_S
     server_version = "OpAssess"
     sys_version = ""
-    protocol_version = "HTTP/1.1"
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # a room's requests are nobody's business, and the log is not for phones
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.settimeout(self.server.request_timeout_s)  # a silent client is let go
 
     def handle_one_request(self) -> None:
         # The whole of reading a request is timed from here, so a client that trickles a byte
@@ -67,19 +69,21 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.done_reading(self.connection)
 
     def parse_request(self) -> bool:
-        if not super().parse_request():
-            return False
-        if self.request_version == "HTTP/0.9":  # no headers could be sent back
-            self.request_version = "HTTP/1.0"
+        if len(self.raw_requestline.split()) == 2:
+            # HTTP/0.9 ("GET /path"): no headers could be sent back, and the standard library
+            # would wait for headers that never come
+            self.command, self.requestline, self.request_version = "", "", "HTTP/1.0"
             self.send_error(HTTPStatus.BAD_REQUEST)
             return False
-        return True
+        return super().parse_request()
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """The standard library's errors (a bad request line, a method it does not know, headers
         too long) answered like every other: JSON, a plain sentence, the documented headers."""
         status = HTTPStatus(code)
         extra: tuple[tuple[str, str], ...] = ()
+        if getattr(self, "request_version", "") not in ("HTTP/1.0", "HTTP/1.1"):
+            self.request_version = "HTTP/1.0"  # else no status line or headers would be sent
         if status == HTTPStatus.NOT_IMPLEMENTED:  # a method the room does not take
             status = HTTPStatus.METHOD_NOT_ALLOWED
             extra = (("Allow", _ALLOWED_METHODS),)
@@ -191,6 +195,9 @@ class _Handler(BaseHTTPRequestHandler):
         return _parsed(raw)
 
     def _answer(self, handle: Callable[[], tuple[HTTPStatus, bytes, str]]) -> None:
+        if self.server.was_cut(self.connection):  # past its deadline: nobody is listening
+            self.close_connection = True
+            return
         try:
             self._check_host()
             status, payload, kind = handle()
@@ -302,10 +309,15 @@ class RoomServer(ThreadingHTTPServer):
         self.room = room
         self.failures = 0
         self.turned_away = 0
+        self.request_timeout_s: float = REQUEST_TIMEOUT_S
+        self.read_deadline_s: float = READ_DEADLINE_S
+        self.max_connections = MAX_CONNECTIONS
+        self.max_connections_per_address = MAX_CONNECTIONS_PER_ADDRESS
         self._assets: dict[str, bytes] = {}
         self._guard = threading.Lock()
         self._open_from: dict[str, int] = {}  # client address -> connections open
         self._deadlines: dict[socket.socket, float] = {}
+        self._cut: set[socket.socket] = set()  # connections ended at their deadline
         super().__init__((host, port), _Handler)
         self._thread: threading.Thread | None = None
         shown = self._shown_host()
@@ -346,19 +358,18 @@ class RoomServer(ThreadingHTTPServer):
         with self._guard:
             total = sum(self._open_from.values())
             full = (
-                total >= MAX_CONNECTIONS
-                or self._open_from.get(client, 0) >= MAX_CONNECTIONS_PER_ADDRESS
+                total >= self.max_connections
+                or self._open_from.get(client, 0) >= self.max_connections_per_address
             )
             if not full:
                 self._open_from[client] = self._open_from.get(client, 0) + 1
         if full:
             self.turned_away += 1
-            try:
+            with contextlib.suppress(OSError):
                 request.settimeout(1.0)
                 request.sendall(_busy_response())
-            except OSError:
-                pass
-            self.shutdown_request(request)
+                request.shutdown(socket.SHUT_WR)
+            self.close_request(request)
             return
         try:
             super().process_request(request, client_address)
@@ -373,6 +384,7 @@ class RoomServer(ThreadingHTTPServer):
             self._closed(str(client_address[0]))
             with self._guard:
                 self._deadlines.pop(request, None)
+                self._cut.discard(request)
 
     def _closed(self, client: str) -> None:
         with self._guard:
@@ -382,13 +394,31 @@ class RoomServer(ThreadingHTTPServer):
             else:
                 self._open_from.pop(client, None)
 
+    def shutdown_request(self, request: Any) -> None:
+        """Close after the answer has gone, reading briefly what the client still sends, so
+        closing with a request unread does not reset the connection before the answer is read."""
+        with contextlib.suppress(OSError):
+            request.shutdown(socket.SHUT_WR)
+            request.settimeout(0.5)
+            for _ in range(16):
+                if not request.recv(65536):
+                    break
+        self.close_request(request)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        self.failures += 1  # a connection that broke: nothing to print, nobody to tell
+
+    def was_cut(self, connection: socket.socket) -> bool:
+        with self._guard:
+            return connection in self._cut
+
     def open_connections(self) -> int:
         with self._guard:
             return sum(self._open_from.values())
 
     def reading(self, connection: socket.socket) -> None:
         with self._guard:
-            self._deadlines[connection] = time.monotonic() + READ_DEADLINE_S
+            self._deadlines[connection] = time.monotonic() + self.read_deadline_s
 
     def done_reading(self, connection: socket.socket) -> None:
         with self._guard:
@@ -402,6 +432,7 @@ class RoomServer(ThreadingHTTPServer):
             late = [c for c, deadline in self._deadlines.items() if deadline < now]
             for connection in late:
                 del self._deadlines[connection]
+                self._cut.add(connection)
         for connection in late:
             with contextlib.suppress(OSError):
                 connection.shutdown(socket.SHUT_RDWR)

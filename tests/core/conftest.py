@@ -10,9 +10,12 @@ from __future__ import annotations
 import importlib.abc
 import os
 import sys
+from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
+from roomkit import OpenRoom, open_room_on
 
 from opassess.frameworks import Framework, default_framework
 from opassess.workshop import (
@@ -90,3 +93,11 @@ def run(tmp_path, capsys):
         return code, out, err
 
     return invoke
+
+
+@pytest.fixture
+def open_room(tmp_path: Path) -> Iterator[OpenRoom]:
+    """A room on loopback for a workshop of six named people, closed after the test."""
+    opened = open_room_on(tmp_path)
+    yield opened
+    opened.close()

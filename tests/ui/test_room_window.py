@@ -11,6 +11,7 @@ import threading
 import pytest
 
 from opassess.frameworks import default_framework
+from opassess.room import RoomRefusal
 from opassess.session import EditSession
 from opassess.workshop import NOT_SURE, add_participants, new_workshop, record_rating
 from ui.controller import WorkshopController
@@ -147,3 +148,36 @@ def test_a_name_chosen_by_mistake_can_be_freed(qtbot, page: RatePage):
     _, again = post(url, "api/join", {"pin": pin})
     assert "Ann Baker" in [p["name"] for p in again["people"]]
     assert post(url, "api/claim", {"pin": pin, "participant_id": ann})[0] == 200
+
+
+def test_the_facilitator_lets_locked_out_phones_in_and_sees_a_new_pin(qtbot, page: RatePage):
+    page.show_room()
+    dialog = page.room_dialog
+    dialog.addresses.setCurrentIndex(dialog.addresses.findData("127.0.0.1"))
+    dialog.open_button.click()
+    room = page.rooms.room
+    room.sleep = lambda _seconds: None
+    url = page.rooms.server.url
+    assert not dialog.let_in_button.isEnabled()
+    wrong = "000000" if room.pin != "000000" else "111111"
+    for _ in range(8):
+        assert post(url, "api/join", {"pin": wrong})[0] == 403
+    assert post(url, "api/join", {"pin": room.pin})[0] == 429
+    qtbot.waitUntil(lambda: "1 phone is locked out" in dialog.summary.text(), timeout=5000)
+    assert dialog.let_in_button.isEnabled()
+    dialog.let_in_button.click()
+    qtbot.waitUntil(lambda: not dialog.let_in_button.isEnabled(), timeout=5000)
+    assert post(url, "api/join", {"pin": room.pin})[0] == 200
+
+    # many wrong tries across the room: a new PIN, shown, and said
+    for n in range(40):
+        with pytest.raises(RoomRefusal):
+            room.check_pin("wrong", f"10.1.0.{n}")
+    qtbot.waitUntil(lambda: "new PIN" in dialog.alert.text(), timeout=5000)
+    assert dialog.alert.isVisibleTo(dialog)
+    assert dialog.pin.text() == f"PIN {room.pin}"
+    assert f"PIN {room.pin}" in page.projector_html()
+    old = room.pin
+    dialog.new_pin_button.click()
+    assert room.pin != old and dialog.pin.text() == f"PIN {room.pin}"
+    assert not dialog.alert.isVisibleTo(dialog)
