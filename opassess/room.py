@@ -52,9 +52,10 @@ LOCKOUT_S = 5 * 60
 ROOM_WRONG_TRY_LIMIT = 40
 # The evidence a phone may send for each barrier, in characters, as the page and the schema say.
 EVIDENCE_CHARS = 4000
-# Bytes are not characters: 4,000 characters may take 12,000 bytes of UTF-8, or 24,000 as JSON
-# escapes. The limit on a submission is worked out from what the form allows, not guessed.
-_BYTES_PER_CHARACTER = 6
+# Bytes are not characters: 4,000 characters may take 16,000 bytes of UTF-8, or 48,000 as JSON
+# escapes (a character beyond the first 65,536 is two of them). The limit on a submission is
+# worked out from what the form allows, not guessed.
+_BYTES_PER_CHARACTER = 12
 _BYTES_PER_ANSWER = 1024  # the barrier's id, the stage and the JSON around them
 SMALL_BODY_BYTES = 4 * 1024  # joining and claiming carry a PIN and a name or code
 # Reading a request (its line, headers and body) may take this long in all, whatever a slow or
