@@ -11,7 +11,8 @@
   const MAX_EVIDENCE = 4000;
   const SEND_RETRIES = 3;
   const NOT_SENT = 'Not sent — check you are on the room\'s Wi-Fi and try again.';
-  const JOIN_AGAIN = 'Please join again with the PIN on the facilitator\'s screen.';
+  const JOIN_AGAIN = 'This phone is no longer in the room. ' +
+    'Please join again with the PIN on the facilitator\'s screen.';
   const NO_ROOM = 'Cannot reach the room — check you are on the room\'s Wi-Fi and try again.';
   const SCREENS = ['screen-loading', 'screen-pin', 'screen-names', 'screen-code',
     'screen-rating', 'screen-review', 'screen-received', 'screen-closed'];
@@ -99,12 +100,20 @@
       savedAt: state.savedAt, sentAt: state.sentAt });
   }
 
+  // The room no longer knows this phone (its name was freed): forget the person and their
+  // draft, here and on screen, so whoever picks the name next on a shared phone finds nothing.
   function forgetPerson(message) {
-    try { localStorage.removeItem(PERSON_KEY); } catch (e) { /* nothing to forget */ }
-    state.person = null;
+    try {
+      localStorage.removeItem(PERSON_KEY);
+      if (state.person) localStorage.removeItem(draftKey());
+    } catch (e) { /* nothing to forget */ }
+    Object.assign(state, { person: null, form: null, answers: {}, index: 0,
+      savedAt: 0, sentAt: 0, receivedAt: '' });
     $('person-line').hidden = true;
-    setStatus(message, 'error');
-    showScreen('screen-pin');
+    $('evidence').value = '';
+    ['stage-list', 'dots', 'review-list', 'closed-list'].forEach((id) => $(id).replaceChildren());
+    setStatus('');
+    pinProblem(message, false);
   }
 
   // ---- Talking to the laptop. Resolves to {status, data}; rejects only when unreachable.
@@ -141,11 +150,61 @@
 
   // ---- Screens and messages
   function showScreen(id) {
+    clearProblems();
     SCREENS.forEach((s) => { $(s).hidden = s !== id; });
     window.scrollTo(0, 0);
-    // Focus the heading so a screen reader starts at the new content.
-    const heading = $(id).querySelector('h1[tabindex]');
-    if (heading) heading.focus({ preventScroll: true });
+    // Focus the heading (or the loading line) so a screen reader starts at the new content,
+    // and the focus is never left on a button that has just been hidden.
+    const start = $(id).querySelector('[tabindex="-1"]');
+    if (start) start.focus({ preventScroll: true });
+  }
+
+  // What went wrong is shown beside what the person was using, not only in the status line at
+  // the foot of the page, which a long list can push out of sight.
+  const MESSAGES = ['pin-message', 'names-message', 'code-message', 'review-message'];
+  // What each control is described by when nothing is wrong.
+  const HINTS = { 'pin': '', 'pin-button': '', 'code': 'code-hint', 'code-button': '',
+    'submit': '', 'loading-retry': '' };
+
+  function clearProblems() {
+    MESSAGES.forEach((id) => { $(id).textContent = ''; $(id).hidden = true; });
+    Object.keys(HINTS).forEach((id) => {
+      $(id).removeAttribute('aria-invalid');
+      if (HINTS[id]) $(id).setAttribute('aria-describedby', HINTS[id]);
+      else $(id).removeAttribute('aria-describedby');
+    });
+  }
+
+  // Shows `text` in the screen's message and moves the focus to `target`: the field that is
+  // wrong (invalid=true), the button that was pressed, or the message itself. The buttons were
+  // disabled while the request was out, which drops the focus to the page: this picks it up.
+  function showProblem(messageId, text, target, invalid) {
+    const message = $(messageId);
+    message.textContent = text;
+    message.hidden = false;
+    if (target !== message) {
+      if (invalid) target.setAttribute('aria-invalid', 'true');
+      else target.removeAttribute('aria-invalid');
+      // The message is read out with the field or button, and any hint after it.
+      target.setAttribute('aria-describedby', [messageId, HINTS[target.id]].filter(Boolean).join(' '));
+    }
+    focusOn(target);
+    // The focus brings the field or button into view; this brings the message too.
+    message.scrollIntoView({ block: 'nearest' });
+  }
+
+  function focusOn(target) {
+    // Focusing what already has the focus says nothing to a screen reader: let go of it first.
+    if (document.activeElement === target) target.blur();
+    target.focus();
+    // What they typed stays, selected, so it can be corrected or typed over at once.
+    if (target.tagName === 'INPUT') target.select();
+  }
+
+  // Back to the PIN screen with the message there (a wrong or changed PIN, or join again).
+  function pinProblem(text, invalid) {
+    showScreen('screen-pin');
+    showProblem('pin-message', text, $('pin'), invalid);
   }
 
   function setStatus(text, kind) {
@@ -153,38 +212,38 @@
     $('status').classList.toggle('status-error', kind === 'error');
   }
 
-  function valueOrWarn(input, message) {
+  function valueOrWarn(input, messageId, text) {
     const value = input.value.trim();
-    if (!value) { setStatus(message, 'error'); input.focus(); }
+    if (!value) showProblem(messageId, text, input, true);
     return value;
   }
 
   // ---- 1. Join: PIN, then a name (or a one-person code when anonymous)
   async function onPinSubmit(event) {
     event.preventDefault();
-    const pin = valueOrWarn($('pin'), 'Type the PIN shown on the facilitator\'s screen.');
+    clearProblems();
+    const pin = valueOrWarn($('pin'), 'pin-message',
+      'Type the PIN shown on the facilitator\'s screen.');
     if (!pin) return;
     state.pin = pin.replace(/\s+/g, '');
-    setStatus('');
-    await fetchJoin([$('pin-button')]);
-  }
-
-  // Also used after a 409 to refresh the names, so it leaves the message on show.
-  async function fetchJoin(buttons) {
     let result;
     try {
-      result = await withBusy(buttons, () => callApi('join', { pin: state.pin }));
+      result = await withBusy([$('pin-button')], () => callApi('join', { pin: state.pin }));
     } catch (e) {
-      return setStatus(NO_ROOM, 'error');
+      return showProblem('pin-message', NO_ROOM, $('pin-button'));
     }
-    if (result.status !== 200) {
-      setStatus(serverError(result, 'The room did not accept that PIN. Please try again.'), 'error');
-      return showScreen('screen-pin');
-    }
-    state.join = result.data;
-    $('workshop-title').textContent = result.data.workshop || 'OpAssess';
-    if (result.data.anonymous) return showScreen('screen-code');
-    const people = Array.isArray(result.data.people) ? result.data.people : [];
+    if (result.status === 200) return showJoined(result.data);
+    // A wrong PIN marks the field; a lockout (429) keeps the PIN as typed, unmarked.
+    pinProblem(serverError(result, 'The room did not accept that PIN. Please try again.'),
+      result.data.field === 'pin');
+  }
+
+  // The names to choose from, or the code screen when the workshop is anonymous.
+  function showJoined(data) {
+    state.join = data;
+    $('workshop-title').textContent = data.workshop || 'OpAssess';
+    if (data.anonymous) return showScreen('screen-code');
+    const people = Array.isArray(data.people) ? data.people : [];
     $('name-list').replaceChildren(...people.map((p) =>
       makeButton('choice', p.name, () => claim({ participant_id: p.id }))));
     $('no-names').hidden = people.length > 0;
@@ -193,18 +252,20 @@
 
   function onCodeSubmit(event) {
     event.preventDefault();
-    const code = valueOrWarn($('code'), 'Type the code the facilitator gave you.');
+    clearProblems();
+    const code = valueOrWarn($('code'), 'code-message', 'Type the code the facilitator gave you.');
     if (code) claim({ code: code });
   }
 
   async function claim(choice) {
-    setStatus('');
+    clearProblems();
+    const byCode = 'code' in choice;
     const buttons = Array.from(document.querySelectorAll('#name-list button, #code-button'));
     let result;
     try {
       result = await withBusy(buttons, () => callApi('claim', Object.assign({ pin: state.pin }, choice)));
     } catch (e) {
-      return setStatus(NO_ROOM, 'error');
+      return claimProblem(byCode, NO_ROOM, false);
     }
     if (result.status === 200) {
       state.person = { token: result.data.person, name: result.data.name || '',
@@ -212,9 +273,26 @@
       writeStored(PERSON_KEY, state.person);
       return loadForm();
     }
-    setStatus(serverError(result, 'That did not work. Please try again.'), 'error');
-    if (result.status === 409) await fetchJoin([]);          // someone took that name: refresh
-    else if (result.status === 403 || result.status === 429) showScreen('screen-pin');
+    const text = serverError(result, 'That did not work. Please try again.');
+    // Only a wrong PIN (it may have changed since) goes back to the PIN screen.
+    if (result.data.field === 'pin') return pinProblem(text, true);
+    if (result.status === 409 && !byCode) await refreshNames();   // someone took that name
+    claimProblem(byCode, text, result.data.field === 'code');
+  }
+
+  // The person stays where they are: on the code screen with what they typed, or on the names.
+  function claimProblem(byCode, text, wrongCode) {
+    if (byCode) showProblem('code-message', text, $('code'), wrongCode);
+    else showProblem('names-message', text, $('names-message'));
+  }
+
+  // After a name was taken by someone else: the list as it is now, or as it was if the room
+  // cannot say (the message already tells the person what happened).
+  async function refreshNames() {
+    try {
+      const result = await callApi('join', { pin: state.pin });
+      if (result.status === 200 && !result.data.anonymous) showJoined(result.data);
+    } catch (e) { /* the list stays as it was */ }
   }
 
   // ---- 2. The form, fetched with the person token kept on this phone
@@ -250,10 +328,12 @@
     else goTo(startAt);
   }
 
+  // The message is the loading line itself, and the focus goes to Try again, described by it.
   function showLoadProblem(text) {
     $('loading-text').textContent = text;
     $('loading-retry').hidden = false;
-    setStatus(text, 'error');
+    $('loading-retry').setAttribute('aria-describedby', 'loading-text');
+    focusOn($('loading-retry'));
   }
 
   // ---- 4. Draft: what the room holds, unless this phone has changed it since
@@ -432,6 +512,7 @@
 
   async function submitAnswers() {
     if (unansweredCount() > 0) return;
+    clearProblems();
     setStatus('Sending…');
     // A dropped connection or a busy laptop is tried again by itself a few times before the
     // person is asked to: sending again only replaces the same answers, so it is safe.
@@ -451,7 +532,7 @@
     try {
       result = await withBusy([$('submit'), $('review-back')], send);
     } catch (e) {
-      return setStatus(NOT_SENT, 'error');      // everything stays on the phone
+      return sendProblem(NOT_SENT);      // everything stays on the phone
     }
     if (result.status === 200) {
       state.sentAt = Date.now();
@@ -463,8 +544,14 @@
       forgetPerson(JOIN_AGAIN);
     } else {
       // 409 (rating closed), 400 or 413: the server's own words, and nothing lost.
-      setStatus(serverError(result, 'Not sent. Please try again.'), 'error');
+      sendProblem(serverError(result, 'Not sent. Please try again.'));
     }
+  }
+
+  // Just above the send button, which gets the focus back, so the message is in view there.
+  function sendProblem(text) {
+    setStatus('');
+    showProblem('review-message', text, $('submit'));
   }
 
   function showReceived() {
@@ -488,7 +575,7 @@
   function start() {
     $('pin-form').addEventListener('submit', onPinSubmit);
     $('code-form').addEventListener('submit', onCodeSubmit);
-    $('names-back').addEventListener('click', () => { setStatus(''); showScreen('screen-pin'); });
+    $('names-back').addEventListener('click', () => showScreen('screen-pin'));
     $('loading-retry').addEventListener('click', () => loadForm());
     $('evidence').addEventListener('input', onEvidenceInput);
     $('back').addEventListener('click', () => goTo(state.index - 1));
