@@ -254,6 +254,9 @@ class MainWindow(QMainWindow):
         controller.barrier_selected.connect(lambda _d: self._mirror_on_projector())
         controller.private_session_changed.connect(lambda _locked: self._update_actions())
         controller.private_session_changed.connect(lambda _locked: self._mirror_on_projector())
+        controller.private_session_changed.connect(
+            lambda locked: self._remember_private_rating(controller, locked)
+        )
         view.consensus_page.chart_options_changed.connect(self._chart_options_changed)
         self._connect_chart(view.consensus_page.chart)
 
@@ -295,7 +298,20 @@ class MainWindow(QMainWindow):
         if self.projector is not None:
             self.projector.deleteLater()
             self.projector = None
+        if self.settings.private_rating_workshop == workshop_id:
+            view.resume_private_rating()
+            self.statusBar().showMessage(
+                "Private rating was under way when OpAssess closed: it carries on, locked, "
+                "until the facilitator takes the laptop back.",
+                10000,
+            )
         return True
+
+    def _remember_private_rating(self, controller: WorkshopController, locked: bool) -> None:
+        if locked:
+            self.settings.private_rating_workshop = controller.workshop.id
+        elif self.settings.private_rating_workshop == controller.workshop.id:
+            self.settings.private_rating_workshop = ""
 
     def _show_title(self) -> None:
         if self.workshop_controller is not None:

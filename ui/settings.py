@@ -14,6 +14,7 @@ MAX_RECENT_FILES = 8
 _LAST_FOLDER = "recent/folder"
 _RECENT_FILES = "recent/files"
 _WINDOW_GEOMETRY = "window/geometry"
+_PRIVATE_RATING = "rating/private_workshop"
 
 
 class AppSettings:
@@ -61,6 +62,17 @@ class AppSettings:
     @window_geometry.setter
     def window_geometry(self, geometry: QByteArray) -> None:
         self.store.setValue(_WINDOW_GEOMETRY, geometry)
+
+    @property
+    def private_rating_workshop(self) -> str:
+        """The workshop whose laptop was going round for private rating, if OpAssess closed
+        before the facilitator took it back: it opens locked, as it was."""
+        return str(self.store.value(_PRIVATE_RATING, "") or "")
+
+    @private_rating_workshop.setter
+    def private_rating_workshop(self, workshop_id: str) -> None:
+        self.store.setValue(_PRIVATE_RATING, workshop_id)
+        self.store.sync()  # a crash or a pulled plug must not unlock it
 
     def sync(self) -> None:
         self.store.sync()

@@ -96,10 +96,11 @@ class WorkshopView(QWidget):
         self.message_bar = MessageBar()
 
         self.consensus_page = ConsensusPage(controller)
+        self.rate_page = RatePage(controller)
         self.pages: list[StepPage] = [
             SetupPage(controller, load_previous=library.load),
             ExplainPage(controller),
-            RatePage(controller),
+            self.rate_page,
             self.consensus_page,
             PlanPage(controller),
             ReviewPage(controller, load_previous=library.load, dialogs=dialogs),
@@ -175,6 +176,15 @@ class WorkshopView(QWidget):
         self.purpose.setText(page.purpose)
         self.message_bar.hide()
         page.entered()
+
+    def resume_private_rating(self) -> None:
+        """Open at private rating, locked, as it was when OpAssess closed mid-way round."""
+        self.go_to_step(self.pages.index(self.rate_page))
+        from ui.steps.rate import PRIVATE
+
+        self.rate_page.set_mode(PRIVATE)
+        self.controller.begin_private_session()
+        self.rate_page.private.focus_names()
 
     def _show_lock(self, locked: bool) -> None:
         current = self.stack.currentIndex()

@@ -397,3 +397,23 @@ def test_starting_at_a_later_barrier_is_said_plainly(qtbot, library, tmp_path, t
     assert panel.resumed.isVisible() and "rated every barrier already" in panel.resumed.text()
     panel.reset()
     assert not panel.resumed.isVisible() and panel.resumed.text() == ""
+
+
+def test_closing_opassess_mid_way_round_does_not_unlock_it(qtbot, library, tmp_path, team):
+    window = open_window(qtbot, library, tmp_path, team)
+    at_the_laptop(window, THANKS)
+    window.close()  # quit, or the laptop's lid shut on a crash: the next start is the same
+
+    again = open_window(qtbot, library, tmp_path, team)
+    view, controller = again.workshop_view, again.workshop_controller
+    assert controller.private_session and not controller.revealed
+    assert isinstance(view.current_page, RatePage) and view.current_page.mode == PRIVATE
+    assert view.current_page.private.screen == WHO
+    assert not view.back_button.isEnabled()
+    assert "carries on, locked" in again.statusBar().currentMessage()
+
+    # once the facilitator has taken it back, the next start is unlocked
+    controller.end_private_session()
+    again.close()
+    third = open_window(qtbot, library, tmp_path, team)
+    assert not third.workshop_controller.private_session
