@@ -298,6 +298,7 @@
   // ---- 2. The form, fetched with the person token kept on this phone
   async function loadForm() {
     $('loading-text').textContent = 'Loading…';
+    $('loading-text').classList.remove('message');
     $('loading-retry').hidden = true;
     showScreen('screen-loading');
     let result;
@@ -331,6 +332,7 @@
   // The message is the loading line itself, and the focus goes to Try again, described by it.
   function showLoadProblem(text) {
     $('loading-text').textContent = text;
+    $('loading-text').classList.add('message');   // looks like every other problem
     $('loading-retry').hidden = false;
     $('loading-retry').setAttribute('aria-describedby', 'loading-text');
     focusOn($('loading-retry'));

@@ -261,11 +261,7 @@ def test_a_phone_joins_rates_two_barriers_and_the_desktop_sees_it(qtbot, phone, 
     from selenium.webdriver.support.ui import WebDriverWait
 
     def wait_for(css: str):
-        def visible(driver):
-            shown = [e for e in driver.find_elements(By.CSS_SELECTOR, css) if e.is_displayed()]
-            return shown[0] if shown else False
-
-        return WebDriverWait(phone, 15).until(visible)
+        return _wait_for(phone, css)
 
     page.show_room()
     dialog = page.room_dialog
@@ -425,7 +421,7 @@ def test_a_changed_pin_takes_the_person_back_to_the_pin_with_its_message(phone, 
     assert focus["id"] == "pin" and focus["invalid"] == "true"
 
 
-def test_a_name_taken_meanwhile_refreshes_the_list_and_the_message_has_the_focus(phone, rooms):
+def test_a_name_taken_meanwhile_refreshes_the_list_and_the_message_has_the_focus(phone, rooms, axe):
     from selenium.webdriver.common.by import By
 
     room, server = rooms()
@@ -445,6 +441,8 @@ def test_a_name_taken_meanwhile_refreshes_the_list_and_the_message_has_the_focus
     assert _focused(phone)["id"] == "names-message"
     names = [b.text for b in phone.find_elements(By.CSS_SELECTOR, "#name-list button")]
     assert names == ["Bo Chen", "Cy Diaz"]
+    _shot(phone, "error-7-name-taken")
+    axe("a name taken meanwhile")
 
 
 def test_a_send_that_fails_leaves_the_focus_on_send_with_the_message_in_view(phone, rooms, axe):
@@ -523,6 +521,7 @@ def test_a_form_that_cannot_load_offers_try_again_with_the_focus_on_it(phone, ro
     retry = _wait_for(phone, "#loading-retry")
     focus = _focused(phone)
     assert focus["id"] == "loading-retry" and "Cannot reach the room" in focus["described"]
+    _shot(phone, "error-8-cannot-load")
     axe("the form could not load")
     retry.click()  # still out of reach: the focus comes back to Try again
     _wait_until(phone, lambda: _focused(phone)["id"] == "loading-retry")
