@@ -681,7 +681,7 @@ def _command_room(args: argparse.Namespace) -> int:
                     alert = room.alert
                     if alert:
                         print(f"{alert}\nPIN {room.pin}", flush=True)
-                now = progress_line(room)
+                now = progress_line(room, "Type “let in” to let them try again.")
                 if now != shown:
                     print(now, flush=True)
                     shown = now
@@ -725,11 +725,13 @@ def _stop_requests() -> threading.Event:
 def _print_room(server: RoomServer, room: Room, tips: list[str]) -> None:
     import segno
 
+    from opassess.room_console import codes_text
+
     segno.make(server.url, error="m").terminal(compact=True)
     print(f"Room open at {server.url}")
     print(f"PIN {room.pin}")
     if room.anonymous:
-        print("One-person codes to hand out: " + "   ".join(room.codes()))
+        print("One-person codes to hand out: " + codes_text(room))
     for tip in tips:
         print(f"- {tip}")
     print("Type quit (or press Ctrl+C) to close the room.", flush=True)

@@ -34,8 +34,9 @@ def progress_words(person: Progress) -> str:
     return "not joined yet"
 
 
-def progress_line(room: Room) -> str:
-    """'3 of 8 joined, 2 submitted.', with whether rating is closed and phones are locked out."""
+def progress_line(room: Room, let_in_hint: str = "") -> str:
+    """'3 of 8 joined, 2 submitted.', with whether rating is closed and phones are locked out,
+    and `let_in_hint` (how this surface lets them in) when some are."""
     progress = room.progress()
     joined = sum(1 for p in progress if p.joined)
     submitted = sum(1 for p in progress if p.submitted)
@@ -44,11 +45,16 @@ def progress_line(room: Room) -> str:
         line += " Rating is closed."
     locked = room.locked_out()
     if locked:
-        line += (
-            f" {locked} phone{' is' if locked == 1 else 's are'} locked out after wrong tries"
-            " (“let in” lets them try again)."
-        )
+        line += f" {locked} phone{' is' if locked == 1 else 's are'} locked out after wrong tries."
+        if let_in_hint:
+            line += f" {let_in_hint}"
     return line
+
+
+def codes_text(room: Room) -> str:
+    """The one-person codes in one line, each "ACDE FGHJ", kept apart by a dot so the two
+    halves of one code are not read as two codes."""
+    return "  ·  ".join(room.codes())
 
 
 @dataclass
@@ -98,7 +104,7 @@ def run_command(room: Room, typed: str) -> ConsoleAnswer:
     if command == "codes":
         if not room.anonymous:
             return ConsoleAnswer(["This workshop shows names: each person picks theirs."])
-        return ConsoleAnswer(["One-person codes to hand out: " + "   ".join(room.codes())])
+        return ConsoleAnswer(["One-person codes to hand out: " + codes_text(room)])
     if command == "close rating":
         room.close_rating()
         return ConsoleAnswer(["Rating is closed: phones can no longer send answers."])

@@ -69,7 +69,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.done_reading(self.connection)
 
     def parse_request(self) -> bool:
-        if len(self.raw_requestline.split()) == 2:
+        if len(getattr(self, "raw_requestline", b"").split()) == 2:
             # HTTP/0.9 ("GET /path"): no headers could be sent back, and the standard library
             # would wait for headers that never come
             self.command, self.requestline, self.request_version = "", "", "HTTP/1.0"

@@ -38,10 +38,10 @@ from opassess.room import (
     network_advice,
     recorder,
 )
-from opassess.room_console import progress_line, progress_words
+from opassess.room_console import codes_text, progress_line, progress_words
 from opassess.room_server import RoomServer
 from ui.controller import WorkshopController
-from ui.style import scaled_font
+from ui.style import DISAGREEMENT_COLOUR, scaled_font
 
 
 def qr_png(text: str, scale: int = 8) -> bytes:
@@ -159,6 +159,8 @@ class RoomDialog(QDialog):
         self.alert.setWordWrap(True)
         self.alert.setObjectName("roomAlert")
         self.alert.setAccessibleName("Room warning")
+        self.alert.setStyleSheet(f"color: {DISAGREEMENT_COLOUR}; font-weight: bold")
+        self.alert.hide()
         self.problem = QLabel()
         self.problem.setWordWrap(True)
         self.problem.setObjectName("roomProblem")
@@ -307,7 +309,7 @@ class RoomDialog(QDialog):
         if room.anonymous:
             self.codes.setText(
                 "Names stay private in this workshop: hand each person one code.\n"
-                + "   ".join(room.codes())
+                + codes_text(room)
             )
         else:
             self.codes.setText(

@@ -185,7 +185,7 @@ def test_the_facilitator_runs_a_headless_room_by_typed_commands(tmp_path: Path):
         for _ in range(8):  # this phone mistypes its PIN until it is locked out
             room.post("api/join", {"pin": "x"})
         assert room.post("api/join", {"pin": room.pin})[0] == 429
-        room.wait_for(lambda line: "1 phone is locked out" in line)
+        room.wait_for(lambda line: "1 phone is locked out" in line and "let in" in line)
         room.type("let in")
         room.wait_for(lambda line: line.startswith("1 phone can try"))
         assert room.post("api/join", {"pin": room.pin})[0] == 200
