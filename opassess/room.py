@@ -63,8 +63,8 @@ SMALL_BODY_BYTES = 4 * 1024  # joining and claiming carry a PIN and a name or co
 REQUEST_TIMEOUT_S = 15
 READ_DEADLINE_S = 30
 # Connections held open at once: per address (a room behind one NAT address still fits) and in all.
-MAX_CONNECTIONS_PER_ADDRESS = 24
-MAX_CONNECTIONS = 160
+MAX_CONNECTIONS_PER_ADDRESS = 64
+MAX_CONNECTIONS = 256
 SECURITY_HEADERS = (
     ("Cache-Control", "no-store"),
     ("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'none'"),

@@ -18,6 +18,9 @@ from opassess.room import (
     CODE_LENGTH,
     EVIDENCE_CHARS,
     LOCKOUT_S,
+    MAX_CONNECTIONS,
+    MAX_CONNECTIONS_PER_ADDRESS,
+    READ_DEADLINE_S,
     PIN_CHANGED_ALERT,
     ROOM_WRONG_TRY_LIMIT,
     SECURITY_HEADERS,
@@ -557,6 +560,9 @@ def test_the_limits_are_stated_in_the_room_api_document():
         f"{LOCKOUT_S // 60} minutes",
         f"{ROOM_WRONG_TRY_LIMIT} wrong",
         f"{EVIDENCE_CHARS:,} characters",
+        f"at most {MAX_CONNECTIONS_PER_ADDRESS} at once from one address",
+        f"{MAX_CONNECTIONS} in all",
+        f"within {READ_DEADLINE_S} s",
         "Threat model",
     ):
         assert fact in doc, fact
