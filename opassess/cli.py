@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import queue
-import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -28,6 +27,7 @@ if TYPE_CHECKING:
     from opassess.gathering import GatherChoice
     from opassess.interchange import WorkshopExists
     from opassess.room import Room
+    from opassess.room_console import StopRequests
     from opassess.room_server import RoomServer
     from opassess.services import ConflictChoice, ExportName, RollUp, RollUpExportName
     from opassess.store import Library, WorkshopSummary
@@ -643,13 +643,24 @@ def _command_restore(args: argparse.Namespace) -> int:
 def _command_room(args: argparse.Namespace) -> int:
     """Serve a room from this terminal until "quit", Ctrl+C or a request to stop (SIGTERM, or
     on Windows Ctrl+Break or the console closing), printing who joins and submits."""
+    from opassess.room_console import StopRequests
+
+    if not 0 <= args.port <= 65535:
+        raise UserError("--port must be between 0 and 65535.")
+    stop = StopRequests.install()
+    try:
+        _serve_room(args, stop)
+    finally:
+        stop.finished()  # the library is closed: a closing console may end the process now
+    return EXIT_OK
+
+
+def _serve_room(args: argparse.Namespace, stop: StopRequests) -> None:
     from opassess.room import OwnerThread, Room, network_advice, recorder
     from opassess.room_console import help_lines, progress_line, run_command
     from opassess.room_server import RoomServer
     from opassess.session import EditSession
 
-    if not 0 <= args.port <= 65535:
-        raise UserError("--port must be between 0 and 65535.")
     with _library(args) as library:
         summary = _find_summary(library, args.workshop)
         session = EditSession.open(library, summary.id)
@@ -664,19 +675,18 @@ def _command_room(args: argparse.Namespace) -> int:
                 f"cannot open the room on {args.bind}:{args.port} ({exc.strerror})."
             ) from None
         typed = _typed_lines()
-        stop = _stop_requests()
         server.start()
         try:
             _print_room(server, room, network_advice(args.bind))
             print("\n".join(help_lines()), flush=True)
             shown = alert = None
-            while not stop.is_set():
+            while not stop.requested.is_set():
                 owner.run_pending(timeout=0.2)
                 while not typed.empty():
                     answer = run_command(room, typed.get_nowait())
                     print("\n".join(answer.lines), flush=True)
                     if answer.close_room:
-                        stop.set()
+                        stop.requested.set()
                 if room.alert != alert:
                     alert = room.alert
                     if alert:
@@ -691,7 +701,6 @@ def _command_room(args: argparse.Namespace) -> int:
             server.stop()
             owner.run_pending()  # anything a phone sent as the room closed is not left waiting
             print("Room closed.", flush=True)
-    return EXIT_OK
 
 
 def _typed_lines() -> queue.Queue[str]:
@@ -709,17 +718,6 @@ def _typed_lines() -> queue.Queue[str]:
     if sys.stdin is not None:
         threading.Thread(target=read, name="opassess-room-console", daemon=True).start()
     return lines
-
-
-def _stop_requests() -> threading.Event:
-    """Set when the system asks the room to stop: SIGTERM, and on Windows Ctrl+Break or the
-    console window closing (both arrive as SIGBREAK), so the library is closed properly."""
-    stop = threading.Event()
-    for name in ("SIGTERM", "SIGBREAK"):
-        number = getattr(signal, name, None)
-        if number is not None:
-            signal.signal(number, lambda _signum, _frame: stop.set())
-    return stop
 
 
 def _print_room(server: RoomServer, room: Room, tips: list[str]) -> None:

@@ -7,9 +7,19 @@ answer is a few lines to print. Kept apart from the terminal itself so it is tes
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from opassess.room import Progress, Room
+
+# What Windows sends a console program when its window is closed, or the user logs off or the
+# computer shuts down: the program has about five seconds, then it is ended.
+_CTRL_CLOSE_EVENT, _CTRL_LOGOFF_EVENT, _CTRL_SHUTDOWN_EVENT = 2, 5, 6
+_CLOSING_GRACE_S = 4.5
 
 COMMANDS = (
     ("who", "who has joined and who has sent their answers"),
@@ -112,3 +122,51 @@ def run_command(room: Room, typed: str) -> ConsoleAnswer:
         room.reopen_rating()
         return ConsoleAnswer(["Rating is open again."])
     return ConsoleAnswer([f"“{typed.strip()}” is not a command here.", *help_lines()])
+
+
+class StopRequests:
+    """The system asking the headless room to stop, so it closes the room and the library
+    properly rather than being cut off: SIGTERM; on Windows Ctrl+Break (SIGBREAK) and the
+    console window closing. The C runtime would report a closing console as SIGBREAK too, but
+    the system ends the process as soon as that handler returns, before Python runs its own;
+    so on Windows a console handler asks the room to stop and waits until it has (or the
+    system's few seconds are nearly up)."""
+
+    def __init__(self) -> None:
+        self.requested = threading.Event()
+        self._done = threading.Event()
+        self._console_handler: Any = None  # kept alive while it is installed
+
+    @classmethod
+    def install(cls) -> StopRequests:
+        stops = cls()
+        for name in ("SIGTERM", "SIGBREAK"):
+            number = getattr(signal, name, None)
+            if number is not None:
+                signal.signal(number, lambda _signum, _frame: stops.requested.set())
+        if os.name == "nt":
+            stops._watch_console()
+        return stops
+
+    def _watch_console(self) -> None:
+        import ctypes
+        from ctypes import wintypes
+
+        def on_console_event(event: int) -> bool:
+            if event not in (_CTRL_CLOSE_EVENT, _CTRL_LOGOFF_EVENT, _CTRL_SHUTDOWN_EVENT):
+                return False  # Ctrl+C and Ctrl+Break: Python's own handling
+            self.requested.set()
+            self._done.wait(_CLOSING_GRACE_S)
+            return True
+
+        handler_type: Callable[..., Any] = ctypes.WINFUNCTYPE(  # type: ignore[attr-defined]
+            wintypes.BOOL, wintypes.DWORD
+        )
+        self._console_handler = handler_type(on_console_event)
+        ctypes.windll.kernel32.SetConsoleCtrlHandler(  # type: ignore[attr-defined]
+            self._console_handler, True
+        )
+
+    def finished(self) -> None:
+        """The room and the library are closed: a closing console may end the process now."""
+        self._done.set()
