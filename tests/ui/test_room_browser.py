@@ -112,12 +112,18 @@ def _shot(browser, name: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def axe_source(request) -> str:
-    """axe-core's script: from OPASSESS_AXE_JS, else pytest's cache, else npm (then cached)."""
+def axe_source(request, tmp_path_factory) -> str:
+    """axe-core's script: from OPASSESS_AXE_JS, else pytest's cache, else npm (then cached;
+    in a folder of this run's when the cache is turned off)."""
     given = os.environ.get("OPASSESS_AXE_JS")
     if given:
         return Path(given).read_text(encoding="utf-8")
-    folder = Path(request.config.cache.mkdir(f"axe-core-{AXE_VERSION}"))
+    cache = getattr(request.config, "cache", None)
+    folder = Path(
+        cache.mkdir(f"axe-core-{AXE_VERSION}")
+        if cache is not None
+        else tmp_path_factory.mktemp(f"axe-core-{AXE_VERSION}")
+    )
     script = folder / "axe.min.js"
     if not script.exists() and shutil.which("npm"):
         try:
