@@ -189,16 +189,16 @@ def build_parser() -> argparse.ArgumentParser:
     comparer.add_argument(
         "--from",
         dest="held_from",
-        type=_iso_date,
-        metavar="YYYY-MM-DD",
-        help="only workshops held on or after this date",
+        type=_typed_date,
+        metavar="DATE",
+        help="only workshops held on or after this date: 31/03/2027, 31 Mar 2027, 2027-03-31, t",
     )
     comparer.add_argument(
         "--to",
         dest="held_to",
-        type=_iso_date,
-        metavar="YYYY-MM-DD",
-        help="only workshops held on or before this date",
+        type=_typed_date,
+        metavar="DATE",
+        help="only workshops held on or before this date, written the same ways",
     )
     comparer.add_argument("--tag", default="", help="only workshops with this tag")
     comparer.add_argument(
@@ -556,13 +556,17 @@ def _find_summary(library: Library, reference: str, or_file: bool = False) -> Wo
     return matches[0]
 
 
-def _iso_date(text: str) -> date:
-    from datetime import date
+def _typed_date(text: str) -> date:
+    """A date typed as in the window's date fields (opassess.dates.parse_date), day first."""
+    from opassess.dates import DATE_FORMS, DateError, parse_date
 
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date as YYYY-MM-DD") from None
+        day = parse_date(text)
+    except DateError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    if day is None:
+        raise argparse.ArgumentTypeError(f"give a date: {DATE_FORMS}")
+    return day
 
 
 def _command_compare(args: argparse.Namespace) -> int:

@@ -65,6 +65,11 @@ def names(*numbers: int) -> set[str]:
         (("--to", "2026-02-01"), names(0, 1)),
         (("--from", "2026-03-01", "--to", "2026-08-01", "--tag", "pilot"), names(3, 5, 7)),
         (("--organisation", "north", "--tag", "pilot", "--to", "2026-06-30"), names(1, 5)),
+        # the forms the window's date fields take, day first: the same teams as the ISO dates
+        (("--from", "1/10/2026"), names(9, 10, 11)),
+        (("--from", "1 Oct 2026"), names(9, 10, 11)),
+        (("--to", "01/02/26"), names(0, 1)),
+        (("--from", "1 March 2026", "--to", "1/8/2026", "--tag", "pilot"), names(3, 5, 7)),
     ],
 )
 def test_filters_choose_exactly_the_expected_teams(
@@ -132,15 +137,24 @@ def test_an_empty_library_exits_2(run) -> None:
     assert "no workshops to compare" in err
 
 
-@pytest.mark.parametrize("arguments", [("--from", "2026-13-01"), ("--to", "yesterday")])
-def test_a_date_not_written_yyyy_mm_dd_exits_2(
-    run, capsys: pytest.CaptureFixture[str], arguments: tuple[str, str]
+@pytest.mark.parametrize(
+    ("arguments", "says"),
+    [
+        (("--from", "2026-13-01"), "is not a day of the calendar"),
+        (("--to", "yesterday"), "is not a date: write it as 31/03/2027"),
+        (("--from", "15 January"), "has no year"),  # never this year by guesswork
+        (("--to", "2026"), "put / between the day, month and year"),
+        (("--from", ""), "give a date"),
+    ],
+)
+def test_a_date_that_is_not_one_whole_date_exits_2(
+    run, capsys: pytest.CaptureFixture[str], arguments: tuple[str, str], says: str
 ) -> None:
     with pytest.raises(SystemExit) as exited:  # refused by the parser, as any usage mistake
         run("compare", *arguments)
     err = capsys.readouterr().err
     assert_one_line_error(int(exited.value.code or 0), err)
-    assert arguments[1] in err and "YYYY-MM-DD" in err
+    assert arguments[0] in err and says in err
 
 
 def test_from_after_to_exits_2(run, library_of_teams: list[Workshop]) -> None:
