@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import Any
 
 from opassess.palette import NOT_SURE_COLOUR, stage_colour_at
 from opassess.paths import resources_dir
-from opassess.validation import schema_problems
+from opassess.validation import JsonProblem, parse_json, schema_problems
 
 FRAMEWORK_SCHEMA = "framework.schema.json"
 _DEFAULT_TERMS = {
@@ -342,9 +341,9 @@ def load_framework(path: str | Path) -> Framework:
     except (OSError, UnicodeDecodeError) as exc:
         raise FrameworkError(f"{path.name}: cannot be read ({exc})") from exc
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise FrameworkError(f"{path.name}: not valid JSON (line {exc.lineno}: {exc.msg})") from exc
+        data = parse_json(text)
+    except JsonProblem as problem:
+        raise FrameworkError(f"{path.name}: {problem}") from None
     return framework_from_dict(data, origin=path.name)
 
 

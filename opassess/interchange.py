@@ -29,7 +29,7 @@ from typing import Any, Literal, Protocol
 from opassess import __version__
 from opassess.files import date_from_text, date_text, plain_os_reason, write_atomically
 from opassess.frameworks import Framework, FrameworkError, framework_from_dict, framework_to_dict
-from opassess.validation import json_path, schema_problems
+from opassess.validation import JsonProblem, json_path, parse_json, schema_problems
 from opassess.workshop import (
     MAX_ACTIONS,
     NOT_SURE,
@@ -359,45 +359,11 @@ def _decode(data: bytes, name: str) -> str:
     return text.removeprefix("\ufeff")
 
 
-class _DuplicateKey(ValueError):
-    pass
-
-
-class _NotJsonValue(ValueError):
-    pass
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise _DuplicateKey(key)
-        result[key] = value
-    return result
-
-
-def _no_constants(name: str) -> Any:
-    raise _NotJsonValue(name)
-
-
 def _parse_json(text: str, name: str) -> Any:
     try:
-        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constants)
-    except json.JSONDecodeError as exc:
-        raise SessionFileError(
-            f"{name}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}."
-        ) from None
-    except _DuplicateKey as exc:
-        raise SessionFileError(
-            f"{name}: the key {_short(exc.args[0])} appears twice in one object, so its value "
-            "is ambiguous."
-        ) from None
-    except _NotJsonValue as exc:
-        raise SessionFileError(
-            f"{name}: not valid JSON: {exc.args[0]} is not a JSON value."
-        ) from None
-    except RecursionError:
-        raise SessionFileError(f"{name}: the JSON is nested too deeply.") from None
+        return parse_json(text)
+    except JsonProblem as problem:
+        raise SessionFileError(f"{name}: {problem}") from None
 
 
 def _short(value: Any, limit: int = 60) -> str:

@@ -31,6 +31,7 @@ from opassess.room import (
     Room,
     RoomRefusal,
 )
+from opassess.validation import JsonProblem, parse_json
 
 _ASSETS = {
     "": ("phone.html", "text/html; charset=utf-8"),
@@ -257,14 +258,12 @@ class _Redirect(Exception):
 
 
 def _parsed(raw: bytes) -> Any:
-    """A request body as JSON, or a refusal: bad UTF-8, bad JSON, nesting too deep for Python,
-    a number too long to read, or a lone surrogate that could never be stored as text."""
+    """A request body as JSON (opassess.validation.parse_json, as for every file), or a
+    refusal: bad UTF-8, bad JSON, nesting too deep, a number too long, a lone surrogate."""
     try:
-        document = json.loads(raw.decode("utf-8"))
-        json.dumps(document, ensure_ascii=False).encode("utf-8")
-    except (UnicodeError, ValueError, RecursionError):
+        return parse_json(raw.decode("utf-8"))
+    except (UnicodeError, JsonProblem):
         raise RoomRefusal(HTTPStatus.BAD_REQUEST, "The request could not be read.") from None
-    return document
 
 
 def _object(body: Any) -> dict[str, Any]:

@@ -9,6 +9,68 @@ from typing import Any
 from opassess.paths import resources_dir
 
 
+class JsonProblem(ValueError):
+    """Why a text is not JSON that can be taken in, in words for the person who sent it."""
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+class _NotJsonValue(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key)
+        result[key] = value
+    return result
+
+
+def _no_constants(name: str) -> Any:
+    raise _NotJsonValue(name)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
+def parse_json(text: str) -> Any:
+    """`text` as JSON, taken strictly, for every file or request from outside (session and
+    framework files, a phone's answers): a key twice in one object, NaN or Infinity, nesting
+    deeper than Python can follow, a number too long to read, or a lone surrogate (which could
+    never be stored as text) is a JsonProblem with a plain reason, never a crash."""
+    try:
+        document = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constants)
+    except json.JSONDecodeError as exc:
+        raise JsonProblem(
+            f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}."
+        ) from None
+    except _DuplicateKey as exc:
+        raise JsonProblem(
+            f"the key {_short(exc.args[0])} appears twice in one object, so its value is "
+            "ambiguous."
+        ) from None
+    except _NotJsonValue as exc:
+        raise JsonProblem(f"not valid JSON: {exc.args[0]} is not a JSON value.") from None
+    except RecursionError:
+        raise JsonProblem("the JSON is nested too deeply.") from None
+    except ValueError:  # Python's limit on the digits of an integer
+        raise JsonProblem("it holds a number too long to read.") from None
+    try:
+        json.dumps(document, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise JsonProblem(
+            "it holds a character that is not text (a lone half of a surrogate pair)."
+        ) from None
+    except RecursionError:
+        raise JsonProblem("the JSON is nested too deeply.") from None
+    return document
+
+
 def json_path(parts: Any) -> str:
     """Render a jsonschema path deque as `participants[3].name`."""
     text = ""
