@@ -347,6 +347,30 @@ def update_details(
     return dataclasses.replace(workshop, **changes)
 
 
+# -- dates that look wrong: said plainly, never refused -----------------------------------------
+
+
+def due_date_warning(workshop: Workshop, due_on: date | None) -> str:
+    """A warning for an action due before the workshop that agreed it, or ""."""
+    if due_on is None or workshop.held_on is None or due_on >= workshop.held_on:
+        return ""
+    return f"Due before the workshop itself ({format_date(workshop.held_on)})."
+
+
+def reassessment_date_warning(workshop: Workshop, previous: Workshop | None) -> str:
+    """A warning for a workshop dated before the one it re-assesses, or "": the trend orders
+    workshops by date, so it would show the team's path the wrong way round."""
+    if previous is None or workshop.held_on is None or previous.held_on is None:
+        return ""
+    if workshop.held_on >= previous.held_on:
+        return ""
+    return (
+        f"This {workshop.framework.terms.reassessment} is dated {format_date(workshop.held_on)}, "
+        f"before the workshop it follows ({format_date(previous.held_on)}): the trend will show "
+        "the two the wrong way round. Check the date."
+    )
+
+
 def set_scope(workshop: Workshop, dimension_ids: Iterable[str]) -> Workshop:
     """Choose the barriers in scope (one to all). Ratings of barriers left out are kept."""
     wanted = set(dimension_ids)
