@@ -1,5 +1,6 @@
 """The words the program shows people, in one place: stage names (and "Not sure", "Not rated"),
-action statuses, how far a target is, how a barrier moved, counts in words, and dates.
+action statuses and what became of last time's actions, how far a target is, how a barrier
+moved, counts in words, and dates.
 
 Screens, printouts and workbooks all take their wording from here, so the same thing is said the
 same way everywhere. A date for people is "5 December 2026", its month named from MONTHS below
@@ -13,7 +14,8 @@ Only the standard library is imported at module level: the start-up path imports
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -47,6 +49,16 @@ ACTION_STATUS_LABELS: Mapping[str, str] = {
     "done": "Done",
     "dropped": "Dropped",
 }
+
+# opassess.workshop.FOLLOW_UP_OUTCOMES in words: what became of an action of last time, as a
+# re-assessment marked it (tests/core/test_wording.py keeps the two in step).
+FOLLOW_UP_LABELS: Mapping[str, str] = {
+    "done": "Done",
+    "partly": "Partly done",
+    "not-done": "Not done",
+    "dropped": "Dropped",
+}
+NOT_MARKED_LABEL = "Not marked yet"  # an action of last time nobody has marked
 
 _NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
@@ -121,6 +133,37 @@ def reassess_on(terms: Terms) -> str:
 def status_label(status: str) -> str:
     """An action status in words: 'in-progress' -> 'In progress'."""
     return ACTION_STATUS_LABELS.get(status) or status.replace("-", " ").capitalize()
+
+
+def follow_up_label(outcome: str | None) -> str:
+    """What became of one of last time's actions, as a re-assessment marked it: 'Partly done';
+    'Not marked yet' for None."""
+    if outcome is None:
+        return NOT_MARKED_LABEL
+    return FOLLOW_UP_LABELS.get(outcome) or outcome.replace("-", " ").capitalize()
+
+
+def follow_up_summary(outcomes: Sequence[str | None]) -> str:
+    """What became of last time's actions, counted: 'Of last time's 18 actions: 9 done,
+    4 partly done, 2 not done, 1 dropped; 2 not marked yet.' ('' for no actions). Each outcome
+    is a FOLLOW_UP_OUTCOMES value, or None for an action nobody marked."""
+    if not outcomes:
+        return ""
+    counts = Counter(outcomes)
+    marked = [
+        f"{counts[outcome]} {follow_up_label(outcome).lower()}"
+        for outcome in (
+            *FOLLOW_UP_LABELS,
+            *sorted(o for o in counts if o and o not in FOLLOW_UP_LABELS),
+        )
+        if counts[outcome]
+    ]
+    unmarked = f"{counts[None]} {NOT_MARKED_LABEL.lower()}" if counts[None] else ""
+    total = len(outcomes)
+    said = ", ".join(marked)
+    if unmarked:
+        said = f"{said}; {unmarked}" if said else unmarked
+    return f"Of last time's {total} action{'' if total == 1 else 's'}: {said}."
 
 
 # -- counts and gaps --------------------------------------------------------------------------

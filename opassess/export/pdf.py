@@ -42,7 +42,10 @@ from opassess.export.pdf_style import (
 )
 from opassess.frameworks import capitalised
 from opassess.wording import (
+    NOT_MARKED_LABEL,
     compared_stage_name,
+    follow_up_label,
+    follow_up_summary,
     format_date,
     gap_words,
     movement_words,
@@ -744,7 +747,7 @@ def action_plan(workshop: Workshop, width: float) -> list[Any]:
 
 def movement_section(workshop: Workshop, previous: Workshop, width: float) -> list[Any]:
     """Where each barrier stood at the workshop this one re-assesses, where it stands now, and
-    the actions agreed then, as recorded then."""
+    what became of each action agreed then, as marked at this workshop's setup."""
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import CondPageBreak, Paragraph
 
@@ -780,12 +783,50 @@ def movement_section(workshop: Workshop, previous: Workshop, width: float) -> li
     # first: it needs only room for itself and the first rows (the table repeats its head).
     story.append(CondPageBreak(110))
     heading = ParagraphStyle("h2-over-a-table", parent=s["h2"], keepWithNext=0)
-    story.append(Paragraph("Last time's key actions, as recorded then", heading))
+    story.append(Paragraph("What became of last time's key actions", heading))
     if earlier:
-        story.append(actions_table(previous, earlier, width))
+        marks = [workshop.followups.get(action.id) for _, action in earlier]
+        counted = follow_up_summary([m.outcome if m else None for m in marks])
+        story.append(Paragraph(para_text(counted), s["body"]))
+        story.append(followups_table(workshop, earlier, width))
     else:
         story.append(Paragraph("No actions were agreed last time.", s["muted"]))
     return story
+
+
+def followups_table(workshop: Workshop, rows: Sequence[tuple[str, Any]], width: float) -> Any:
+    """Last time's actions, each with what became of it as this workshop marked it and the
+    note made then ("Not marked yet" where nobody marked it)."""
+    from reportlab.platypus import Paragraph, Table
+
+    s = styles()
+    head = [capitalised(workshop.framework.terms.dimension), "Action", "Responsible", "Due"]
+    head.append("What became of it")
+    fixed = [80.0, 66.0, 58.0, 130.0]
+    widths = [fixed[0], width - sum(fixed), *fixed[1:]]
+    data: list[list[Any]] = [[Paragraph(h, s["cell_bold"]) for h in head]]
+    for name, action in rows:
+        marked = workshop.followups.get(action.id)
+        became: list[Any] = [
+            Paragraph(
+                f"<b>{follow_up_label(marked.outcome)}</b>" if marked else NOT_MARKED_LABEL,
+                s["cell"] if marked else s["cell_muted"],
+            )
+        ]
+        if marked and marked.note:
+            became += paragraphs(marked.note, s["cell"])
+        data.append(
+            [
+                paragraphs(name, s["cell"]),
+                paragraphs(action.text, s["cell"]),
+                paragraphs(action.responsible, s["cell"]),
+                Paragraph(format_date(action.due_on), s["cell"]),
+                became,
+            ]
+        )
+    table = Table(data, colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT")
+    table.setStyle(_table_style())
+    return table
 
 
 def text_table(

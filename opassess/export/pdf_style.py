@@ -126,6 +126,9 @@ def styles() -> dict[str, Any]:
             "cell_bold", body, fontName=FONT_BOLD, fontSize=8.5, leading=10.5, spaceAfter=0
         ),
         "muted": ParagraphStyle("muted", body, textColor=grey),
+        "cell_muted": ParagraphStyle(
+            "cell_muted", body, fontSize=8.5, leading=10.5, spaceAfter=0, textColor=grey
+        ),
         "quote": ParagraphStyle("quote", body, leftIndent=10, spaceAfter=4),
         "title": ParagraphStyle(
             "title", body, fontName=FONT_BOLD, fontSize=24, leading=30, spaceAfter=10

@@ -45,6 +45,7 @@ from opassess.wording import (
     NOT_RATED_LABEL,
     NOT_SURE_LABEL,
     compared_stage_name,
+    follow_up_label,
     movement_words,
     reassess_by,
     stage_name,
@@ -104,7 +105,11 @@ def movement_header(terms: Terms) -> tuple[str, ...]:
         "Now",
         "Change",
         "Last time's target",
-        "Last time's actions, as recorded then",
+        "Last time's action",
+        "Responsible",
+        "Due",
+        "What became of it",
+        "Note",
     )
 
 
@@ -415,7 +420,8 @@ def _lines(value: str | tuple[str, ...]) -> str | None:
 
 def _movement_sheet(workshop: Workshop, previous: Workshop) -> SheetContent:
     """A row per barrier: last time's stage, now, the change and last time's target; then
-    one row per action agreed last time."""
+    one row per action agreed last time, with what became of it and the note, as marked at
+    this workshop's setup ("Not marked yet" where nobody marked it)."""
 
     def named(stage: str | None) -> str | None:
         return compared_stage_name(workshop, previous, stage)
@@ -433,11 +439,17 @@ def _movement_sheet(workshop: Workshop, previous: Workshop) -> SheetContent:
         ]
         actions = move.earlier_actions or (None,)
         for index, action in enumerate(actions):
-            said = None
+            said: list[Any] = [None] * 5
             if action is not None:
-                status = status_label(action.status)
-                said = f"{action.text} ({action.responsible or 'nobody named'}; {status})"
-            rows.append([*(line if index == 0 else [move.name, None, None, None, None]), said])
+                marked = workshop.followups.get(action.id)
+                said = [
+                    action.text,
+                    action.responsible or None,
+                    action.due_on,
+                    follow_up_label(marked.outcome if marked else None),
+                    marked.note if marked and marked.note else None,
+                ]
+            rows.append([*(line if index == 0 else [move.name, None, None, None, None]), *said])
     not_compared = unmatched_words(unmatched(previous, workshop), terms)
     if not_compared:
         rows += [[], [not_compared]]

@@ -262,7 +262,36 @@ def test_a_re_assessments_report_shows_the_movement_since_last_time(tmp_path: Pa
     text = pdf_text(path)
     assert "Movement since last time" in text and f"Compared with “{earlier.title}”" in text
     assert "forward one stage" in text and "Developing (reached)" in text
-    assert "Last time's key actions, as recorded then" in text
+    assert "What became of last time's key actions" in text and "as recorded then" not in text
     first_action = next(iter(earlier.actions.values()))[0]
     assert " ".join(first_action.text.split()[:4]) in text
     assert "Movement since last time" not in pdf_text(report(later, tmp_path))  # none given
+
+
+def test_a_re_assessments_report_says_what_became_of_each_of_last_times_actions(
+    tmp_path: Path,
+) -> None:
+    from opassess.workshop import record_follow_up
+
+    earlier, later = _looked_at_again()
+    actions = [a for d in earlier.scope for a in earlier.actions_for(d)]
+    done, partly, dropped, *rest = actions
+    later = record_follow_up(later, done.id, "done", "Signed off by the board in March")
+    later = record_follow_up(later, partly.id, "partly", "Two of <five> teams & counting")
+    later = record_follow_up(later, dropped.id, "dropped", "")
+    path = tmp_path / "again.pdf"
+    write_report(later, path, previous=earlier)
+    reader = PdfReader(path)
+    pages = [" ".join((page.extract_text() or "").split()) for page in reader.pages]
+    start = next(i for i, t in enumerate(pages) if "What became of last time's key actions" in t)
+    section = " ".join(pages[start:])
+    assert "as recorded then" not in section
+    assert (
+        f"Of last time's {len(actions)} actions: 1 done, 1 partly done, 1 dropped; "
+        f"{len(rest)} not marked yet."
+    ) in section
+    assert "Done Signed off by the board in March" in section
+    assert "Partly done Two of <five> teams & counting" in section
+    assert section.count("Not marked yet") == len(rest)
+    for action in actions:
+        assert " ".join(action.text.split()[:3]) in section

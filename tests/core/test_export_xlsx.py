@@ -664,3 +664,44 @@ def test_a_re_assessments_workbook_has_a_movement_sheet(tmp_path: Path) -> None:
     assert sum(1 for row in found[1:] if row[5]) == sum(map(len, earlier.actions.values()))
     write_workbook(later, tmp_path / "alone.xlsx")
     assert load(tmp_path / "alone.xlsx").sheetnames == list(SHEET_NAMES)
+
+
+def test_the_movement_sheet_carries_what_became_of_each_of_last_times_actions(
+    tmp_path: Path,
+) -> None:
+    from opassess.export.xlsx import MOVEMENT, MOVEMENT_HEADER
+    from opassess.workshop import record_follow_up, start_reassessment
+
+    earlier = demo_workshop()
+    later = start_reassessment(earlier, held_on=date(2027, 5, 11))
+    actions = [a for d in earlier.scope for a in earlier.actions_for(d)]
+    done, partly, formula, *rest = actions
+    later = record_follow_up(later, done.id, "done", "Signed off in March")
+    later = record_follow_up(later, partly.id, "partly", "Two of five teams")
+    later = record_follow_up(later, formula.id, "not-done", "=no budget")
+    write_workbook(later, tmp_path / "again.xlsx", earlier)
+    book = load(tmp_path / "again.xlsx")
+    sheet = book[MOVEMENT]
+    assert header(sheet) == MOVEMENT_HEADER
+    assert MOVEMENT_HEADER[5:] == (
+        "Last time's action",
+        "Responsible",
+        "Due",
+        "What became of it",
+        "Note",
+    )
+    found = {row[5]: row[5:] for row in rows(sheet, 2) if row[5]}
+    assert len(found) == len(actions)
+    assert found[done.text] == (
+        done.text,
+        done.responsible,
+        datetime.combine(done.due_on, datetime.min.time()),  # a real date cell
+        "Done",
+        "Signed off in March",
+    )
+    assert found[partly.text][3:] == ("Partly done", "Two of five teams")
+    assert found[formula.text][3:] == ("Not done", "=no budget")
+    for action in rest:
+        assert found[action.text][3:] == ("Not marked yet", None)
+    assert not any("as recorded then" in str(v) for row in rows(sheet) for v in row)
+    no_formulas(book)

@@ -173,6 +173,30 @@ def test_every_action_status_has_its_words():
     assert status_label("on-hold") == "On hold"  # a status from a later version still reads
 
 
+def test_every_follow_up_outcome_has_its_words_on_every_surface():
+    from opassess.wording import FOLLOW_UP_LABELS, NOT_MARKED_LABEL, follow_up_label
+    from opassess.workshop import FOLLOW_UP_OUTCOMES
+
+    assert tuple(FOLLOW_UP_LABELS) == FOLLOW_UP_OUTCOMES
+    assert [follow_up_label(o) for o in FOLLOW_UP_OUTCOMES] == [
+        "Done",
+        "Partly done",
+        "Not done",
+        "Dropped",
+    ]
+    assert follow_up_label(None) == NOT_MARKED_LABEL == "Not marked yet"
+
+
+def test_what_became_of_last_times_actions_is_counted_in_words():
+    from opassess.wording import follow_up_summary
+
+    assert follow_up_summary([]) == ""
+    assert follow_up_summary(["dropped", "done", None, "partly", "done"]) == (
+        "Of last time's 5 actions: 2 done, 1 partly done, 1 dropped; 1 not marked yet."
+    )
+    assert follow_up_summary([None]) == "Of last time's 1 action: 1 not marked yet."
+
+
 # -- counts, gaps and movement ----------------------------------------------------------------
 
 

@@ -12,9 +12,11 @@ from PySide6.QtWidgets import QMessageBox
 from opassess.interchange import read_session_file
 from opassess.services import EXPORTS
 from opassess.session import EditSession
+from opassess.wording import format_date
 from opassess.workshop import (
     add_participant,
     agree_consensus,
+    record_follow_up,
     start_reassessment,
     update_details,
 )
@@ -103,8 +105,43 @@ def test_a_reassessment_shows_movement_since_last_time(qtbot, library, demo):
     assert "Movement since last time" in text
     assert f"Compared with “{demo.title}”" in text
     assert "forward one stage" in text
-    assert "Last time's key actions" in text
+    assert "What became of last time's key actions" in text
     assert demo.actions_for(first)[0].text in text
+
+
+def test_a_reassessment_shows_what_became_of_each_of_last_times_actions(qtbot, library, demo):
+    controller = reassessment_controller(library, demo)
+    earlier = [a for d in demo.scope for a in demo.actions_for(d)]
+    done, partly, *rest = earlier
+    controller.apply("Marked", record_follow_up, done.id, "done", "Signed off in March")
+    controller.apply("Marked", record_follow_up, partly.id, "partly", "Two of <five> teams & more")
+    page = ReviewPage(controller, load_previous=library.load)
+    qtbot.addWidget(page)
+    page.show()
+
+    text = page.browser.toPlainText()
+    assert "What became of last time's key actions" in text
+    assert "as recorded then" not in text
+    assert f"Of last time's {len(earlier)} actions: 1 done, 1 partly done; " in text
+    assert f"{len(rest)} not marked yet" in text and "Mark the rest at the start of Setup" in text
+    lines = text.splitlines()
+
+    def line_after(action_text: str, *following: str) -> None:
+        start = lines.index(action_text)
+        assert lines[start + 1 : start + 1 + len(following)] == [*following]
+
+    assert done.due_on is not None and partly.due_on is not None
+    line_after(done.text, done.responsible, format_date(done.due_on), "Done", "Signed off in March")
+    line_after(partly.text, partly.responsible)
+    assert "Partly done" in text and "Two of <five> teams & more" in text
+    assert text.count("Not marked yet") == len(rest)
+
+    # Marked on Setup meanwhile: the page says so as soon as it is seen again.
+    for action in rest:
+        controller.apply("Marked", record_follow_up, action.id, "dropped", "")
+    text = page.browser.toPlainText()
+    assert "Not marked yet" not in text and "Mark the rest" not in text
+    assert f"{len(rest)} dropped." in text
 
 
 def test_a_reassessment_whose_earlier_workshop_is_gone_says_so(qtbot, library, demo):

@@ -28,10 +28,13 @@ from opassess.analysis import BarrierSummary, movement, summarise
 from opassess.changes import WorkshopChange
 from opassess.frameworks import capitalised
 from opassess.wording import (
+    NOT_MARKED_LABEL,
     NOT_RATED_LABEL,
     NOT_SURE_LABEL,
     compared_stage_name,
     count_words,
+    follow_up_label,
+    follow_up_summary,
     format_date,
     gap_words,
     movement_words,
@@ -218,19 +221,34 @@ def _movement_section(workshop: Workshop, previous: Workshop | None) -> str:
         f"<th>Last time's target</th></tr>{''.join(rows)}</table>"
     )
     rows = []
+    outcomes: list[str | None] = []
     for move in moves:
         for number, a in enumerate(move.earlier_actions):
             span = len(move.earlier_actions)
             barrier = f"<td rowspan='{span}'>{_e(move.name)}</td>" if number == 0 else ""
+            marked = workshop.followups.get(a.id)
+            outcomes.append(marked.outcome if marked else None)
+            became = (
+                f"<b>{_e(follow_up_label(marked.outcome))}</b>"
+                if marked
+                else f"<span class='muted'>{_e(NOT_MARKED_LABEL)}</span>"
+            )
+            note = _e(marked.note) if marked else ""
             rows.append(
                 f"<tr>{barrier}<td>{_e(a.text)}</td><td>{_e(a.responsible)}</td>"
-                f"<td>{_e(format_date(a.due_on))}</td><td>{_e(status_label(a.status))}</td></tr>"
+                f"<td>{_e(format_date(a.due_on))}</td><td>{became}</td><td>{note}</td></tr>"
             )
     if rows:
+        unmarked = (
+            " <span class='muted'>Mark the rest at the start of Setup.</span>"
+            if None in outcomes
+            else ""
+        )
         parts.append(
-            "<h3>Last time's key actions, as recorded then</h3>"
+            "<h3>What became of last time's key actions</h3>"
+            f"<p>{_e(follow_up_summary(outcomes))}{unmarked}</p>"
             f"{_TABLE}<tr><th>{dimension}</th><th>Action</th><th>Responsible</th><th>Due</th>"
-            f"<th>Status</th></tr>{''.join(rows)}</table>"
+            f"<th>What became of it</th><th>Note</th></tr>{''.join(rows)}</table>"
         )
     return "".join(parts)
 
