@@ -20,6 +20,7 @@ from opassess.workshop import (
     NOT_SURE,
     Action,
     Consensus,
+    FollowUp,
     NameDisplay,
     Participant,
     Rating,
@@ -237,12 +238,15 @@ def demo_organisation(teams: int = 6, seed: int = 2002, rounds: int = 2) -> list
     """Several management teams of one organisation, each assessed `rounds` times six months
     apart, their stages differing and moving, last time's actions followed up: enough to
     compare teams and follow one over time."""
-    from opassess.workshop import FollowUp, start_reassessment
+    from opassess.workshop import start_reassessment
 
     if not 1 <= teams <= 200 or not 1 <= rounds <= 6:
         raise ValueError("a demo organisation has 1 to 200 teams and 1 to 6 rounds")
     rng = random.Random(f"organisation:{seed}:{teams}:{rounds}")
-    first_held = date.today() - timedelta(days=REASSESS_AFTER_DAYS * rounds)
+    # The latest round was held three weeks ago, as a lone demo workshop is; each round before
+    # it half a year earlier.
+    latest_held = date.today() - timedelta(days=21)
+    first_held = latest_held - timedelta(days=REASSESS_AFTER_DAYS * (rounds - 1))
     workshops: list[Workshop] = []
     for number in range(teams):
         name = TEAM_NAMES[number % len(TEAM_NAMES)]
@@ -269,11 +273,14 @@ def demo_organisation(teams: int = 6, seed: int = 2002, rounds: int = 2) -> list
                 title=f"{name}: performance self-assessment ({_month(held)})",
                 participants=earlier.participants,
                 ratings=earlier.ratings,
-                # the same plan again, as new actions with ids of their own
+                # the same plan again, as new actions with ids of their own, each due as long
+                # after this workshop as it was after the last
                 actions={
                     d: tuple(
                         dataclasses.replace(
-                            a, id=str(uuid.UUID(int=rng.getrandbits(128), version=4))
+                            a,
+                            id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                            due_on=_due_after(a.due_on, earlier.held_on or first_held, held),
                         )
                         for a in items
                     )
@@ -290,17 +297,47 @@ def demo_organisation(teams: int = 6, seed: int = 2002, rounds: int = 2) -> list
                 for d, c in earlier.consensus.items()
             }
             later = _restaged(later, rng, moved)
-            outcomes = ("done", "done", "partly", "not-done", "dropped")
             later = dataclasses.replace(
                 later,
                 followups={
-                    action.id: FollowUp(rng.choice(outcomes), "")
+                    action.id: _followed_up(action, rng)
                     for items in earlier.actions.values()
                     for action in items
                 },
             )
             workshops.append(later)
     return workshops
+
+
+# What became of last time's actions, as a team marks them: most done, some partly, a few not
+# done or dropped; a note on about half, as a facilitator types them.
+FOLLOW_UP_WEIGHTS = {"done": 5, "partly": 2, "not-done": 1, "dropped": 1}
+FOLLOW_UP_NOTES = {
+    "done": ("Finished on time.", "Done; the team now reports on it every month."),
+    "partly": (
+        "Started; the rest is carried into this round's plan.",
+        "Half the services do it; the others by the summer.",
+    ),
+    "not-done": (
+        "Overtaken by the budget round.",
+        "Nobody had the time; agreed again with a named lead.",
+    ),
+    "dropped": ("Dropped: the restructure made it unnecessary.",),
+}
+
+
+def _due_after(due: date | None, earlier_held: date, held: date) -> date | None:
+    """An action's due date moved on with its workshop: as long after `held` as it was after
+    `earlier_held`."""
+    return None if due is None else held + (due - earlier_held)
+
+
+def _followed_up(action: Action, rng: random.Random) -> FollowUp:
+    """What became of one of last time's actions: done if it was already done by then,
+    otherwise drawn; a note on about half."""
+    outcome = "done" if action.status == "done" else _weighted(rng, FOLLOW_UP_WEIGHTS)
+    note = rng.choice(FOLLOW_UP_NOTES[outcome]) if rng.random() < 0.5 else ""
+    return FollowUp(outcome, note)
 
 
 def _month(day: date) -> str:

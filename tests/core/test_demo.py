@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 
@@ -45,3 +46,31 @@ def test_demos_on_different_frameworks_are_different_workshops():
 
     ids = {demo_workshop(5, framework=f).id for f in builtin_frameworks().values()}
     assert len(ids) == len(builtin_frameworks())
+
+
+@pytest.mark.parametrize("rounds", [2, 3])
+def test_demo_teams_agree_actions_due_after_their_workshop_and_few_are_overdue(rounds):
+    """Each round's actions are due after the workshop that agreed them, and on the demo's own
+    dates (the latest round three weeks ago, today after it) only a few are overdue: those
+    marked partly or not done when the team looked again."""
+    from datetime import date
+
+    from opassess.demo import demo_organisation
+    from opassess.export.rollup_pdf import is_overdue
+
+    workshops = demo_organisation(6, rounds=rounds)
+    today = date.today()
+    marked = {key: m.outcome for w in workshops for key, m in w.followups.items()}
+    actions = [(w, a) for w in workshops for items in w.actions.values() for a in items]
+    assert len(actions) == 6 * rounds * 18
+    for workshop, action in actions:
+        assert workshop.held_on is not None and action.due_on is not None
+        assert workshop.held_on < action.due_on <= workshop.held_on + timedelta(days=366)
+    assert max(w.held_on for w in workshops if w.held_on) < today
+    overdue = [a for _, a in actions if is_overdue(a, today, marked.get(a.id, ""))]
+    assert len(overdue) <= len(actions) // 5
+    latest = {w.id for w in workshops} - {w.reassesses for w in workshops}
+    assert not any(a in overdue for w, a in actions if w.id in latest)
+    assert all(marked.get(a.id) in ("partly", "not-done") for a in overdue)
+    notes = [m.note for w in workshops for m in w.followups.values()]
+    assert any(notes) and not all(notes)
