@@ -322,7 +322,7 @@ FOLLOW_UP_NOTES = {
         "Overtaken by the budget round.",
         "Nobody had the time; agreed again with a named lead.",
     ),
-    "dropped": ("Dropped: the restructure made it unnecessary.",),
+    "dropped": ("The restructure made it unnecessary.",),
 }
 
 

@@ -802,7 +802,7 @@ def followups_table(workshop: Workshop, rows: Sequence[tuple[str, Any]], width: 
     s = styles()
     head = [capitalised(workshop.framework.terms.dimension), "Action", "Responsible", "Due"]
     head.append("What became of it")
-    fixed = [80.0, 66.0, 58.0, 130.0]
+    fixed = [76.0, 70.0, 74.0, 120.0]  # "31 December 2026" fits the due column on one line
     widths = [fixed[0], width - sum(fixed), *fixed[1:]]
     data: list[list[Any]] = [[Paragraph(h, s["cell_bold"]) for h in head]]
     for name, action in rows:
