@@ -29,7 +29,7 @@ from typing import Any, Literal, Protocol
 from opassess import __version__
 from opassess.files import date_from_text, date_text, plain_os_reason, write_atomically
 from opassess.frameworks import Framework, FrameworkError, framework_from_dict, framework_to_dict
-from opassess.validation import JsonProblem, json_path, parse_json, schema_problems
+from opassess.validation import JsonProblem, broken_text, parse_json, schema_problems
 from opassess.workshop import (
     MAX_ACTIONS,
     NOT_SURE,
@@ -56,7 +56,6 @@ ImportAction = Literal["added", "replaced", "kept-both"]
 
 _FRAMEWORK_PATH = "workshop.framework"
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class SessionFileError(ValueError):
@@ -426,7 +425,7 @@ def _document_problems(document: Any) -> tuple[list[str], Framework | None]:
 
 def _rule_problems(raw: dict[str, Any], framework: Framework) -> Iterator[str]:
     """What the schema cannot say: real dates, unique ids, references, the three-action limit."""
-    yield from _broken_text(raw, ["workshop"])
+    yield from broken_text(raw, ["workshop"])  # a workshop built in memory, to be written
 
     problem = _datetime_problem(raw["created_at"])
     if problem:
@@ -527,24 +526,6 @@ def _rule_problems(raw: dict[str, Any], framework: Framework) -> Iterator[str]:
         problem = _date_problem(action["due_on"])
         if problem:
             yield f"{where}.due_on: {problem}"
-
-
-def _broken_text(value: Any, parts: list[Any]) -> Iterator[str]:
-    """Strings holding a lone surrogate (a "\\ud800" escape): JSON allows it, text does not."""
-    if isinstance(value, str):
-        if _SURROGATE.search(value):
-            yield (
-                f"{json_path(parts)}: contains a broken character (a lone surrogate escape "
-                "such as \\ud800) that is not text"
-            )
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            if _SURROGATE.search(key):
-                yield f"{json_path(parts)}: a key contains a broken character (a lone surrogate)"
-            yield from _broken_text(item, [*parts, key])
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _broken_text(item, [*parts, index])
 
 
 def _date_problem(value: str | None) -> str | None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
@@ -51,8 +53,7 @@ def parse_json(text: str) -> Any:
         ) from None
     except _DuplicateKey as exc:
         raise JsonProblem(
-            f"the key {_short(exc.args[0])} appears twice in one object, so its value is "
-            "ambiguous."
+            f"the key {_short(exc.args[0])} appears twice in one object, so its value is ambiguous."
         ) from None
     except _NotJsonValue as exc:
         raise JsonProblem(f"not valid JSON: {exc.args[0]} is not a JSON value.") from None
@@ -61,14 +62,33 @@ def parse_json(text: str) -> Any:
     except ValueError:  # Python's limit on the digits of an integer
         raise JsonProblem("it holds a number too long to read.") from None
     try:
-        json.dumps(document, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        raise JsonProblem(
-            "it holds a character that is not text (a lone half of a surrogate pair)."
-        ) from None
+        for problem in broken_text(document, []):
+            raise JsonProblem(problem)
     except RecursionError:
         raise JsonProblem("the JSON is nested too deeply.") from None
     return document
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def broken_text(value: Any, parts: list[Any]) -> Iterator[str]:
+    """Where strings hold a lone surrogate (a "\\ud800" escape): JSON allows it, text does not,
+    so it could be neither stored nor written out."""
+    if isinstance(value, str):
+        if _SURROGATE.search(value):
+            yield (
+                f"{json_path(parts)}: contains a broken character (a lone surrogate escape "
+                "such as \\ud800) that is not text"
+            )
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if _SURROGATE.search(key):
+                yield f"{json_path(parts)}: a key contains a broken character (a lone surrogate)"
+            yield from broken_text(item, [*parts, key])
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from broken_text(item, [*parts, index])
 
 
 def json_path(parts: Any) -> str:

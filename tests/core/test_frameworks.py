@@ -95,7 +95,7 @@ def test_no_stage_may_take_the_not_sure_id(framework, tmp_path):
 def test_broken_json_and_missing_file_are_clear(tmp_path):
     path = tmp_path / "broken.json"
     path.write_text('{"format": 1,', encoding="utf-8")
-    with pytest.raises(FrameworkError, match=r"broken\.json: not valid JSON \(line 1"):
+    with pytest.raises(FrameworkError, match=r"broken\.json: not valid JSON at line 1, column"):
         load_framework(path)
     with pytest.raises(FrameworkError, match=r"absent\.json: cannot be read"):
         load_framework(tmp_path / "absent.json")

@@ -53,7 +53,7 @@ def test_one_hostile_file_in_a_batch_leaves_the_good_one_to_come_in(run, tmp_pat
     assert run("demo", "--out", str(good))[0] == 0
     bad = tmp_path / "bad.opassess"
     bad.write_text(HOSTILE["an integer of 5,000 digits"][0], encoding="utf-8")
-    code, out, err = run("import", str(bad), str(good))
+    _code, out, err = run("import", str(bad), str(good))
     assert "Traceback" not in out + err
     assert "bad.opassess" in out + err and "number too long" in out + err
     listed = run("list")[1]
