@@ -303,7 +303,9 @@ def test_empty_evidence_gets_a_gentle_note(qtbot, fresh_controller):
     assert not panel.nudge.isVisible()
 
 
-def test_a_participant_sees_only_their_own_rating_preselected(qtbot, controller, demo):
+def test_answers_from_before_the_sitting_are_kept_but_never_shown(qtbot, controller, demo):
+    # Anyone can tap any name: what was answered under a name before this sitting is one click
+    # away from whoever is at the laptop, so it is not shown, not even to its owner.
     page = make_page(qtbot, controller)
     panel = page.private
     me, *others = demo.participants
@@ -311,19 +313,62 @@ def test_a_participant_sees_only_their_own_rating_preselected(qtbot, controller,
     mine = demo.rating(me.id, barrier)
     panel.choose(me.id)
     assert panel.counter.text() == "Barrier 1 of 6"
-    expected = (
-        panel.not_sure
-        if mine.stage == NOT_SURE
-        else panel.cards[demo.framework.level_ids.index(mine.stage)].radio
-    )
-    assert expected.isChecked()
-    assert panel.evidence.toPlainText() == mine.evidence
+    assert panel.stages.checkedButton() is None
+    assert panel.evidence.toPlainText() == ""
+    assert panel.kept_note.isVisibleTo(panel) and "kept and not shown" in panel.kept_note.text()
+    assert "already" in panel.resumed.text() and "not shown" in panel.resumed.text()
     shown = visible_text(panel)
+    for person in demo.participants:
+        theirs = demo.rating(person.id, barrier)
+        if theirs.evidence:
+            assert theirs.evidence not in shown
     for other in others:
         assert other.name not in shown
-        theirs = demo.rating(other.id, barrier)
-        if theirs.evidence and theirs.evidence != mine.evidence:
-            assert theirs.evidence not in shown
+
+    # typing without choosing again keeps the earlier answer as it was
+    panel.evidence.setFocus()
+    qtbot.keyClicks(panel.evidence, "A new example")
+    panel.save_evidence()
+    assert controller.workshop.rating(me.id, barrier) == mine
+
+    # choosing again replaces it, and this sitting's answer is shown from then on
+    panel.choose_stage(demo.framework.level_ids[0])
+    replaced = controller.workshop.rating(me.id, barrier)
+    assert replaced.stage == demo.framework.level_ids[0]
+    assert replaced.evidence == "A new example"
+    assert not panel.kept_note.isVisibleTo(panel)
+    panel.next_barrier()
+    panel.previous_barrier()
+    assert panel.cards[0].radio.isChecked()
+    assert panel.evidence.toPlainText() == "A new example"
+
+
+def test_nothing_typed_in_one_sitting_can_be_brought_back_in_the_next(qtbot, controller, demo):
+    from PySide6.QtWidgets import QApplication
+
+    page = make_page(qtbot, controller)
+    panel = page.private
+    bo, cy = demo.participants[1], demo.participants[2]
+    panel.choose(bo.id)
+    panel.evidence.setFocus()
+    qtbot.keyClicks(panel.evidence, "Bo's private words")
+    panel.evidence.selectAll()
+    panel.evidence.copy()
+    qtbot.keyClick(panel.evidence, Qt.Key.Key_A, CTRL)
+    qtbot.keyClick(panel.evidence, Qt.Key.Key_Delete)  # typed, copied, then emptied
+    assert panel.evidence.toPlainText() == ""
+    panel.reset()
+    panel.find_name.setText("Cy")
+    panel.choose(cy.id)
+    panel.evidence.setFocus()
+    qtbot.keyClick(panel.evidence, Qt.Key.Key_Z, CTRL)  # undo
+    assert "Bo's" not in panel.evidence.toPlainText()
+    assert not panel.evidence.document().isUndoAvailable()
+    assert "Bo's" not in (QApplication.clipboard().text() or "")
+    panel.reset()
+    panel.find_name.setFocus()
+    qtbot.keyClick(panel.find_name, Qt.Key.Key_Z, CTRL)
+    assert panel.find_name.text() == ""
 
 
 def test_finishing_shows_the_pass_on_screen_and_nothing_of_the_ratings(qtbot, controller, demo):

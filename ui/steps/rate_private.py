@@ -1,11 +1,14 @@
 """Private rating: one participant at the laptop rates each barrier in turn.
 
-The screen shows only the chosen participant's own earlier ratings, never anyone else's, and goes
-back to the name chooser (no ratings visible) when they finish or the facilitator moves away.
+The screen shows only what the person at the laptop chooses in this sitting. Answers given
+earlier (at the laptop, on a form or from a phone) are kept but never shown, not even under the
+same name: anyone can tap any name, so showing them would put one person's ratings one click
+away from the next. Choosing again replaces them. Nothing typed survives the sitting either:
+the text boxes forget their undo history and the clipboard forgets what was copied from them.
 A stage is recorded the moment it is chosen; the evidence is saved as the person types (after a
 short pause), when the text box loses focus, and on leaving the barrier, so nothing typed is lost.
 
-The page, its flow from name to thank-you and its keyboard rules stay together (under 600 lines):
+The page, its flow from name to thank-you and its keyboard rules stay together (past 600 lines):
 the privacy rules (nothing of one person shown to the next) are checked in one place.
 """
 
@@ -14,7 +17,7 @@ from __future__ import annotations
 from itertools import pairwise
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -31,7 +34,7 @@ from PySide6.QtWidgets import (
 from opassess.changes import WorkshopChange
 from opassess.frameworks import Dimension, capitalised
 from opassess.wording import NOT_SURE_LABEL
-from opassess.workshop import NOT_SURE, record_evidence, record_rating
+from opassess.workshop import NOT_SURE, Rating, record_evidence, record_rating
 from ui.controller import WorkshopController, number_in_words
 from ui.steps import number_keys
 from ui.steps.rate_cards import NOT_SURE_ID, NameChooser, StageChoice, ThanksPage, heading
@@ -62,6 +65,8 @@ class PrivateRatingPanel(QWidget):
         self._barriers: tuple[str, ...] = ()
         self._saved_text = ""  # the evidence as stored for the barrier on screen
         self._drafts: dict[str, str] = {}  # barrier id -> evidence typed before a stage chosen
+        self._this_sitting: set[str] = set()  # barriers given a stage since the name was chosen
+        self._clipboard_before = ""  # the clipboard's text when the name was chosen
 
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
@@ -173,10 +178,16 @@ class PrivateRatingPanel(QWidget):
         self.resumed.setAccessibleName("Where you start")
         self.resumed.setFont(scaled_font(self.resumed.font(), 1.05, bold=True))
         self.resumed.hide()
+        self.kept_note = QLabel()
+        self.kept_note.setWordWrap(True)
+        self.kept_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.kept_note.setAccessibleName("Answered earlier")
+        self.kept_note.hide()
 
         content = QWidget()
         body = QVBoxLayout(content)
         body.addWidget(self.resumed)
+        body.addWidget(self.kept_note)
         body.addWidget(self.barrier_name)
         body.addWidget(self.question)
         body.addWidget(self.explanation)
@@ -286,6 +297,9 @@ class PrivateRatingPanel(QWidget):
         workshop.participant(participant_id)
         self._participant = participant_id
         self._drafts = {}
+        self._this_sitting = set()
+        clipboard = QGuiApplication.clipboard()
+        self._clipboard_before = clipboard.text() if clipboard is not None else ""
         self._barriers = workshop.scope
         unrated = [
             i
@@ -308,7 +322,8 @@ class PrivateRatingPanel(QWidget):
         terms = self.controller.workshop.framework.terms
         if all_rated and self._barriers:
             text = (
-                f"You have rated every {terms.dimension} already: check or change any of them, "
+                f"You have rated every {terms.dimension} already. Your answers are kept and not "
+                f"shown; choose a {terms.level} on any {terms.dimension} to replace that answer, "
                 "then Finish."
             )
         elif rated_before:
@@ -360,7 +375,7 @@ class PrivateRatingPanel(QWidget):
     def show_names(self) -> None:
         if self._participant:
             self._clear_screen()
-        self.find_name.clear()
+        self.find_name.setText("")  # unlike clear(), forgets the undo history: who typed last
         self.stack.setCurrentIndex(0)
         self.focus_names()
 
@@ -380,14 +395,26 @@ class PrivateRatingPanel(QWidget):
         self._save_timer.stop()
         self._participant = ""
         self._drafts = {}
+        self._this_sitting = set()
         self._position = 0
         self.rater.clear()
         self.resumed.clear()
         self.resumed.hide()
+        self.kept_note.hide()
         self._set_evidence("")
         self._check(None)
         if was_rating:
+            self._forget_copied_text()
             self.participant_changed.emit("")
+
+    def _forget_copied_text(self) -> None:
+        """Text copied at the laptop during a sitting would be one Paste away from the next
+        person: the clipboard is emptied if it changed since the name was chosen (what was
+        there before, the facilitator's, is kept)."""
+        clipboard = QGuiApplication.clipboard()
+        if clipboard is not None and clipboard.text() != self._clipboard_before:
+            clipboard.clear()
+        self._clipboard_before = ""
 
     # -- one barrier ------------------------------------------------------------------------------
 
@@ -411,11 +438,12 @@ class PrivateRatingPanel(QWidget):
         last = self._position + 1 >= total
         self.next.setText("Finish" if last else "Next")
         self.next.setAccessibleName("Finish rating" if last else f"Next {terms.dimension}")
-        rating = workshop.rating(self._participant, self.barrier_id)
+        rating = self._shown_rating()
         self._check(rating.stage if rating else None)
         stored = rating.evidence if rating else ""
         self._saved_text = stored
         self._set_evidence(stored if rating else self._drafts.get(self.barrier_id, ""))
+        self._say_if_kept()
         self._update_nudge()
         focus = self.stages.checkedButton() or (self.cards[0].radio if self.cards else None)
         if focus is not None:
@@ -446,9 +474,29 @@ class PrivateRatingPanel(QWidget):
     def _check(self, stage: str | None) -> None:
         self.choice.check(stage, self.controller.workshop.framework.level_ids)
 
+    def _shown_rating(self) -> Rating | None:
+        """The rating on screen: only one given in this sitting (see the module's note)."""
+        if self.barrier_id not in self._this_sitting:
+            return None
+        return self.controller.workshop.rating(self._participant, self.barrier_id)
+
+    def _say_if_kept(self) -> None:
+        answered = (
+            self.barrier_id not in self._this_sitting
+            and self.controller.workshop.rating(self._participant, self.barrier_id) is not None
+        )
+        if answered:
+            terms = self.controller.workshop.framework.terms
+            self.kept_note.setText(
+                f"This {terms.dimension} was answered earlier under this name. The answer is "
+                f"kept and not shown, so nobody else at the laptop can see it; choose a "
+                f"{terms.level} to replace it, with your evidence."
+            )
+        self.kept_note.setVisible(answered)
+
     def _sync_rating(self) -> None:
-        """An undo or redo changed the rating on screen: show it, keeping unsaved typing."""
-        rating = self.controller.workshop.rating(self._participant, self.barrier_id)
+        """The rating on screen changed elsewhere: show it, keeping unsaved typing."""
+        rating = self._shown_rating()
         self._check(rating.stage if rating else None)
         stored = rating.evidence if rating else ""
         if self.evidence.toPlainText() == self._saved_text:
@@ -457,10 +505,11 @@ class PrivateRatingPanel(QWidget):
         self._update_nudge()
 
     def _set_evidence(self, text: str) -> None:
-        if self.evidence.toPlainText() == text:
-            return
+        # Always set, never "already equal": an emptied box would keep its undo history, and
+        # Ctrl+Z would bring the last person's words back for the next.
         self.evidence.blockSignals(True)
         self.evidence.setPlainText(text)
+        self.evidence.document().clearUndoRedoStacks()
         self.evidence.blockSignals(False)
 
     def _update_nudge(self) -> None:
@@ -486,7 +535,9 @@ class PrivateRatingPanel(QWidget):
         ):
             self._saved_text = text
             self._drafts.pop(self.barrier_id, None)
-        rating = self.controller.workshop.rating(self._participant, self.barrier_id)
+            self._this_sitting.add(self.barrier_id)
+            self.kept_note.hide()
+        rating = self._shown_rating()
         self._check(rating.stage if rating else None)
         self._update_nudge()
 
@@ -504,9 +555,10 @@ class PrivateRatingPanel(QWidget):
         if not self._participant or not self.barrier_id:
             return
         text = self.evidence.toPlainText()
-        rating = self.controller.workshop.rating(self._participant, self.barrier_id)
+        rating = self._shown_rating()
         if rating is None:
-            # The rules keep evidence with a rating: hold it until a stage is chosen.
+            # The rules keep evidence with a rating: hold it until a stage is chosen (an answer
+            # from before this sitting is replaced only by choosing again).
             if text.strip():
                 self._drafts[self.barrier_id] = text
             else:
