@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import re
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -36,7 +39,12 @@ class LibraryTooNew(LibraryError):
     """The file was written by a newer OpAssess; it was left exactly as it was."""
 
     def __init__(self, version: int, supported: int, requires: str | None) -> None:
-        needed = f"OpAssess {requires} or later" if requires else "a newer version of OpAssess"
+        if requires and _release(requires) > _release(__version__):
+            needed = f"OpAssess {requires} or later"
+        else:
+            # No release is named, or the one named is not newer than this one (a later build
+            # of the same release wrote it): naming it would read as a contradiction.
+            needed = "a later version of OpAssess than this one"
         super().__init__(
             f"This library was saved by a newer version of OpAssess and needs {needed} "
             f"(this is OpAssess {__version__}). Nothing was changed."
@@ -44,6 +52,22 @@ class LibraryTooNew(LibraryError):
         self.version = version
         self.supported = supported
         self.requires = requires
+
+
+def _release(text: str) -> tuple[int, ...]:
+    """A release number as numbers to compare ("0.10.1" after "0.9"); what is not a number
+    ends it."""
+    numbers = []
+    for part in text.strip().split("."):
+        digits = re.match(r"\d+", part)
+        if digits is None:
+            break
+        numbers.append(int(digits.group()))
+        if digits.end() < len(part):
+            break
+    while numbers and numbers[-1] == 0:  # 0.2 is 0.2.0
+        numbers.pop()
+    return tuple(numbers)
 
 
 class LibraryUpgradeFailed(LibraryError):
@@ -68,11 +92,49 @@ class LibraryDamaged(LibraryError):
         self.backups = backups  # good backups, newest first
 
 
-def _library_error(exc: BaseException, *, writing: bool) -> LibraryError:
-    """A plain message for a SQLite failure; never a raw 'database is locked'."""
+# Less free space than this where the library lives turns SQLite's "disk I/O error" into "the
+# disk is full": SQLite says only "I/O error" when it cannot grow its -shm (32 KB) or -wal.
+_NEARLY_FULL_BYTES = 1 << 20
+_SQLITE_FULL = 13
+_SQLITE_IOERR = 10
+
+
+def _disk_full(exc: BaseException, folder: Path | None) -> bool:
+    """True when `exc` is, or most likely comes from, a full disk."""
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    if primary == _SQLITE_FULL or "full" in str(exc).lower():
+        return True
+    if folder is None or not (primary == _SQLITE_IOERR or "i/o" in str(exc).lower()):
+        return False
+    try:
+        return shutil.disk_usage(folder).free < _NEARLY_FULL_BYTES
+    except OSError:
+        return False
+
+
+def _library_error(
+    exc: BaseException, *, writing: bool, folder: Path | None = None
+) -> LibraryError:
+    """A plain message for a SQLite failure; never a raw 'database is locked'.
+
+    `folder` is where the library lives: with it, an I/O error on a disk with almost no space
+    left is said to be a full disk, which is what it is.
+    """
     if isinstance(exc, LibraryError):
         return exc
     not_saved = " That change was not saved." if writing else ""
+    if _disk_full(exc, folder):
+        return LibraryError("The disk is full." + not_saved + " Free some space, then try again.")
+    if isinstance(exc, OSError):
+        from opassess.files import plain_os_reason
+
+        return LibraryError(
+            f"The library file could not be read or written: {plain_os_reason(exc, 'write')}"
+            + not_saved
+        )
     if isinstance(exc, UnicodeEncodeError):
         return LibraryError(
             "Some text contains a character that cannot be stored (an unpaired surrogate)."
@@ -87,8 +149,6 @@ def _library_error(exc: BaseException, *, writing: bool) -> LibraryError:
             "Another program is using the library file right now. Close it, then try again."
             + not_saved
         )
-    if "full" in text:
-        return LibraryError("The disk is full." + (not_saved or " Free some space."))
     if "readonly" in text or "read-only" in text:
         return LibraryError("The library file cannot be written (it is read-only)." + not_saved)
     if "malformed" in text or "not a database" in text or "corrupt" in text:

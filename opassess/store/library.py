@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -30,7 +31,13 @@ from opassess.store.errors import (
     WorkshopNotFound,
     _library_error,
 )
-from opassess.store.opening import LIBRARY_FILE, _acquire_lock, _open_checked
+from opassess.store.opening import (
+    LIBRARY_FILE,
+    _acquire_lock,
+    _connect_for_use,
+    _open_checked,
+    _unused_name,
+)
 from opassess.store.rows import (
     _DROP_UNUSED_FRAMEWORK,
     _INSERT_ACTION,
@@ -103,6 +110,8 @@ class Library:
         self._last_stamp = ""
         self._backed_up: tuple[Any, ...] | None = None  # _saved_state of the newest backup
         self._framework_memo: tuple[Framework, str, str] | None = None
+        # The -wal as SQLite opened it (device, inode): see _watch_wal.
+        self._wal_identity: tuple[int, int] | None = None
 
     # -- opening and closing --------------------------------------------------------------------
 
@@ -125,6 +134,7 @@ class Library:
             library._backed_up = _newest_backup_state(data_dir)
             library._backup_if_changed(check=False)
             _migrate(conn)
+            library._watch_wal()
             return library
         except BaseException:
             if conn is not None:
@@ -304,11 +314,12 @@ class Library:
     def _reading(self) -> Iterator[sqlite3.Connection]:
         # No explicit read transaction: this connection is the only writer (the OS lock sees to
         # that) and it is not writing while it reads, so the statements see one state.
+        self._watch_wal()
         conn = self._connection()
         try:
             yield conn
         except sqlite3.Error as exc:
-            raise _library_error(exc, writing=False) from exc
+            raise _library_error(exc, writing=False, folder=self.data_dir) from exc
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -317,18 +328,73 @@ class Library:
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
-            raise _library_error(exc, writing=True) from exc
+            raise _library_error(exc, writing=True, folder=self.data_dir) from exc
         try:
             yield conn
             conn.execute("COMMIT")
+            self._watch_wal()
         except BaseException as exc:
             if conn.in_transaction:
                 # If even the rollback fails the transaction is gone; report the first problem.
                 with suppress(sqlite3.Error):
                     conn.execute("ROLLBACK")
             if isinstance(exc, (sqlite3.Error, UnicodeEncodeError)):
-                raise _library_error(exc, writing=True) from exc
+                raise _library_error(exc, writing=True, folder=self.data_dir) from exc
             raise
+
+    def _watch_wal(self) -> None:
+        """Notice a -wal deleted (or replaced) behind the library's back, and make it safe.
+
+        SQLite goes on writing to the file it opened, so once the name is gone the changes
+        since the last checkpoint live only in a file nobody can reach: a crash would lose them
+        all. One stat at every read and after every commit notices it; the changes are then
+        written into the library file and the connection opened afresh, with a new -wal.
+        """
+        wal = self.path.with_name(self.path.name + "-wal")
+        try:
+            found = os.stat(wal)
+        except FileNotFoundError:
+            identity = None
+        except OSError:
+            return  # cannot look: nothing to conclude
+        else:
+            identity = (found.st_dev, found.st_ino)
+        if identity is not None and self._wal_identity in (None, identity):
+            self._wal_identity = identity
+            return
+        if self._wal_identity is None:
+            return  # no -wal seen yet (SQLite makes it at first use)
+        try:
+            self._reopen_after_losing_wal(wal, replaced=identity is not None)
+        except (OSError, sqlite3.Error, LibraryError) as exc:
+            # Tried again at the next read or save; closing checkpoints it too.
+            log.warning("The library's working file %s went missing and could not be "
+                        "written into the library yet: %s", wal.name, exc)  # fmt: skip
+
+    def _reopen_after_losing_wal(self, wal: Path, *, replaced: bool) -> None:
+        conn = self._connection()
+        # Through the file SQLite still has open: everything committed goes into the library.
+        busy, _frames, _done = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if busy:
+            raise LibraryError("the library file was busy")
+        log.warning(
+            "The library's working file %s was %s while the library was open; every saved "
+            "change has been written into the library file and a new working file started.",
+            wal.name,
+            "replaced by another file" if replaced else "deleted",
+        )
+        if replaced:
+            # Not ours: kept aside (never deleted, never replayed into the library).
+            stamp = _utc_now().strftime("%Y%m%dT%H%M%SZ")
+            kept = _unused_name(self.data_dir, f"library.orphaned-{stamp}", ".sqlite3")
+            os.replace(wal, kept.with_name(kept.name + "-wal"))
+        self._conn = None
+        conn.close()
+        self._conn = _connect_for_use(self.path)
+        self._wal_identity = None
+        with suppress(OSError):
+            found = os.stat(wal)
+            self._wal_identity = (found.st_dev, found.st_ino)
 
     def _stamp(self) -> str:
         """modified_at now, strictly later than the last one this library wrote."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import stat
 from contextlib import suppress
 from pathlib import Path
 from typing import NoReturn
@@ -52,7 +53,7 @@ def _acquire_lock(data_dir: Path) -> FileLock:
     except LockHeld as held:
         where = f" (process {held.pid})" if held.pid else ""
         raise LibraryInUse(
-            f"This library is already open in another OpAssess window{where}. "
+            f"This library is already open in another OpAssess window or command{where}. "
             "Close it there, or use a different data folder.",
             held.pid,
         ) from None
@@ -70,7 +71,9 @@ def _connect(path: Path) -> sqlite3.Connection:
 def _open_checked(data_dir: Path) -> sqlite3.Connection:
     """Connect to the library file after making sure it is ours, sound and not too new."""
     path = data_dir / LIBRARY_FILE
+    _refuse_what_is_not_a_file(path)
     _set_orphans_aside(path)
+    _make_side_files_writable(path)
     if path.exists():
         # A zero-byte file is what an interrupted first start (or a sync tool's placeholder)
         # leaves. With no backups there never was anything in it: start afresh. With backups,
@@ -79,7 +82,15 @@ def _open_checked(data_dir: Path) -> sqlite3.Connection:
         if path.stat().st_size == 0 and backups(data_dir):
             _damaged(data_dir, "it is empty although there are backups (it was probably cut short)")
         _inspect(data_dir, path)
-    conn = _connect(path)
+    return _connect_for_use(path)
+
+
+def _connect_for_use(path: Path) -> sqlite3.Connection:
+    """The library's one connection, set up for durability (the file already checked)."""
+    try:
+        conn = _connect(path)
+    except sqlite3.Error as exc:
+        raise _library_error(exc, writing=False, folder=path.parent) from exc
     try:
         # WAL: readers never block the writer and a commit is one append. synchronous=FULL
         # syncs that append at every commit, so a returned save survives power loss too.
@@ -88,8 +99,59 @@ def _open_checked(data_dir: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA foreign_keys = ON")
     except sqlite3.Error as exc:
         conn.close()
-        raise _library_error(exc, writing=False) from exc
+        raise _library_error(exc, writing=False, folder=path.parent) from exc
     return conn
+
+
+def _refuse_what_is_not_a_file(path: Path) -> None:
+    """A folder (or a device, a pipe...) where the library file belongs: say so, by name."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise LibraryError(
+            f"The library file {path} cannot be read: {plain_os_reason(exc, 'read')}"
+        ) from exc
+    if stat.S_ISREG(mode):
+        return
+    what = "a folder" if stat.S_ISDIR(mode) else "not an ordinary file"
+    raise LibraryError(
+        f"The library file {path} is {what}, so the library cannot be opened. Move or rename "
+        "it, then try again."
+    )
+
+
+def _make_side_files_writable(path: Path) -> None:
+    """Give the -wal and -shm the library file's permissions again when they lost them.
+
+    SQLite creates them with the permissions of the library file, so opening a library once
+    while its file was read-only leaves read-only ones behind, and every later save would fail
+    however writable the library file is again. Only this process uses them (the OS lock sees
+    to that), so setting them right is safe; when that is not possible, the message names them.
+    """
+    try:
+        library_mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return
+    if not library_mode & stat.S_IWUSR:
+        return  # the library itself is read-only: saying so is the write's job
+    for side in _side_files(path):
+        try:
+            side_mode = stat.S_IMODE(side.stat().st_mode)
+        except OSError:
+            continue
+        if side_mode & stat.S_IWUSR:
+            continue
+        try:
+            os.chmod(side, library_mode)
+        except OSError as exc:
+            raise LibraryError(
+                f"The library's working file {side.name} (beside {path.name} in {path.parent}) "
+                f"is read-only and could not be made writable "
+                f"({plain_os_reason(exc, 'write').rstrip('.')}). Make it writable, then try "
+                "again; do not delete it, as it may hold the latest changes."
+            ) from exc
 
 
 def _inspect(data_dir: Path, path: Path) -> None:
@@ -102,7 +164,12 @@ def _inspect(data_dir: Path, path: Path) -> None:
     verdict: str | None = None
     requires: str | None = None
     version = 0
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+    try:
+        conn = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S
+        )
+    except sqlite3.Error as exc:
+        raise _library_error(exc, writing=False, folder=data_dir) from exc
     try:
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
@@ -123,7 +190,7 @@ def _inspect(data_dir: Path, path: Path) -> None:
             elif not _quick_check_ok(conn):
                 verdict = "it failed its integrity check"
     except sqlite3.Error as exc:
-        raise _library_error(exc, writing=False) from exc
+        raise _library_error(exc, writing=False, folder=data_dir) from exc
     finally:
         conn.close()
     if verdict == "too new":

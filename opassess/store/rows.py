@@ -200,14 +200,15 @@ def order_plan(
 ) -> tuple[list[K], list[K]]:
     """Which changed keys to rewrite where they are, and which to move to the end (in order).
 
-    Rows are read back in the order they were added (seq), as a dict keeps its keys. A changed
-    key that stays in place must keep its row (an upsert); a key the edit moved to the end (as
-    building a new dict without it, then adding it, does) must get a new row. Unchanged rows are
-    never touched: if the new order cannot be reached without touching them, the changed keys are
-    rewritten in place and only the order of the mapping differs, never its content.
+    Rows are read back in the order they were added (seq), as a dict keeps its keys, so a
+    workshop always reopens in the order it was saved in. A changed key that stays in place
+    keeps its row (an upsert); every key from the first one out of place onwards gets a new row,
+    in the new order. An edit only ever adds keys at the end, so that is the changed keys alone;
+    an undo can put a key back in the middle, and then the rows after it (unchanged or not) are
+    written again, content as it was, so that the order is what the workshop had.
     """
     position = {key: i for i, key in enumerate(before_keys)}
-    # The longest prefix of the new order that the old rows already have, in the same order...
+    # The longest prefix of the new order that the old rows already have, in the same order.
     prefix = 0
     last = -1
     for key in after_keys:
@@ -216,13 +217,9 @@ def order_plan(
             break
         last = i
         prefix += 1
-    # ...then the shortest tail made only of changed keys, which can be appended afresh.
-    tail_start = len(after_keys)
-    while tail_start > 0 and after_keys[tail_start - 1] in changed:
-        tail_start -= 1
-    if tail_start > prefix:
-        return [k for k in after_keys if k in changed], []
-    return [k for k in after_keys[:prefix] if k in changed], list(after_keys[prefix:])
+    # A key new to `after` that `changed` does not name is not part of this change: not written.
+    moved = [k for k in after_keys[prefix:] if k in changed or k in position]
+    return [k for k in after_keys[:prefix] if k in changed], moved
 
 
 def _write_keyed(
@@ -246,7 +243,10 @@ def _write_keyed(
         conn.executemany(delete, [(workshop_id, *key_params(key)) for key in drop])
     writes = in_place + moved
     if writes:
-        conn.executemany(upsert, [row(key, after[key]) for key in writes])
+        # A key moved only to keep the order is written again as it was stored.
+        conn.executemany(
+            upsert, [row(key, after[key] if key in changed else before[key]) for key in writes]
+        )
 
 
 def _write_actions(
@@ -259,9 +259,9 @@ def _write_actions(
     """Rewrite the actions of the changed barriers, keeping the mapping's order of barriers."""
     in_place, moved = order_plan(list(before), list(after), changed)
     delete_all = "DELETE FROM actions WHERE workshop_id = ? AND dimension_id = ?"
-    for dimension_id in changed:
-        if dimension_id not in after or (dimension_id in moved and dimension_id in before):
-            conn.execute(delete_all, (workshop_id, dimension_id))
+    gone = [dimension_id for dimension_id in changed if dimension_id not in after]
+    for dimension_id in gone + [d for d in moved if d in before]:
+        conn.execute(delete_all, (workshop_id, dimension_id))
     for dimension_id in in_place:
         items = after[dimension_id]
         # The barrier's place is its first row (lowest seq): keep that row, rewritten as the
@@ -293,9 +293,8 @@ def _write_actions(
         )
         conn.executemany(_INSERT_ACTION, _action_rows(workshop_id, dimension_id, items, 1))
     for dimension_id in moved:
-        conn.executemany(
-            _INSERT_ACTION, _action_rows(workshop_id, dimension_id, after[dimension_id])
-        )
+        items = after[dimension_id] if dimension_id in changed else before[dimension_id]
+        conn.executemany(_INSERT_ACTION, _action_rows(workshop_id, dimension_id, items))
 
 
 def _write_changed_rows(

@@ -12,7 +12,12 @@ from contextlib import suppress
 from dataclasses import dataclass
 
 from opassess import __version__
-from opassess.store.errors import LibraryError, LibraryUpgradeFailed
+from opassess.store.errors import (
+    LibraryError,
+    LibraryUpgradeFailed,
+    _disk_full,
+    _library_error,
+)
 
 # PRAGMA application_id: "OpAs" in ASCII. Tells our file apart from any other SQLite database.
 APPLICATION_ID = 0x4F704173
@@ -203,6 +208,8 @@ def _migrate(conn: sqlite3.Connection) -> None:
                 conn.execute("ROLLBACK")
         if not isinstance(exc, Exception):
             raise
+        if _disk_full(exc, None):
+            raise _library_error(exc, writing=False) from exc
         if current == 0:
             raise LibraryError(f"A new library could not be created here ({exc}).") from exc
         raise LibraryUpgradeFailed(

@@ -634,7 +634,9 @@ def test_any_sequence_of_edits_is_saved_exactly(
         ("abc", "acb", "b", "", "b"),  # rebuilt without b, then b added
         ("abc", "ac", "b", "", ""),  # removed
         ("abc", "bca", "a", "", "a"),
-        ("abc", "cab", "c", "c", ""),  # unreachable without touching a and b: kept in place
+        ("abc", "cab", "c", "c", "ab"),  # an undo: a and b written again after c, as they were
+        ("abdc", "adbc", "d", "d", "bc"),  # d edited and put before b: b and c follow again
+        ("ab", "abxy", "y", "", "y"),  # x is not part of the change: not written
         ("", "xy", "xy", "", "xy"),
     ],
 )
@@ -1141,8 +1143,8 @@ def test_a_second_process_is_told_who_has_the_library(data_dir: Path) -> None:
             Library.open(data_dir)
         assert caught.value.pid == holder.pid
         assert str(caught.value) == (
-            f"This library is already open in another OpAssess window (process {holder.pid}). "
-            "Close it there, or use a different data folder."
+            "This library is already open in another OpAssess window or command "
+            f"(process {holder.pid}). Close it there, or use a different data folder."
         )
         holder.stdin.write("\n")
         holder.stdin.flush()
