@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QPushButton, QStackedWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QWidget,
+)
 
 from opassess import __version__
 from ui.controller import PRIVATE_LOCKED, LibraryController, WorkshopController
@@ -42,6 +49,7 @@ class MainWindow(QMainWindow):
         self.workshop_view: WorkshopView | None = None
         self.projector = None
         self.guide_window: GuideWindow | None = None
+        self._side_windows: list[QWidget] = []  # Over time and Compare teams, while open
 
         self.home = HomePage(library)
         self.stack = QStackedWidget()
@@ -256,6 +264,9 @@ class MainWindow(QMainWindow):
         controller.private_session_changed.connect(lambda _locked: self._mirror_on_projector())
         controller.private_session_changed.connect(
             lambda locked: self._remember_private_rating(controller, locked)
+        )
+        controller.private_session_changed.connect(
+            lambda locked: self._close_side_windows() if locked else None
         )
         view.consensus_page.chart_options_changed.connect(self._chart_options_changed)
         self._connect_chart(view.consensus_page.chart)
@@ -525,6 +536,7 @@ class MainWindow(QMainWindow):
         window = SeriesWindow(series, self)
         window.save_button.clicked.connect(lambda: self.operations.save_series_chart(window))
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._keep_side_window(window)
         window.show()
 
     def show_compare(self) -> None:
@@ -534,7 +546,18 @@ class MainWindow(QMainWindow):
 
         window = CompareWindow(self.library, self.operations, self)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._keep_side_window(window)
         window.show()
+
+    def _keep_side_window(self, window: QWidget) -> None:
+        self._side_windows.append(window)
+        window.destroyed.connect(lambda: self._side_windows.remove(window))
+
+    def _close_side_windows(self) -> None:
+        """Over time and Compare teams show the library's workshops, this one among them: not
+        while the laptop goes round for private rating."""
+        for window in list(self._side_windows):
+            window.close()
 
     def show_frameworks(self) -> None:
         from ui.frameworks_window import FrameworksDialog

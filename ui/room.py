@@ -133,6 +133,7 @@ class RoomDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Room: everyone rates from their phone")
         self.rooms = rooms
+        self._locked = False
         self.addresses = QComboBox()
         self.addresses.setAccessibleName("Network to open the room on")
         self.open_button = QPushButton("Open the room")
@@ -161,6 +162,12 @@ class RoomDialog(QDialog):
         self.alert.setAccessibleName("Room warning")
         self.alert.setStyleSheet(f"color: {DISAGREEMENT_COLOUR}; font-weight: bold")
         self.alert.hide()
+        self.lock_note = QLabel(
+            "Private rating is under way: the room's controls wait until the facilitator "
+            "takes the laptop back. Phones carry on."
+        )
+        self.lock_note.setWordWrap(True)
+        self.lock_note.hide()
         self.problem = QLabel()
         self.problem.setWordWrap(True)
         self.problem.setObjectName("roomProblem")
@@ -210,6 +217,7 @@ class RoomDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(chooser)
         layout.addWidget(self.problem)
+        layout.addWidget(self.lock_note)
         layout.addWidget(self.alert)
         layout.addLayout(middle, 1)
         layout.addWidget(self.advice)
@@ -226,6 +234,13 @@ class RoomDialog(QDialog):
         rooms.opened_changed.connect(lambda _open: self.show_state())
         rooms.progress_changed.connect(self.show_progress)
         self.fill_addresses(network_addresses())
+        self.show_state()
+
+    def set_locked(self, locked: bool) -> None:
+        """While the laptop goes round for private rating, the room runs on (phones keep
+        sending) but its controls wait for the facilitator: nobody at the laptop may sign a
+        colleague's phone out, change the PIN or close rating."""
+        self._locked = locked
         self.show_state()
 
     def fill_addresses(self, addresses: list[NetworkAddress]) -> None:
@@ -249,6 +264,8 @@ class RoomDialog(QDialog):
         self.problem.clear()
 
     def free_selected_name(self) -> None:
+        if self._locked:
+            return
         item = self.people.currentItem()
         room = self.rooms.room
         if item is None or room is None:
@@ -256,11 +273,15 @@ class RoomDialog(QDialog):
         room.release(item.data(Qt.ItemDataRole.UserRole))
 
     def let_locked_out_phones_in(self) -> None:
+        if self._locked:
+            return
         room = self.rooms.room
         if room is not None:
             room.let_everyone_try_again()
 
     def give_new_pin(self) -> None:
+        if self._locked:
+            return
         room = self.rooms.room
         if room is not None:
             room.change_pin()
@@ -270,10 +291,12 @@ class RoomDialog(QDialog):
     def _update_free_button(self) -> None:
         item = self.people.currentItem()
         self.free_button.setEnabled(
-            item is not None and bool(item.data(Qt.ItemDataRole.UserRole + 1))
+            not self._locked and item is not None and bool(item.data(Qt.ItemDataRole.UserRole + 1))
         )
 
     def _toggle_rating(self) -> None:
+        if self._locked:
+            return
         room = self.rooms.room
         if room is None:
             return
@@ -285,11 +308,14 @@ class RoomDialog(QDialog):
 
     def show_state(self) -> None:
         opened = self.rooms.is_open
-        self.addresses.setEnabled(not opened)
-        self.open_button.setEnabled(not opened)
-        self.close_button.setEnabled(opened)
-        self.rating_button.setEnabled(opened)
-        self.new_pin_button.setEnabled(opened)
+        free = not self._locked
+        self.addresses.setEnabled(not opened and free)
+        self.open_button.setEnabled(not opened and free)
+        self.close_button.setEnabled(opened and free)
+        self.rating_button.setEnabled(opened and free)
+        self.new_pin_button.setEnabled(opened and free)
+        self.people.setEnabled(free)
+        self.lock_note.setVisible(self._locked)
         for widget in (self.qr, self.address, self.pin):
             widget.setVisible(opened)
         server, room = self.rooms.server, self.rooms.room
@@ -335,7 +361,7 @@ class RoomDialog(QDialog):
         self.people.setCurrentRow(min(row, self.people.count() - 1))
         self._update_free_button()
         self.summary.setText(progress_line(room))
-        self.let_in_button.setEnabled(room.locked_out() > 0)
+        self.let_in_button.setEnabled(room.locked_out() > 0 and not self._locked)
         # the PIN may have changed after many wrong tries: show the one that works now
         self.pin.setText(f"PIN {room.pin}")
         self.alert.setText(room.alert)

@@ -417,3 +417,60 @@ def test_closing_opassess_mid_way_round_does_not_unlock_it(qtbot, library, tmp_p
     again.close()
     third = open_window(qtbot, library, tmp_path, team)
     assert not third.workshop_controller.private_session
+
+
+def test_compare_and_over_time_windows_close_when_the_laptop_goes_round(
+    qtbot, library, tmp_path, team
+):
+    window = open_window(qtbot, library, tmp_path, team)
+    window.show_compare()
+    window.show_series(team.id)
+    side = list(window._side_windows)
+    assert side and all(w.isVisible() for w in side)
+    at_the_laptop(window, RATING)
+    qtbot.waitUntil(lambda: not window._side_windows, timeout=3000)
+    assert not window.library_action.isEnabled()  # and no way to open them again
+
+
+def test_an_open_room_window_waits_for_the_facilitator(
+    qtbot, library, tmp_path, team, monkeypatch
+):
+    window = open_window(qtbot, library, tmp_path, team)
+    window._go_to_step(2)
+    rate = window.workshop_view.current_page
+    rate.show_room()
+    dialog = rate.room_dialog
+    dialog.addresses.setCurrentIndex(dialog.addresses.findData("127.0.0.1"))
+    dialog.open_button.click()
+    room = rate.rooms.room
+    ann = team.participants[0].id
+    room.claim({"pin": room.pin, "participant_id": ann}, "10.0.0.1")
+    dialog.show_progress()
+    pin = room.pin
+
+    rate.private.choose(team.participants[2].id)
+    controls = (
+        dialog.free_button,
+        dialog.let_in_button,
+        dialog.new_pin_button,
+        dialog.rating_button,
+        dialog.close_button,
+        dialog.people,
+    )
+    assert not any(control.isEnabled() for control in controls)
+    assert dialog.lock_note.isVisibleTo(dialog)
+    dialog.people.setCurrentRow(0)
+    for act in (
+        dialog.free_selected_name,
+        dialog.give_new_pin,
+        dialog._toggle_rating,
+        dialog.let_locked_out_phones_in,
+    ):
+        act()
+    assert room.pin == pin and room.rating_open and rate.rooms.is_open
+    assert next(p for p in room.progress() if p.participant_id == ann).joined
+
+    Answers(monkeypatch, "Take the laptop back")
+    rate.take_laptop_back()
+    assert dialog.close_button.isEnabled() and not dialog.lock_note.isVisibleTo(dialog)
+    rate.rooms.close()

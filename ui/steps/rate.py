@@ -341,6 +341,8 @@ class RatePage(StepPage):
         )
         self.room_button.setEnabled(not locked)
         self.room_button.setVisible(not locked)  # room for the way back on a small screen
+        if self.room_dialog is not None:
+            self.room_dialog.set_locked(locked)
         self.locked_note.setVisible(locked)
         self.take_back.setVisible(locked)
         self.undo_pause_changed.emit()
@@ -391,6 +393,7 @@ class RatePage(StepPage):
     def show_room(self) -> None:
         if self.room_dialog is None:
             self.room_dialog = RoomDialog(self.rooms, self)
+            self.room_dialog.set_locked(self.controller.private_session)
         self.room_dialog.show()
         self.room_dialog.raise_()
         self.room_dialog.activateWindow()
