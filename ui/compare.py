@@ -36,6 +36,7 @@ from opassess.rollup import Comparison, Filters
 from opassess.wording import level_count
 from opassess.workshop import Workshop
 from ui.controller import LibraryController
+from ui.date_field import DateField
 
 if TYPE_CHECKING:
     from opassess.services import RollUp, RollUpExportName
@@ -122,10 +123,10 @@ class CompareWindow(QDialog):
         self.workshops: list[Workshop] = []
         self.organisation = QLineEdit()
         self.team = QLineEdit()
-        self.held_from = QLineEdit()
-        self.held_to = QLineEdit()
-        for field in (self.held_from, self.held_to):
-            field.setPlaceholderText("YYYY-MM-DD, or leave blank")
+        self.held_from = DateField("Any date")
+        self.held_to = DateField("Any date")
+        self.held_from.edit.setAccessibleName("Held from")
+        self.held_to.edit.setAccessibleName("Held to")
         self.tag = QLineEdit()
         self.latest_only = QCheckBox("Only each team's latest workshop")
         self.latest_only.setChecked(True)  # a team assessed twice is compared as it stands now
@@ -136,10 +137,12 @@ class CompareWindow(QDialog):
         filters.addRow("&Organisation contains", self.organisation)
         filters.addRow("&Team contains", self.team)
         dates = QHBoxLayout()
-        dates.addWidget(self.held_from)
-        dates.addWidget(QLabel("to"))
-        dates.addWidget(self.held_to)
-        filters.addRow("Held from", dates)
+        dates.addWidget(self.held_from, 1)
+        dates.addWidget(QLabel("to"), 0, Qt.AlignmentFlag.AlignTop)
+        dates.addWidget(self.held_to, 1)
+        held_label = QLabel("Hel&d from")
+        held_label.setBuddy(self.held_from.edit)
+        filters.addRow(held_label, dates)
         filters.addRow("Ta&g", self.tag)
         filters.addRow("", self.latest_only)
         top = QHBoxLayout()
@@ -189,17 +192,12 @@ class CompareWindow(QDialog):
     def filters(self) -> Filters | None:
         """The filters typed, or None after saying which date could not be read."""
         dates: list[date | None] = []
-        for label, field in (("Held from", self.held_from), ("to", self.held_to)):
-            text = field.text().strip()
-            if not text:
-                dates.append(None)
-                continue
-            try:
-                dates.append(date.fromisoformat(text))
-            except ValueError:
-                self.summary.setText(f"{label}: “{text}” is not a date; write it as 2026-03-31.")
+        for label, field in (("Held from", self.held_from), ("Held to", self.held_to)):
+            if not field.finish():  # what is typed there now, not what was there before
+                self.summary.setText(f"{label}: {field.problem()} Nothing compared.")
                 field.setFocus()
                 return None
+            dates.append(field.value())
         return Filters(
             organisation=self.organisation.text().strip(),
             team=self.team.text().strip(),

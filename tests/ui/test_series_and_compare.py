@@ -102,10 +102,13 @@ def test_compare_says_when_nothing_matches_or_a_date_is_wrong(qtbot, library):
     _teams(library, 3)
     window = CompareWindow(LibraryController(library), None)
     qtbot.addWidget(window)
-    window.held_from.setText("31/12/2026")
+    qtbot.keyClicks(window.held_from.edit, "31/13/2026")
     assert not window.run()
-    assert "is not a date" in window.summary.text()
-    window.held_from.setText("2030-01-01")
+    assert window.summary.text() == (
+        "Held from: “31/13/2026” is not a day of the calendar. Still no date. Nothing compared."
+    )
+    window.held_from.edit.selectAll()
+    qtbot.keyClicks(window.held_from.edit, "1/1/30")  # day first: 1 January 2030
     assert not window.run()
     assert window.summary.text() == (
         "No workshop matches: workshops held on or after 1 January 2030 and the latest of "

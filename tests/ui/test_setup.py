@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
+from opassess.wording import format_date
 from opassess.workshop import new_workshop, update_details
 from ui.steps.explain import OVERVIEW, ExplainPage
 from ui.steps.setup import SetupPage
@@ -176,8 +177,6 @@ def test_a_workshop_date_after_the_reassessment_is_refused_and_shown_as_it_was(
 ):
     from datetime import date
 
-    from PySide6.QtCore import QDate
-
     page = SetupPage(controller)
     qtbot.addWidget(page)
     before = controller.workshop.held_on
@@ -185,8 +184,12 @@ def test_a_workshop_date_after_the_reassessment_is_refused_and_shown_as_it_was(
     assert reassess is not None
     refused = []
     controller.failed.connect(refused.append)
-    page.held_on_edit.setDate(QDate(reassess.year + 1, 1, 1))
+    page.held_on_edit.edit.setFocus()
+    page.held_on_edit.edit.selectAll()
+    qtbot.keyClicks(page.held_on_edit.edit, f"1/1/{reassess.year + 1}")
+    qtbot.keyClick(page.held_on_edit.edit, Qt.Key.Key_Return)
     assert refused and "re-assessment date" in refused[0]
     assert library.load(controller.workshop.id).held_on == before
-    assert page.held_on_edit.date().toPython() == before
+    assert page.held_on_edit.value() == before
+    assert page.held_on_edit.text() == format_date(before)
     assert isinstance(before, date)

@@ -373,7 +373,7 @@ class PlanPage(StepPage):
         actions = workshop.actions_for(barrier)
         for slot in self.slots:
             action = actions[slot.index] if slot.index < len(actions) else None
-            slot.show(barrier, action, can_add=slot.index == len(actions))
+            slot.show(barrier, action, can_add=slot.index == len(actions), workshop=workshop)
         free = MAX_ACTIONS - len(actions)
         self.actions_hint.setText(
             f"All {MAX_ACTIONS} key actions are set: to add another, change or remove one."

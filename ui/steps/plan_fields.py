@@ -5,16 +5,13 @@ Apart from the page (ui.steps.plan) so each widget reads on its own and the page
 layout, its refresh and the edits it forwards.
 """
 
-from datetime import date
 
-from PySide6.QtCore import QDate, QEvent, QObject, QSignalBlocker, QStringListModel, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, QStringListModel, Qt, Signal
 from PySide6.QtGui import QColor, QFocusEvent, QIcon, QKeyEvent, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
-    QDateEdit,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -26,12 +23,10 @@ from opassess.wording import status_label
 from opassess.workshop import (
     ACTION_STATUSES,
     Action,
+    Workshop,
+    due_date_warning,
 )
-from ui.steps import english_dates
-
-# QDateEdit has no empty state: its minimum date stands for "no date" and shows special text.
-NO_DATE = QDate(2000, 1, 1)
-
+from ui.date_field import DateField
 
 # -- small widgets ------------------------------------------------------------------------------
 
@@ -86,85 +81,9 @@ class ActionTextEdit(QPlainTextEdit):
             self.editingFinished.emit()
 
 
-class OptionalDateEdit(QWidget):
-    """A date with a calendar pop-up that may also be left empty ('No date' / 'Not set').
-
-    `committed` fires once the user has chosen: a day clicked in the calendar, or the field
-    left after typing, or Clear. Programmatic set_value never fires it.
-    """
-
-    committed = Signal(object)  # date | None
-
-    def __init__(self, empty_text: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.edit = QDateEdit()
-        self.edit.setCalendarPopup(True)
-        english_dates(self.edit, "d MMM yyyy")  # '5 Dec 2026': the action rows are narrow
-        self.edit.setMinimumDate(NO_DATE)
-        self.edit.setSpecialValueText(empty_text)
-        self.edit.setDate(NO_DATE)
-        self.edit.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.clear_button = QToolButton()
-        self.clear_button.setText("✕")
-        self.clear_button.setToolTip("Clear the date")
-        self.clear_button.setAccessibleName("Clear the date")
-        self.clear_button.setAutoRaise(True)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(self.edit, 1)
-        layout.addWidget(self.clear_button)
-        self.setFocusProxy(self.edit)
-        self._value: date | None = None
-
-        calendar = self.edit.calendarWidget()
-        calendar.clicked.connect(self._finish)
-        calendar.activated.connect(self._finish)
-        calendar.installEventFilter(self)
-        self.edit.editingFinished.connect(self._finish)
-        self.edit.dateChanged.connect(self._update_clear)
-        self.clear_button.clicked.connect(self._clear)
-        self._update_clear()
-
-    def value(self) -> date | None:
-        chosen = self.edit.date()
-        return None if chosen == NO_DATE else chosen.toPython()
-
-    def set_value(self, value: date | None) -> None:
-        """Show a stored value (no signal); also what a later commit is compared with."""
-        self._value = value
-        wanted = QDate(value.year, value.month, value.day) if value else NO_DATE
-        if self.edit.date() != wanted:
-            with QSignalBlocker(self.edit):
-                self.edit.setDate(wanted)
-        self._update_clear()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # An empty date would open the calendar in January 2000: open it at this month instead.
-        if event.type() == QEvent.Type.Show and self.edit.date() == NO_DATE:
-            today = QDate.currentDate()
-            self.edit.calendarWidget().setCurrentPage(today.year(), today.month())
-        return False
-
-    def _update_clear(self, *_: object) -> None:
-        self.clear_button.setEnabled(self.isEnabled() and self.edit.date() != NO_DATE)
-
-    def _clear(self) -> None:
-        with QSignalBlocker(self.edit):
-            self.edit.setDate(NO_DATE)
-        self._update_clear()
-        self._finish()
-
-    def _finish(self, *_: object) -> None:
-        chosen = self.value()
-        if chosen != self._value:
-            self._value = chosen
-            self.committed.emit(chosen)
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.EnabledChange:
-            self._update_clear()
+class OptionalDateEdit(DateField):
+    """A due date or the re-assessment date: the one date field (ui.date_field), which may be
+    left empty ('No date' / 'Not set'); no date stands in for "no date"."""
 
 
 def dot_icon(colour: str | None, size: int = 12) -> QIcon:
@@ -213,6 +132,8 @@ class ActionSlot:
             edit.setCompleter(completer)
         self.due = OptionalDateEdit("No date")
         self.due.edit.setAccessibleName(f"Action {number}: due date")
+        self._workshop: Workshop | None = None
+        self.due.committed.connect(lambda _value: self._warn_due())
         self.status = QComboBox()
         self.status.setAccessibleName(f"Action {number}: status")
         for status in ACTION_STATUSES:
@@ -267,8 +188,16 @@ class ActionSlot:
             "status": self.status.currentData(),
         }
 
-    def show(self, barrier: str, action: Action | None, can_add: bool) -> None:
-        """Show an action's values, or an empty slot: the first free one invites a new action."""
+    def show(
+        self,
+        barrier: str,
+        action: Action | None,
+        can_add: bool,
+        workshop: Workshop | None = None,
+    ) -> None:
+        """Show an action's values, or an empty slot: the first free one invites a new action.
+        `workshop` is the one the action belongs to, for the warnings its dates may need."""
+        self._workshop = workshop
         fresh = barrier != self.barrier or (action is None and self.action_id is not None)
         self.barrier = barrier
         self.action_id = action.id if action else None
@@ -286,6 +215,13 @@ class ActionSlot:
         self.text.setPlaceholderText("Add an action" if can_add and action is None else "")
         self.responsible.setPlaceholderText("Who does it" if enabled else "")
         self.accountable.setPlaceholderText("Who answers for it" if enabled else "")
+        self._warn_due()
+
+    def _warn_due(self) -> None:
+        """Say so under the due date when it is before the workshop (opassess decides)."""
+        workshop = self._workshop
+        due = self.due.value()
+        self.due.set_warning(due_date_warning(workshop, due) if workshop is not None else "")
 
     def _show_values(self, action: Action) -> None:
         if not self.text.is_typing():

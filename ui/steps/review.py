@@ -42,7 +42,7 @@ from opassess.wording import (
     status_label,
     target_words,
 )
-from opassess.workshop import Workshop
+from opassess.workshop import Workshop, reassessment_date_warning
 from ui.controller import WorkshopController
 from ui.steps import StepPage
 from ui.wallchart import reasons_in_words
@@ -205,6 +205,8 @@ def _movement_section(workshop: Workshop, previous: Workshop | None) -> str:
     dimension = _e(capitalised(terms.dimension))
     held = f", held on {_e(format_date(previous.held_on))}" if previous.held_on else ""
     parts = [heading, f"<p>Compared with “{_e(previous.title)}”{held}.</p>"]
+    if warning := reassessment_date_warning(workshop, previous):
+        parts.append(f"<p class='warn'>{_e(warning)}</p>")
     moves = movement(previous, workshop)
     rows = []
     for move in moves:

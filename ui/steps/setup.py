@@ -7,15 +7,15 @@ names on charts and wording are all edits of the workshop's set-up, and redraw f
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QCheckBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -45,6 +45,7 @@ from opassess.workshop import (
     display_names,
     move_participant,
     parse_participant_rows,
+    reassessment_date_warning,
     remove_participant,
     set_scope,
     set_tags,
@@ -53,7 +54,8 @@ from opassess.workshop import (
     update_participant,
 )
 from ui.controller import WorkshopController
-from ui.steps import StepPage, english_dates
+from ui.date_field import DateField
+from ui.steps import StepPage
 from ui.steps.setup_followups import FollowUpPanel
 from ui.style import DISAGREEMENT_COLOUR
 
@@ -229,9 +231,7 @@ class SetupPage(StepPage):
         self.facilitator_edit = QLineEdit()
         self.tags_edit = QLineEdit()
         self.tags_edit.setPlaceholderText("Words to find and compare teams by, with commas")
-        self.held_on_edit = QDateEdit()
-        self.held_on_edit.setCalendarPopup(True)
-        english_dates(self.held_on_edit, "d MMMM yyyy")  # '5 December 2026'
+        self.held_on_edit = DateField("No date yet")
         details = QFormLayout()
         for label, editor in (
             ("Title", self.title_edit),
@@ -243,6 +243,7 @@ class SetupPage(StepPage):
         ):
             editor.setAccessibleName(label)
             details.addRow(label, editor)
+        self.held_on_edit.edit.setAccessibleName("Workshop date")
         details_box = QGroupBox("Workshop")
         details_box.setLayout(details)
 
@@ -347,7 +348,8 @@ class SetupPage(StepPage):
         columns.addLayout(left, 2)
         columns.addWidget(people_box, 3)
         # A re-assessment starts with what became of last time's actions, under the rest.
-        self.followups = FollowUpPanel(controller, load_previous or (lambda _id: None))
+        self._load_previous = load_previous or (lambda _id: None)
+        self.followups = FollowUpPanel(controller, self._load_previous)
         page = QVBoxLayout(self)  # the main window scrolls the page when it has to
         page.setContentsMargins(0, 0, 0, 0)
         page.addLayout(columns, 1)
@@ -366,7 +368,7 @@ class SetupPage(StepPage):
             editor.editingFinished.connect(
                 lambda editor=editor, field=field: self._save_detail(field, editor.text())
             )
-        self.held_on_edit.dateChanged.connect(self._save_date)
+        self.held_on_edit.committed.connect(self._save_date)
         self.tags_edit.editingFinished.connect(self._save_tags)
         self.add_button.clicked.connect(self._add_participant)
         self.new_name.returnPressed.connect(self._add_participant)
@@ -421,11 +423,9 @@ class SetupPage(StepPage):
         ):
             if editor.text() != value:
                 editor.setText(value)
-        wanted = workshop.held_on or QDate.currentDate().toPython()
-        if self.held_on_edit.date().toPython() != wanted:
-            self.held_on_edit.blockSignals(True)
-            self.held_on_edit.setDate(QDate(wanted))
-            self.held_on_edit.blockSignals(False)
+        self.held_on_edit.set_value(workshop.held_on)  # no date shows as none, never as today
+        previous = self._load_previous(workshop.reassesses) if workshop.reassesses else None
+        self.held_on_edit.set_warning(reassessment_date_warning(workshop, previous))
         if reload_participants:
             self.participant_model.reload(workshop)
         count = len(workshop.participants)
@@ -460,8 +460,8 @@ class SetupPage(StepPage):
         ):
             self.refresh(reload_participants=False)
 
-    def _save_date(self, value: QDate) -> None:
-        if not self.controller.apply("Workshop date", update_details, held_on=value.toPython()):
+    def _save_date(self, value: date | None) -> None:
+        if not self.controller.apply("Workshop date", update_details, held_on=value):
             self.refresh(reload_participants=False)  # back to the date that stands
 
     def _add_participant(self) -> None:
