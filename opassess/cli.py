@@ -21,7 +21,7 @@ from opassess import __version__
 from opassess.paths import default_data_dir
 
 if TYPE_CHECKING:
-    from datetime import date
+    from datetime import date, datetime
 
     from opassess.frameworks import Framework
     from opassess.gathering import GatherChoice
@@ -209,11 +209,20 @@ def build_parser() -> argparse.ArgumentParser:
     comparer.add_argument("--xlsx", metavar="PATH", help="write the roll-up Excel workbook")
     comparer.add_argument("--pdf", metavar="PATH", help="write the roll-up PDF report")
 
-    commands.add_parser("backups", help="list the library's backups, newest first")
-    restore = commands.add_parser(
-        "restore", help="put a backup in place of a damaged library that was set aside"
+    listing = commands.add_parser("backups", help="list the library's backups, newest first")
+    listing.add_argument(
+        "--dismiss",
+        action="store_true",
+        help="stop offering the backups from before a damage (they are kept, in a folder of "
+        "their own)",
     )
-    restore.add_argument("backup", metavar="BACKUP", help="a backup file listed by `backups`")
+    restore = commands.add_parser(
+        "restore",
+        help="put a backup in place of the library (a library already there is kept aside)",
+    )
+    restore.add_argument(
+        "backup", metavar="BACKUP", help="a backup file listed by `backups`, or its name"
+    )
     return parser
 
 
@@ -625,22 +634,67 @@ def _print_comparison(rollup: RollUp) -> None:
 
 
 def _command_backups(args: argparse.Namespace) -> int:
-    from opassess.store import backups
+    from opassess.store import backups, dismiss_recovery, kept_backups, recovery_offer
 
-    found = backups(default_data_dir(args.data_dir))
-    if not found:
-        print("No backups yet.")
-    for path in found:
-        print(path)
+    data_dir = default_data_dir(args.data_dir)
+    if args.dismiss:
+        folder = dismiss_recovery(data_dir)
+        if folder is None:
+            print("Nothing was being offered.")
+        else:
+            print(f"The backups from before the damage are no longer offered; kept in {folder}")
+        return EXIT_OK
+    offer = recovery_offer(data_dir)
+    offered = set(offer.backups) if offer else set()
+    current = [path for path in backups(data_dir) if path not in offered]
+    kept = kept_backups(data_dir)
+    if offer is None and not kept:
+        if not current:
+            print("No backups yet.")
+        for path in current:
+            print(path)
+        return EXIT_OK
+    if offer is not None:
+        set_aside = ", ".join(path.name for path in offer.set_aside)
+        print(
+            f"Backups from before the library was found damaged on {_when(offer.found_at)} "
+            f"(set aside as {set_aside}):"
+        )
+        for path in offer.backups:
+            print(f"  {path}")
+        print(
+            "  Offered at every start until you restore one (restore BACKUP) or dismiss them "
+            "(backups --dismiss)."
+        )
+    print("Backups of the current library:" if current else "No backups of the current library.")
+    for path in current:
+        print(f"  {path}")
+    if kept:
+        print("Kept from before a damage (no longer offered):")
+        for path in kept:
+            print(f"  {path}")
     return EXIT_OK
 
 
+def _when(moment: datetime) -> str:
+    from opassess.wording import format_date
+
+    local = moment.astimezone()
+    return f"{format_date(local.date())} at {local:%H:%M}"
+
+
 def _command_restore(args: argparse.Namespace) -> int:
-    from opassess.store import restore_backup
+    from opassess.store import BACKUP_DIR, restore_backup
 
     data_dir = default_data_dir(args.data_dir)
-    restore_backup(data_dir, Path(args.backup))
-    print(f"Restored {Path(args.backup).name} as the library in {data_dir}")
+    backup = Path(args.backup)
+    listed = data_dir / BACKUP_DIR / backup.name
+    if not backup.exists() and backup.name == args.backup and listed.exists():
+        backup = listed  # a name as `backups` lists it
+    kept = restore_backup(data_dir, backup)
+    print(f"Restored {backup.name} as the library in {data_dir}")
+    if kept is not None:
+        print(f"The library that was there is kept as {kept.name}")
     return EXIT_OK
 
 
@@ -683,7 +737,8 @@ def _serve_room(args: argparse.Namespace, stop: StopRequests) -> None:
         try:
             _print_room(server, room, network_advice(args.bind))
             print("\n".join(help_lines()), flush=True)
-            shown = alert = None
+            shown = None
+            pin = room.pin
             while not stop.requested.is_set():
                 owner.run_pending(timeout=0.2)
                 while not typed.empty():
@@ -691,10 +746,10 @@ def _serve_room(args: argparse.Namespace, stop: StopRequests) -> None:
                     print("\n".join(answer.lines), flush=True)
                     if answer.close_room:
                         stop.requested.set()
-                if room.alert != alert:
-                    alert = room.alert
-                    if alert:
-                        print(f"{alert}\nPIN {room.pin}", flush=True)
+                    pin = room.pin  # a new PIN typed for is said by the command itself
+                if room.pin != pin:  # changed by the room, after many wrong tries: every time
+                    pin = room.pin
+                    print(f"{room.alert}\nPIN {pin}", flush=True)
                 now = progress_line(room, "Type “let in” to let them try again.")
                 if now != shown:
                     print(now, flush=True)

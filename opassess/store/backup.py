@@ -2,23 +2,38 @@
 
 A backup is written under another name and renamed once complete and checked, so a crash never
 leaves something that looks like one. The library is copied only when its saved state moved on.
+
+When a damaged library is set aside, the backups there are then are what to go back to. A
+marker beside the library (library.recovery.json) names them and the file set aside: they are
+never pruned while it is there, and each start offers them, until one is restored (the marker
+goes) or they are dismissed (they move to a folder of their own in backups/, out of the
+rotation, and the marker goes). A new library started meanwhile never pushes them out.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import os
 import re
 import sqlite3
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from opassess.files import fsync_file, fsync_folder
+from opassess.files import fsync_file, fsync_folder, write_atomically
 from opassess.store.schema import APPLICATION_ID, _quick_check_ok, schema_version
 
 BACKUP_DIR = "backups"
+RECOVERY_FILE = "library.recovery.json"
+# Backups dismissed after a damage: backups/before-damage-<when found>/, never pruned.
+KEPT_DIR_PREFIX = "before-damage-"
 
 _BACKUP_NAME = re.compile(r"^library-(\d{8}T\d{6}\.\d{6}Z)\.sqlite3$")
+_STAMP = "%Y%m%dT%H%M%S.%fZ"
+
+log = logging.getLogger(__name__)
 
 
 # The clock for every name and stamp the library writes: backups, files set aside, modified_at.
@@ -68,7 +83,10 @@ def _write_backup(conn: sqlite3.Connection, data_dir: Path, keep: int) -> Path:
 
 
 def _prune_backups(data_dir: Path, keep: int) -> None:
-    for old in backups(data_dir)[keep:]:
+    # Backups from before a damage are not this library's to rotate out (see the module).
+    protected = _protected_names(data_dir)
+    rotating = [b for b in backups(data_dir) if b.name not in protected]
+    for old in rotating[keep:]:
         old.unlink(missing_ok=True)
     for leftover in (data_dir / BACKUP_DIR).glob("*.partial"):
         leftover.unlink(missing_ok=True)  # from a copy interrupted by a crash
@@ -118,3 +136,139 @@ def _newest_backup_state(data_dir: Path) -> tuple[Any, ...] | None:
         finally:
             conn.close()
     return None
+
+
+def backup_time(path: Path) -> datetime | None:
+    """When a backup was taken (UTC), read from its name; None for another name."""
+    found = _BACKUP_NAME.match(path.name)
+    if found is None:
+        return None
+    return datetime.strptime(found.group(1), _STAMP).replace(tzinfo=timezone.utc)
+
+
+def kept_backups(data_dir: Path) -> list[Path]:
+    """Backups dismissed after a damage, in their own folders of backups/, newest first."""
+    folder = Path(data_dir) / BACKUP_DIR
+    try:
+        kept = [
+            p
+            for sub in folder.iterdir()
+            if sub.is_dir() and sub.name.startswith(KEPT_DIR_PREFIX)
+            for p in sub.iterdir()
+            if _BACKUP_NAME.match(p.name)
+        ]
+    except OSError:
+        return []
+    return sorted(kept, key=lambda p: p.name, reverse=True)
+
+
+# -- after a damage: the backups from before it, kept and offered ----------------------------------
+
+
+@dataclass(frozen=True)
+class Recovery:
+    """Backups from before the library was found damaged, offered until restored or dismissed."""
+
+    found_at: datetime  # when the damage was found (UTC), the first time if more than once
+    reason: str
+    set_aside: tuple[Path, ...]  # the files moved aside, oldest first
+    backups: tuple[Path, ...]  # the good ones still there, newest first
+
+
+def _read_marker(data_dir: Path) -> dict[str, Any] | None:
+    try:
+        text = (Path(data_dir) / RECOVERY_FILE).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        log.warning("The note of backups kept after a damage could not be read: %s", exc)
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        log.warning("The note of backups kept after a damage is not readable; ignored.")
+        return None
+    return data
+
+
+def _marker_names(data: dict[str, Any], key: str) -> list[str]:
+    names = data.get(key)
+    if not isinstance(names, list):
+        return []
+    return [n for n in names if isinstance(n, str) and n == Path(n).name]
+
+
+def _protected_names(data_dir: Path) -> set[str]:
+    data = _read_marker(data_dir)
+    return set() if data is None else set(_marker_names(data, "backups"))
+
+
+def _note_damage(data_dir: Path, kept_aside: Path, reason: str) -> None:
+    """Name the backups there are now, and the file just set aside, in the marker.
+
+    Called under the library's lock when a damaged file has been set aside. A second damage
+    before anything was restored adds to the first: every backup named stays protected.
+    """
+    present = [b.name for b in backups(data_dir)]
+    data = _read_marker(data_dir)
+    if data is None:
+        if not present:
+            return  # nothing to offer: the message says so
+        data = {"found_at": _utc_now().isoformat(), "reason": reason}
+    data["set_aside"] = [*_marker_names(data, "set_aside"), kept_aside.name]
+    data["backups"] = sorted(set(_marker_names(data, "backups")) | set(present), reverse=True)
+    text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    write_atomically(Path(data_dir) / RECOVERY_FILE, text.encode("utf-8"))
+
+
+def recovery_offer(data_dir: Path) -> Recovery | None:
+    """The backups kept from before a damage, when there are any left to offer; else None."""
+    data_dir = Path(data_dir)
+    data = _read_marker(data_dir)
+    if data is None:
+        return None
+    folder = data_dir / BACKUP_DIR
+    good = tuple(
+        folder / name
+        for name in sorted(_marker_names(data, "backups"), reverse=True)
+        if _BACKUP_NAME.match(name) and _backup_is_good(folder / name)
+    )
+    if not good:
+        return None
+    try:
+        found_at = datetime.fromisoformat(str(data.get("found_at")))
+    except ValueError:
+        found_at = backup_time(good[0]) or _utc_now()
+    return Recovery(
+        found_at=found_at,
+        reason=str(data.get("reason") or "it could not be used"),
+        set_aside=tuple(data_dir / name for name in _marker_names(data, "set_aside")),
+        backups=good,
+    )
+
+
+def _forget_damage(data_dir: Path) -> None:
+    (Path(data_dir) / RECOVERY_FILE).unlink(missing_ok=True)
+    fsync_folder(Path(data_dir))
+
+
+def _move_kept_apart(data_dir: Path) -> Path | None:
+    """Move the backups the marker names out of the rotation; the folder they went to."""
+    data = _read_marker(data_dir)
+    if data is None:
+        return None
+    folder = Path(data_dir) / BACKUP_DIR
+    try:
+        found_at = datetime.fromisoformat(str(data.get("found_at")))
+    except ValueError:
+        found_at = _utc_now()
+    kept = folder / f"{KEPT_DIR_PREFIX}{found_at.astimezone(timezone.utc):%Y%m%dT%H%M%SZ}"
+    kept.mkdir(exist_ok=True)
+    for name in _marker_names(data, "backups"):
+        if (folder / name).exists():
+            os.replace(folder / name, kept / name)
+    fsync_folder(kept)
+    fsync_folder(folder)
+    return kept

@@ -79,7 +79,8 @@ class LibraryDamaged(LibraryError):
 
     def __init__(self, reason: str, kept_aside: Path, backups: list[Path]) -> None:
         advice = (
-            "Restore the newest backup, or start a new library."
+            "Restore the newest backup. Its backups are kept, and offered each time OpAssess "
+            "starts, until one is restored or they are dismissed."
             if backups
             else "There is no backup to restore; opening the folder again starts a new library."
         )

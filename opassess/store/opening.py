@@ -8,6 +8,7 @@ aside too. Restoring a backup puts it in place under the same lock.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import sqlite3
@@ -18,7 +19,14 @@ from typing import NoReturn
 
 from opassess.files import fsync_file, fsync_folder, plain_os_reason
 from opassess.locking import FileLock, LockHeld
-from opassess.store.backup import _backup_is_good, _utc_now, backups
+from opassess.store.backup import (
+    _backup_is_good,
+    _forget_damage,
+    _move_kept_apart,
+    _note_damage,
+    _utc_now,
+    backups,
+)
 from opassess.store.errors import (
     LibraryDamaged,
     LibraryError,
@@ -40,6 +48,8 @@ LOCK_FILE = "library.lock"
 BUSY_TIMEOUT_S = 1.0
 
 _SIDE_FILES = ("-wal", "-shm")
+
+log = logging.getLogger(__name__)
 
 
 def _side_files(path: Path) -> list[Path]:
@@ -213,53 +223,99 @@ def _tidy_side_files(path: Path) -> None:
             conn.close()
 
 
-def restore_backup(data_dir: Path, backup: Path) -> None:
-    """Put `backup` in place as the library. Refused while a library file is there, or open."""
+def restore_backup(data_dir: Path, backup: Path) -> Path | None:
+    """Put `backup` in place as the library; refused while the library is open.
+
+    A library file already there (a new one started after a damage, say) is first moved aside
+    under a name with the time, never overwritten: that name is returned (None when there was
+    none). Restoring ends the offer of backups kept from before a damage.
+    """
     data_dir = Path(data_dir)
+    backup = Path(backup)
     lock = _acquire_lock(data_dir)
     try:
         target = data_dir / LIBRARY_FILE
-        if target.exists():
+        if not _backup_is_good(backup):
             raise LibraryError(
-                "There is already a library file in that folder, so the backup was not "
-                "restored. Move it away first if you want the backup instead."
-            )
-        if not _backup_is_good(Path(backup)):
-            raise LibraryError(
-                "That backup cannot be restored: it is damaged or not an OpAssess library. "
-                "Choose another."
+                f"The backup {backup.name} cannot be restored: it is damaged, missing or not an "
+                "OpAssess library. Choose another."
             )
         _set_orphans_aside(target)
         partial = data_dir / (LIBRARY_FILE + ".restoring")
+        kept: Path | None = None
         try:
             shutil.copyfile(backup, partial)
             fsync_file(partial)
+            if os.path.lexists(target):
+                kept = _set_aside(data_dir, "library.before-restore")
             os.replace(partial, target)
             fsync_folder(data_dir)
         except OSError as exc:
             partial.unlink(missing_ok=True)
-            raise LibraryError(f"The backup could not be restored ({exc}).") from exc
+            where = f" The library that was there is kept as {kept.name}." if kept else ""
+            raise LibraryError(
+                f"The backup could not be restored: {plain_os_reason(exc, 'write')}{where}"
+            ) from exc
+        try:
+            _forget_damage(data_dir)
+        except OSError as exc:  # restored all the same; the offer is only made again
+            log.warning("The note of backups kept after a damage could not be removed: %s", exc)
+        return kept
     finally:
         lock.release()
 
 
-def _damaged(data_dir: Path, reason: str) -> NoReturn:
-    """Move the library file (and its WAL) aside under a new name and raise LibraryDamaged."""
+def dismiss_recovery(data_dir: Path) -> Path | None:
+    """Stop offering the backups kept from before a damage; the folder they are kept in.
+
+    They are never deleted: they move to a folder of their own in backups/, out of the
+    rotation, so no library prunes them. None when nothing was being offered.
+    """
+    data_dir = Path(data_dir)
+    lock = _acquire_lock(data_dir)
+    try:
+        try:
+            kept = _move_kept_apart(data_dir)
+            _forget_damage(data_dir)
+        except OSError as exc:
+            raise LibraryError(
+                "The backups from before the damage could not be moved out of the rotation: "
+                f"{plain_os_reason(exc, 'write')} They are still offered."
+            ) from exc
+        return kept
+    finally:
+        lock.release()
+
+
+def _set_aside(data_dir: Path, stem: str) -> Path:
+    """Move the library file (and its -wal and -shm) to stem-<time>.sqlite3; that name."""
     path = data_dir / LIBRARY_FILE
     stamp = _utc_now().strftime("%Y%m%dT%H%M%SZ")
-    kept = _unused_name(data_dir, f"library.damaged-{stamp}", ".sqlite3")
+    kept = _unused_name(data_dir, f"{stem}-{stamp}", ".sqlite3")
+    # Its side files go with it, under the same new name, so the copy aside opens as it was.
+    for suffix in _SIDE_FILES:
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            os.replace(side, kept.with_name(kept.name + suffix))
+    os.replace(path, kept)
+    fsync_folder(data_dir)
+    return kept
+
+
+def _damaged(data_dir: Path, reason: str) -> NoReturn:
+    """Move the library file (and its WAL) aside under a new name and raise LibraryDamaged."""
     try:
-        for suffix in _SIDE_FILES:
-            side = path.with_name(path.name + suffix)
-            if side.exists():
-                os.replace(side, kept.with_name(kept.name + suffix))
-        os.replace(path, kept)
-        fsync_folder(data_dir)
+        kept = _set_aside(data_dir, "library.damaged")
     except OSError as exc:
         raise LibraryError(
             f"The library file could not be used ({reason}) and could not be moved aside "
-            f"({exc}). Nothing was deleted."
+            f"({plain_os_reason(exc, 'write').rstrip('.')}). Nothing was deleted."
         ) from exc
+    try:
+        # The backups there are now are what to go back to: kept and offered at every start.
+        _note_damage(data_dir, kept, reason)
+    except OSError as exc:
+        log.warning("The backups from before the damage could not be noted: %s", exc)
     raise LibraryDamaged(reason, kept, [b for b in backups(data_dir) if _backup_is_good(b)])
 
 

@@ -913,14 +913,21 @@ def test_damaged_backups_are_not_offered(data_dir: Path, framework: Framework) -
     assert not (data_dir / LIBRARY_FILE).exists()
 
 
-def test_restore_refuses_to_replace_a_library(data_dir: Path, framework: Framework) -> None:
+def test_restore_keeps_the_library_there_aside_and_refuses_an_open_one(
+    data_dir: Path, framework: Framework
+) -> None:
     make_library(data_dir, framework)
+    with Library.open(data_dir) as library:
+        library.add(sample_workshop(framework, "After the backup"))
     before = (data_dir / LIBRARY_FILE).read_bytes()
-    with pytest.raises(LibraryError, match="already a library"):
-        restore_backup(data_dir, backups(data_dir)[0])
-    assert (data_dir / LIBRARY_FILE).read_bytes() == before
     with Library.open(data_dir), pytest.raises(LibraryInUse):
-        restore_backup(data_dir, backups(data_dir)[0])
+        restore_backup(data_dir, backups(data_dir)[-1])
+    assert (data_dir / LIBRARY_FILE).read_bytes() == before
+    kept = restore_backup(data_dir, backups(data_dir)[-1])
+    assert kept is not None and kept.name.startswith("library.before-restore-")
+    assert kept.read_bytes() == before  # set aside whole, never overwritten
+    with Library.open(data_dir) as library:
+        assert "After the backup" not in {s.title for s in library.list_workshops()}
 
 
 def test_a_stray_wal_without_its_library_is_set_aside(data_dir: Path) -> None:
