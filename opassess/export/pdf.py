@@ -43,6 +43,7 @@ from opassess.export.pdf_style import (
 from opassess.frameworks import capitalised
 from opassess.wording import (
     NOT_MARKED_LABEL,
+    article,
     compared_stage_name,
     follow_up_label,
     follow_up_summary,
@@ -86,6 +87,9 @@ def a4_document(
 
 
 LABEL_WIDTH = 150.0  # the wall chart's barrier-name column
+# The most lines of marks a wall chart cell shows, one mark per rating (240 ratings at one stage
+# in a chart of four columns, a quarter of a page); past that, the row shows counts and bars.
+MAX_DOT_LINES = 24
 _SECTION_KEYS = itertools.count()  # tells page_section's sections apart
 
 
@@ -282,9 +286,11 @@ def cover(workshop: Workshop, width: float) -> list[Any]:
     ]
     if workshop.participants:
         names = workshop.display_names()
-        people = [[Paragraph("Name", s["cell_bold"]), Paragraph("Role", s["cell_bold"])]]
+        people: list[list[Any]] = [
+            [Paragraph("Name", s["cell_bold"]), Paragraph("Role", s["cell_bold"])]
+        ]
         people += [
-            [Paragraph(para_text(names[p.id]), s["cell"]), Paragraph(para_text(p.role), s["cell"])]
+            [paragraphs(names[p.id], s["cell"]), paragraphs(p.role, s["cell"])]
             for p in workshop.participants
         ]
         grid = Table(people, colWidths=[width * 0.45, width * 0.55], repeatRows=1, splitInRow=1)
@@ -312,12 +318,36 @@ def _columns(workshop: Workshop) -> list[str]:
 
 
 def _label_lines(text: str, font: str, size: float, room: float, most: int = 4) -> list[str]:
+    """`text` wrapped to `room` points, in at most `most` lines, the last marked "…" when cut."""
     from reportlab.lib.utils import simpleSplit
 
-    lines = simpleSplit(plain_text(text), font, size, room) or [""]
-    if len(lines) > most:
-        lines = [*lines[: most - 1], lines[most - 1] + "…"]
+    # Hardly a glyph is narrower than a fifth of the size (see fit_text): no more of a long
+    # text than this can show, so no more is wrapped.
+    shown = most * (int(room / (size * 0.2)) + 1)
+    lines: list[str] = []
+    for line in simpleSplit(plain_text(text[:shown]), font, size, room) or [""]:
+        # A word wider than the room (one long unbroken run) is broken between characters.
+        while len(lines) <= most and _string_width(line, font, size) > room:
+            fits = _fitting_length(line, font, size, room)
+            lines.append(line[:fits])
+            line = line[fits:]
+        lines.append(line)
+    if len(lines) > most or len(text) > shown:
+        lines = lines[:most]
+        lines[-1] = fit_text(lines[-1] + "…", font, size, room)
     return lines
+
+
+def _fitting_length(line: str, font: str, size: float, room: float) -> int:
+    """How many of `line`'s first characters fit `room` points (at least one)."""
+    low, high = 1, len(line)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if _string_width(line[:middle], font, size) <= room:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def wall_chart_section(
@@ -326,24 +356,34 @@ def wall_chart_section(
     from reportlab.platypus import Paragraph, Spacer
 
     s = styles()
-    level = workshop.framework.terms.level
-    story: list[Any] = [
-        Paragraph("Wall chart", s["h1"]),
-        Paragraph(
-            f"One mark per participant's rating, by colour and shape of {level}. "
-            f"The {level} the team agreed has a solid outline; the target {level} a dashed one.",
-            s["muted"],
-        ),
-        Spacer(1, 6),
-    ]
-    story += wall_chart(workshop, summaries, width)
-    story += [Spacer(1, 10), chart_legend(workshop, width)]
+    terms = workshop.framework.terms
+    level = terms.level
+    summarised: list[str] = []
+    chart = wall_chart(workshop, summaries, width, summarised)
+    said = (
+        f"One mark per participant's rating, by colour and shape of {level}. "
+        f"The {level} the team agreed has a solid outline; the target {level} a dashed one."
+    )
+    if summarised:
+        said += (
+            f" Where {article(terms.dimension)} has more ratings at one {level} than marks fit, "
+            f"its row shows each {level}'s count with a bar as long as its share instead."
+        )
+    story: list[Any] = [Paragraph("Wall chart", s["h1"]), Paragraph(said, s["muted"])]
+    story += [Spacer(1, 6), *chart, Spacer(1, 10), chart_legend(workshop, width)]
     return story
 
 
-def wall_chart(workshop: Workshop, summaries: list[BarrierSummary], width: float) -> list[Any]:
+def wall_chart(
+    workshop: Workshop,
+    summaries: list[BarrierSummary],
+    width: float,
+    summarised_ids: list[str] | None = None,
+) -> list[Any]:
     """The chart as flowables: a column header, then one vector drawing per barrier (so a chart
-    of many barriers or a large team splits between rows across pages)."""
+    of many barriers or a large team splits between rows across pages). A barrier with more
+    ratings at one stage than MAX_DOT_LINES lines of marks hold shows a bar per stage instead
+    (and its id is added to `summarised_ids`), so a row always fits its page."""
     from reportlab.graphics.shapes import Line, String
     from reportlab.lib import colors
 
@@ -402,8 +442,14 @@ def wall_chart(workshop: Workshop, summaries: list[BarrierSummary], width: float
             for stage, names in by_stage.items()
         }
         dot_rows = max((spots[-1][1] + 1 for spots in places.values() if spots), default=0)
+        summarised = dot_rows > MAX_DOT_LINES
+        if summarised:  # a mark and the count at the top of each cell, a bar under them
+            dot_rows = 2
+            places = {stage: [(0, 0)] if names else [] for stage, names in by_stage.items()}
         height = max(12 * (len(name_lines) + extra) + 12, dot_rows * pitch + 22, 40)
         row = drawing(width, height)
+        if summarised and summarised_ids is not None:
+            summarised_ids.append(summary.dimension_id)
         if row_index % 2 == 0:
             row.add(
                 rect(0, 0, width, height, fillColor=colors.HexColor("#F3F3F3"), strokeColor=None)
@@ -458,7 +504,7 @@ def wall_chart(workshop: Workshop, summaries: list[BarrierSummary], width: float
                     String(
                         x + cell - 8,
                         height - 12,
-                        str(count),
+                        f"{count:,}",
                         fontName=FONT,
                         fontSize=7,
                         fillColor=colors.HexColor("#555555"),
@@ -467,6 +513,18 @@ def wall_chart(workshop: Workshop, summaries: list[BarrierSummary], width: float
                 )
             colour = stage_colour(framework, stage)
             shape = stage_shape(level_ids, stage)
+            if summarised and count:
+                most_here = max(len(names) for names in by_stage.values())
+                row.add(
+                    rect(
+                        x + 6,
+                        height - 14 - pitch - dot / 2,
+                        max(1.0, (cell - 12) * count / most_here),
+                        dot,
+                        fillColor=colors.HexColor(colour),
+                        strokeColor=None,
+                    )
+                )
             for column, dot_row in places[stage]:
                 cx = x + 10 + column * pitch
                 cy = height - 12 - dot_row * pitch
@@ -492,7 +550,7 @@ def _head_layout(names: list[str], cell: float) -> tuple[float, bool]:
 
 def _beside_count(count: int, cell: float, pitch: float, dot: float) -> int:
     """How many dots fit on a cell's first line, left of the count in its top right corner."""
-    count_left = cell - 8 - _string_width(str(count), FONT, 7) - 2
+    count_left = cell - 8 - _string_width(f"{count:,}", FONT, 7) - 2
     return max(0, math.floor((count_left - 10 - dot / 2) / pitch) + 1)
 
 
@@ -600,7 +658,7 @@ def spread_bars(workshop: Workshop, summary: BarrierSummary, width: float) -> An
                 )
             )
         picture.add(
-            String(label_room + bar_room + 6, y + 1, str(count), fontName=FONT, fontSize=8.5)
+            String(label_room + bar_room + 6, y + 1, f"{count:,}", fontName=FONT, fontSize=8.5)
         )
         y -= 10 * (len(lines) - 1)
     return picture
@@ -646,13 +704,15 @@ def barrier_section(workshop: Workshop, summary: BarrierSummary, width: float) -
         story.append(Paragraph(f"{para_text(stage_name(workshop, stage))} ({len(group)})", s["h3"]))
         for rating in group:
             label = labels.get(rating.participant_id, "")
-            prefix = f"<b>{para_text(label)}:</b> " if label else "• "
+            lead, prefix = (f"{label}:", "") if label else ("", "• ")
             if rating.evidence.strip():
-                story += paragraphs(rating.evidence.strip(), s["quote"], prefix)
+                story += paragraphs(rating.evidence.strip(), s["quote"], prefix, lead)
             else:
-                story.append(
-                    Paragraph(prefix + "<font color='#777777'>no evidence given</font>", s["quote"])
+                pieces = paragraphs("", s["quote"], prefix, lead)
+                pieces[-1] = Paragraph(
+                    pieces[-1].text + "<font color='#777777'>no evidence given</font>", s["quote"]
                 )
+                story += pieces
     if not any_rating:
         story.append(Paragraph("No ratings yet.", s["muted"]))
 
@@ -703,13 +763,13 @@ def actions_table(workshop: Workshop, rows: Sequence[tuple[str | None, Any]], wi
     for name, action in rows:
         cells = [
             paragraphs(action.text, s["cell"]),
-            Paragraph(para_text(action.responsible), s["cell"]),
-            Paragraph(para_text(action.accountable), s["cell"]),
+            paragraphs(action.responsible, s["cell"]),
+            paragraphs(action.accountable, s["cell"]),
             Paragraph(format_date(action.due_on), s["cell"]),
             Paragraph(status_label(action.status), s["cell"]),
         ]
         if with_barrier:
-            cells = [Paragraph(para_text(name or ""), s["cell"]), *cells]
+            cells = [paragraphs(name or "", s["cell"]), *cells]
         data.append(cells)
     table = Table(data, colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT")
     table.setStyle(_table_style())
@@ -840,7 +900,7 @@ def text_table(
     flex = width - sum(w for w in widths if w is not None)
     columns = [flex if w is None else w for w in widths]
     data: list[list[Any]] = [[Paragraph(h, s["cell_bold"]) for h in head]]
-    data += [[Paragraph(para_text(cell), s["cell"]) for cell in row] for row in rows]
+    data += [[paragraphs(cell, s["cell"]) for cell in row] for row in rows]
     table = Table(data, colWidths=columns, repeatRows=1, splitInRow=1, hAlign="LEFT")
     table.setStyle(_table_style())
     return table

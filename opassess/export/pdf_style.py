@@ -38,10 +38,13 @@ FONT_BOLD = "DejaVuSans-Bold"
 # visible in the printout rather than silently dropped or fatal.
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 REPLACEMENT = "\ufffd"
-# Longer texts are cut into several paragraphs, at a space where there is one: reportlab splits
-# a paragraph across pages, but re-wraps the whole remainder at every page, so a 100,000
-# character paragraph costs time quadratic in its length.
+# Longer texts are cut into several paragraphs, each at most CHUNK characters, at a line break,
+# else a sentence's end, else a space: reportlab splits a paragraph across pages, but wraps the
+# whole remainder again on every page (and a table row all of its cells), so one paragraph of
+# 100,000 characters costs time quadratic in its length. The pieces follow one another with no
+# space between them, so a text cut at a line break or a sentence's end reads as typed.
 CHUNK = 2000
+_SENTENCE_END = re.compile(r"[.!?…][)\]\"'”’]*\s")
 
 
 def plain_text(text: str) -> str:
@@ -60,31 +63,106 @@ def para_text(text: str) -> str:
 
 
 def text_chunks(text: str, size: int = CHUNK) -> list[str]:
-    """Split long text into pieces of about `size` characters: at a line break if there is one
-    in the second half of the piece, else at a space, else anywhere."""
+    """Split long text into pieces of at most `size` characters, each cut in the second half of
+    its piece: after a line break if there is one there, else after a sentence's end, else at
+    a space, else (one unbroken run of characters) anywhere. Line breaks and spaces at a cut
+    are dropped: the next piece starts on a line of its own."""
     pieces = []
-    while len(text) > size:
-        cut = text.rfind("\n", size // 2, size)
+    start = 0
+    while len(text) - start > size:
+        low, high = start + size // 2, start + size
+        cut = text.rfind("\n", low, high)
         if cut < 0:
-            cut = text.rfind(" ", size // 2, size)
+            ends = [m.end() - 1 for m in _SENTENCE_END.finditer(text, low, high + 1)]
+            cut = ends[-1] if ends else text.rfind(" ", low, high)
         if cut < 0:
-            cut = size
-        pieces.append(text[:cut])
-        text = text[cut:].lstrip("\n ") if cut < size else text[cut:]
-    pieces.append(text)
+            pieces.append(text[start:high])
+            start = high
+            continue
+        pieces.append(text[start:cut].rstrip(" "))
+        start = cut
+        while start < len(text) and text[start] in " \n":
+            start += 1
+    pieces.append(text[start:])
     return pieces
 
 
-def paragraphs(text: str, style: Any, prefix: str = "") -> list[Any]:
-    """User text as one or more Paragraphs (several when long, so it splits across pages
-    cheaply). `prefix` is markup (already safe) put before the first piece."""
-    from reportlab.platypus import Paragraph
+class _Piece:
+    """Made a reportlab Paragraph subclass on first use (reportlab is imported only when a
+    PDF is made): a paragraph that remembers its lines for the width it was last wrapped to.
+    A table wraps every cell of its rest again on each page it spills onto; a long cell's
+    pieces then cost nothing but the one being split."""
 
-    pieces = text_chunks(text)
+    cls: Any = None
+
+    @classmethod
+    def make(cls, text: str, style: Any) -> Any:
+        if cls.cls is None:
+            from reportlab.platypus import Paragraph
+
+            class Piece(Paragraph):
+                _wrapped: tuple[Any, ...] | None = None
+
+                def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+                    known = self._wrapped
+                    if known is not None and known[0] == availWidth:
+                        _, self.blPara, self.width, self.height, self._wrapWidths = known
+                        return self.width, self.height
+                    size = super().wrap(availWidth, availHeight)
+                    self._wrapped = (
+                        availWidth,
+                        self.blPara,
+                        self.width,
+                        self.height,
+                        self._wrapWidths,
+                    )
+                    return size
+
+            cls.cls = Piece
+        return cls.cls(text, style)
+
+
+def paragraphs(text: str, style: Any, prefix: str = "", lead: str = "") -> list[Any]:
+    """User text as one or more Paragraphs (several when long, so it splits across pages and
+    table rows in time linear in its length), set one under the other with no space between.
+    `prefix` is markup (already safe) put before the first piece; `lead`, user text printed in
+    bold before the text (a speaker's name), is cut into pieces of its own when long."""
+    pieces = [para_text(piece) for piece in text_chunks(text)]
+    if lead:
+        leads = [f"<b>{para_text(piece)}</b>" for piece in text_chunks(lead)]
+        pieces = [*leads[:-1], f"{leads[-1]} {pieces[0]}", *pieces[1:]]
+    pieces[0] = prefix + pieces[0]
+    if len(pieces) == 1:
+        return [_Piece.make(pieces[0], style)]
     return [
-        Paragraph((prefix if index == 0 else "") + para_text(piece), style)
+        _Piece.make(piece, _piece_style(style, index == 0, index == len(pieces) - 1))
         for index, piece in enumerate(pieces)
     ]
+
+
+def _piece_style(style: Any, first: bool, last: bool) -> Any:
+    """`style` for one piece of a text cut into several: the space before the first and after
+    the last, none between, and only the last kept with what follows (a heading's pieces are
+    kept together by following one another)."""
+    from reportlab.lib.styles import ParagraphStyle
+
+    changes: dict[str, Any] = {}
+    if not first:
+        changes["spaceBefore"] = 0
+    if not last:
+        changes["spaceAfter"] = 0
+        changes["keepWithNext"] = 0
+    if not changes:
+        return style
+    key = (id(style), first, last)
+    made = _PIECE_STYLES.get(key)
+    if made is None or made[0] is not style:
+        made = (style, ParagraphStyle(f"{style.name}-piece", parent=style, **changes))
+        _PIECE_STYLES[key] = made
+    return made[1]
+
+
+_PIECE_STYLES: dict[tuple[int, bool, bool], tuple[Any, Any]] = {}
 
 
 @lru_cache(maxsize=1)
@@ -253,7 +331,7 @@ def details_table(details: Sequence[tuple[str, str]], label_width: float, width:
 
     s = styles()
     rows = [
-        [Paragraph(para_text(label), s["cell_bold"]), Paragraph(para_text(value), s["cell"])]
+        [Paragraph(para_text(label), s["cell_bold"]), paragraphs(value, s["cell"])]
         for label, value in details
     ]
     table = Table(rows, colWidths=[label_width, width - label_width], hAlign="LEFT", splitInRow=1)

@@ -295,3 +295,118 @@ def test_a_re_assessments_report_says_what_became_of_each_of_last_times_actions(
     assert section.count("Not marked yet") == len(rest)
     for action in actions:
         assert " ".join(action.text.split()[:3]) in section
+
+
+# -- layout that scales ------------------------------------------------------------------------
+
+
+def _workshop_of_long_texts(length: int) -> Workshop:
+    """One barrier, two people: a name, evidence, a rationale and a responsible person each one
+    unbroken run of `length` characters; a role, evidence and an action as long, in sentences."""
+    demo = demo_workshop(2)
+    first = demo.scope[0]
+    unbroken = "x" * length
+    prose = ("The team met every month and reviewed what the figures said. " * length)[:length]
+    person, other = demo.participants
+    person = dataclasses.replace(person, name=unbroken[: length // 2] + " Ann", role=prose)
+    ratings = {
+        key: dataclasses.replace(rating, evidence=unbroken if key[0] == person.id else prose)
+        for key, rating in demo.ratings.items()
+        if key[1] == first
+    }
+    action = dataclasses.replace(demo.actions_for(first)[0], text=prose, responsible=unbroken)
+    agreed = dataclasses.replace(demo.consensus[first], rationale=unbroken)
+    return dataclasses.replace(
+        demo,
+        scope=(first,),
+        participants=(person, other),
+        ratings=ratings,
+        actions={first: (action,)},
+        consensus={first: agreed},
+    )
+
+
+def test_laying_out_long_texts_takes_time_in_proportion_to_their_length() -> None:
+    """Four times the text takes about four times as long, never sixteen (reportlab re-wraps
+    the whole rest of a paragraph, and of a table row, on every page it spills onto)."""
+    import time
+
+    from opassess.export.pdf import report_bytes
+
+    def best(length: int) -> float:
+        workshop = _workshop_of_long_texts(length)
+        times = []
+        for _ in range(2):
+            start = time.perf_counter()
+            report_bytes(workshop)
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    short, long = best(10_000), best(40_000)
+    assert long < 8 * short, f"10,000 characters: {short:.2f} s; 40,000: {long:.2f} s"
+
+
+def test_long_texts_read_back_whole(tmp_path: Path) -> None:
+    workshop = _workshop_of_long_texts(12_000)
+    text = pdf_text(report(workshop, tmp_path)).replace(" ", "")
+    sentence = "The team met every month and reviewed what the figures said.".replace(" ", "")
+    # The role, one evidence and the action: every sentence of each, none lost at a cut.
+    assert text.count(sentence) >= 3 * (12_000 // len(sentence))
+    assert text.count("x" * 2000) >= 4  # the name, an evidence, the rationale, responsible
+
+
+def test_text_is_cut_at_line_breaks_then_sentence_ends_then_spaces() -> None:
+    prose = "One sentence ends here. " * 200
+    pieces = text_chunks(prose, 500)
+    assert all(len(piece) <= 500 for piece in pieces)
+    assert all(piece.rstrip().endswith("here.") for piece in pieces)
+    assert " ".join(pieces) == prose
+    lines = "a line\n" * 200
+    assert all(piece.endswith("a line") for piece in text_chunks(lines, 500)[:-1])
+    assert [len(piece) for piece in text_chunks("x" * 1200, 500)] == [500, 500, 200]
+
+
+def test_a_chart_label_is_wrapped_within_its_room_and_cut_with_a_mark() -> None:
+    from opassess.export.pdf import _label_lines, _string_width
+    from opassess.export.pdf_style import FONT
+
+    for text in ("y" * 1_000_000, "word " * 200_000, "A name" + "ł" * 90):
+        lines = _label_lines(text, FONT, 8.5, 140, most=4)
+        assert len(lines) <= 4
+        assert all(_string_width(line, FONT, 8.5) <= 140 for line in lines)
+    assert _label_lines("y" * 1_000_000, FONT, 8.5, 140)[-1].endswith("…")
+    assert _label_lines("Short name", FONT, 8.5, 140) == ["Short name"]
+
+
+def _crowd(people: int, scope: int = 6) -> Workshop:
+    from opassess.workshop import Participant, Rating
+
+    demo = demo_workshop(2)
+    crowd = tuple(Participant(f"p{i:05d}", f"Person {i}", "Officer") for i in range(people))
+    first_stage = demo.framework.level_ids[0]
+    ratings = {
+        (p.id, d): Rating(p.id, d, first_stage, "Seen it.")
+        for p in crowd
+        for d in demo.scope[:scope]
+    }
+    return dataclasses.replace(demo, participants=crowd, ratings=ratings, scope=demo.scope[:scope])
+
+
+def test_a_thousand_ratings_at_one_stage_fit_the_wall_chart_as_counts(tmp_path: Path) -> None:
+    from opassess.analysis import summarise
+    from opassess.export.pdf import MAX_DOT_LINES, wall_chart
+
+    workshop = _crowd(1000)
+    summarised: list[str] = []
+    rows = wall_chart(workshop, summarise(workshop), 495, summarised)
+    assert summarised == list(workshop.scope)
+    assert all(row.height < 100 for row in rows)
+    # Up to MAX_DOT_LINES lines a cell, one mark each, as always.
+    fewer = _crowd(200)
+    kept: list[str] = []
+    rows = wall_chart(fewer, summarise(fewer), 495, kept)
+    assert kept == [] and all(row.height <= MAX_DOT_LINES * 7 + 22 for row in rows)
+
+    write_report(_crowd(1000, scope=1), tmp_path / "crowd.pdf")
+    text = pdf_text(tmp_path / "crowd.pdf")
+    assert "shows each stage's count with a bar" in text and "1,000" in text
