@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QIcon
@@ -12,10 +14,14 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from opassess import __version__
 from opassess.paths import resources_dir
 
+if TYPE_CHECKING:
+    from opassess.store import Library, Recovery
+
 
 def run(data_dir: Path, smoke_test: bool = False) -> int:
     """Start the GUI on the library in `data_dir`; with smoke_test, prove it works and exit."""
-    from opassess.store import Library, LibraryDamaged, LibraryError, restore_backup
+    from opassess.files import plain_os_reason
+    from opassess.store import LibraryError
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("OpAssess")
@@ -23,18 +29,17 @@ def run(data_dir: Path, smoke_test: bool = False) -> int:
     app.setOrganizationName("OpAssess")
     app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "opassess.png")))
     try:
-        try:
-            library = Library.open(data_dir)
-        except LibraryDamaged as damaged:
-            if smoke_test or not damaged.backups or not _offer_backup(damaged):
-                raise
-            restore_backup(data_dir, damaged.backups[0])
-            library = Library.open(data_dir)
-    except LibraryError as exc:
-        if smoke_test:
-            print(f"opassess: {exc}", file=sys.stderr)
+        library = _open_library(data_dir, offer=not smoke_test)
+    except (LibraryError, OSError) as exc:
+        if isinstance(exc, OSError):
+            name = Path(exc.filename).name if exc.filename else "the data folder"
+            message = f"The library could not be opened: {name}: {plain_os_reason(exc, 'read')}"
         else:
-            QMessageBox.critical(None, _start_problem_title(exc), str(exc))
+            message = str(exc)
+        if smoke_test:
+            print(f"opassess: {message}", file=sys.stderr)
+        else:
+            QMessageBox.critical(None, _start_problem_title(exc), message)
         return 2
 
     from opassess.logs import setup_logging, stop_logging
@@ -72,15 +77,126 @@ def _start_problem_title(problem: Exception) -> str:
     return "OpAssess could not start"
 
 
-def _offer_backup(damaged: Exception) -> bool:
-    newest = damaged.backups[0]  # type: ignore[attr-defined]
-    answer = QMessageBox.warning(
-        None,
-        "OpAssess: the library is damaged",
-        f"{damaged}\n\nOpen the newest good backup ({newest.name}) instead?",
-        QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
+def _open_library(data_dir: Path, *, offer: bool) -> Library:
+    """Open the library, first offering any backups kept from before a damage.
+
+    They are offered at every start until one is restored or they are dismissed, so a library
+    started afresh after a damage never hides them. A damage found now sets the file aside and
+    keeps its backups: they are offered at once.
+    """
+    from opassess.store import Library, LibraryDamaged, recovery_offer
+
+    if offer and (kept := recovery_offer(data_dir)) is not None:
+        _offer_recovery(data_dir, kept)
+    try:
+        return Library.open(data_dir)
+    except LibraryDamaged as damaged:
+        kept = recovery_offer(data_dir) if offer else None
+        if kept is None:
+            raise
+        _offer_recovery(data_dir, kept, damaged)
+        return Library.open(data_dir)
+
+
+RESTORE, LATER, DISMISS = "restore", "later", "dismiss"
+
+
+def _offer_recovery(data_dir: Path, offer: Recovery, damaged: Exception | None = None) -> None:
+    """Ask what to do with the kept backups, and do it; a refusal is told, the offer stays."""
+    from opassess.store import LibraryError, dismiss_recovery, restore_backup
+
+    choice, backup = _ask_about_backups(data_dir, offer, damaged)
+    try:
+        if choice == RESTORE and backup is not None:
+            kept = restore_backup(data_dir, backup)
+            if kept is not None:
+                QMessageBox.information(
+                    None,
+                    "OpAssess: backup restored",
+                    f"The backup from {_when(backup)} is now the library. The library that was "
+                    f"in use is kept as {kept.name} in {data_dir}; nothing was overwritten.",
+                )
+        elif choice == DISMISS:
+            dismiss_recovery(data_dir)
+    except LibraryError as exc:
+        QMessageBox.warning(None, "OpAssess: the backups were not changed", str(exc))
+
+
+def _ask_about_backups(
+    data_dir: Path, offer: Recovery, damaged: Exception | None
+) -> tuple[str, Path | None]:
+    """(RESTORE, the backup), (LATER, None) or (DISMISS, None), as the facilitator chooses."""
+    from PySide6.QtWidgets import QInputDialog
+
+    title = "OpAssess: the library was damaged"
+    if damaged is not None:
+        found = str(damaged)
+    else:
+        names = ", ".join(path.name for path in offer.set_aside) or "another name"
+        found = (
+            f"When OpAssess started on {_when(offer.found_at)}, the library could not be used "
+            f"({offer.reason}). It was set aside as {names} in {data_dir}, and nothing was "
+            "deleted."
+        )
+    count = len(offer.backups)
+    kept = "One backup" if count == 1 else f"{count} backups"
+    details = (
+        f"{kept} from before then {'is' if count == 1 else 'are'} kept; the newest is from "
+        f"{_when(offer.backups[0])}. Restoring puts a backup in place of the library now in "
+        "use, which is kept aside under a new name, never overwritten.\n\n"
+        "These backups are offered each time OpAssess starts until you restore one or stop "
+        "offering them. Not now starts OpAssess with the library as it is (empty, if it was "
+        "started afresh)."
     )
-    return answer == QMessageBox.StandardButton.Open
+    while True:
+        box = QMessageBox(QMessageBox.Icon.Warning, title, found)
+        box.setInformativeText(details)
+        restore = box.addButton("Restore the newest backup", QMessageBox.ButtonRole.AcceptRole)
+        choose = None
+        if count > 1:
+            choose = box.addButton("Choose a backup…", QMessageBox.ButtonRole.ActionRole)
+        later = box.addButton("Not now", QMessageBox.ButtonRole.RejectRole)
+        dismiss = box.addButton("Stop offering them", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(restore)
+        box.setEscapeButton(later)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is restore:
+            return RESTORE, offer.backups[0]
+        if clicked is dismiss:
+            answer = QMessageBox.question(
+                None,
+                title,
+                "Stop offering these backups? They are not deleted: they stay in a folder of "
+                f"their own in {data_dir / 'backups'}, and can still be restored from there "
+                "with the restore command.",
+            )
+            if answer == QMessageBox.StandardButton.Yes:
+                return DISMISS, None
+            continue
+        if choose is not None and clicked is choose:
+            labels = [f"{_when(path)}  ({path.name})" for path in offer.backups]
+            label, accepted = QInputDialog.getItem(
+                None, title, "Restore the backup from:", labels, 0, False
+            )
+            if accepted and label in labels:
+                return RESTORE, offer.backups[labels.index(label)]
+            continue
+        return LATER, None
+
+
+def _when(moment: datetime | Path) -> str:
+    """A time for people, on this computer's clock: '8 December 2026 at 14:05'."""
+    from opassess.store import backup_time
+    from opassess.wording import format_date
+
+    if isinstance(moment, Path):
+        taken = backup_time(moment)
+        if taken is None:
+            return moment.name
+        moment = taken
+    local = moment.astimezone()
+    return f"{format_date(local.date())} at {local:%H:%M}"
 
 
 def _smoke_test(app: QApplication, window: object) -> int:

@@ -200,7 +200,12 @@ def test_a_damaged_library_offers_the_newest_backup(
     data_dir = tmp_path / "library"
     workshop_id = _damaged_library_with_a_backup(data_dir)
     offered = []
-    monkeypatch.setattr("ui.app._offer_backup", lambda damaged: offered.append(damaged) or True)
+
+    def restore_newest(_data_dir, offer, damaged):
+        offered.append(damaged)
+        return "restore", offer.backups[0]
+
+    monkeypatch.setattr("ui.app._ask_about_backups", restore_newest)
     listed = []
 
     def look(windows):
@@ -216,14 +221,27 @@ def test_a_damaged_library_offers_the_newest_backup(
     assert dialogs == []
 
 
-def test_declining_the_backup_says_what_happened_and_exits(qtbot, tmp_path, monkeypatch, dialogs):
+def test_declining_the_backup_starts_afresh_and_offers_it_again_next_time(
+    qtbot, tmp_path, monkeypatch, dialogs, event_loop
+):
     data_dir = tmp_path / "library"
     _damaged_library_with_a_backup(data_dir)
-    monkeypatch.setattr("ui.app._offer_backup", lambda damaged: False)
-    assert run(data_dir) == 2
-    title, text, _kind = dialogs[0]
-    assert title == "OpAssess: the library is damaged"
-    assert "moved aside" in text and "nothing was deleted" in text
+    asked = []
+
+    def not_now(_data_dir, offer, damaged):
+        asked.append((offer, damaged))
+        return "later", None
+
+    monkeypatch.setattr("ui.app._ask_about_backups", not_now)
+    event_loop.append(lambda windows: [w.close() for w in windows])
+    assert run(data_dir) == 0
+    _offer, damaged = asked[0]
+    assert "moved aside" in str(damaged) and "nothing was deleted" in str(damaged)
+    event_loop.append(lambda windows: [w.close() for w in windows])
+    assert run(data_dir) == 0
+    assert len(asked) == 2 and asked[1][1] is None  # offered again, at the next start
+    assert asked[1][0].backups == asked[0][0].backups
+    assert dialogs == []
 
 
 # -- during an edit: a change that cannot be saved -----------------------------------------------
