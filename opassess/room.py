@@ -76,6 +76,13 @@ PIN_CHANGED_ALERT = (
     "Many wrong PINs or codes were tried, so the room has a new PIN: show it again. "
     "People already in carry on as they were."
 )
+# Twice that many within a lockout's time, and joining pauses for everyone: guessing from many
+# addresses is then capped for the whole room, not only slowed per phone.
+JOINING_PAUSED_ALERT = (
+    "Someone keeps trying wrong PINs or codes, so joining is paused for five minutes and the "
+    "room has a new PIN. People already in carry on. To let people join now, choose to let "
+    "locked-out phones in."
+)
 
 T = TypeVar("T")
 Answers = tuple[tuple[str, str, str], ...]  # (barrier id, stage or NOT_SURE, evidence)
@@ -189,6 +196,8 @@ class Room:
     )  # one-person code -> participant
     _tries: dict[str, _Tries] = field(default_factory=dict, repr=False)  # client -> wrong tries
     _room_wrong: int = field(default=0, repr=False)
+    _pin_changed_at: list[float] = field(default_factory=list, repr=False)
+    _paused_until: float = field(default=0.0, repr=False)
 
     def __post_init__(self) -> None:
         self.refresh_codes()
@@ -256,6 +265,8 @@ class Room:
         with self._lock:
             self._tries.clear()
             self._room_wrong = 0
+            self._pin_changed_at.clear()
+            self._paused_until = 0.0
             self.alert = ""
         self._changed()
         return lifted
@@ -302,6 +313,14 @@ class Room:
     def _refuse_if_locked_out(self, client: str) -> None:
         now = self.clock()
         with self._lock:
+            paused = self._paused_until > now
+        if paused:
+            raise RoomRefusal(
+                HTTPStatus.TOO_MANY_REQUESTS,
+                "Joining is paused for a few minutes after many wrong tries: ask the "
+                "facilitator to let you in.",
+            )
+        with self._lock:
             tries = self._tries.get(client)
             if tries is None or not tries.locked_until:
                 return
@@ -315,26 +334,55 @@ class Room:
             f"{'s' if minutes != 1 else ''}, or ask the facilitator to let you in again.",
         )
 
-    def _wrong_try(self, client: str, wrong_field: str, message: str) -> RoomRefusal:
-        """Count a wrong PIN or code from `client`, wait a little, and say what was wrong."""
+    def _wrong_try(
+        self,
+        client: str,
+        wrong_field: str,
+        message: str,
+        status: HTTPStatus = HTTPStatus.FORBIDDEN,
+        room_wide: bool = True,
+    ) -> RoomRefusal:
+        """Count a wrong PIN, code or room address from `client`, wait a little, and say what
+        was wrong. PINs and codes also count across the room (an address does not: a guess at
+        the room's address must not let an outsider change the PIN of a room it cannot find)."""
         pin_changed = False
+        now = self.clock()
         with self._lock:
             tries = self._tries.setdefault(client, _Tries())
             tries.wrong += 1
             wrong = tries.wrong
             locked_now = wrong == WRONG_TRY_LIMIT
             if wrong >= WRONG_TRY_LIMIT:
-                tries.locked_until = self.clock() + LOCKOUT_S
-            self._room_wrong += 1
+                tries.locked_until = now + LOCKOUT_S
+            if room_wide:
+                self._room_wrong += 1
             if self._room_wrong >= ROOM_WRONG_TRY_LIMIT:
                 self.pin = _new_pin()
                 self._room_wrong = 0
-                self.alert = PIN_CHANGED_ALERT
+                self._pin_changed_at = [t for t in self._pin_changed_at if t > now - LOCKOUT_S]
+                self._pin_changed_at.append(now)
+                if len(self._pin_changed_at) >= 2:
+                    self._paused_until = now + LOCKOUT_S
+                    self.alert = JOINING_PAUSED_ALERT
+                else:
+                    self.alert = PIN_CHANGED_ALERT
                 pin_changed = True
         if pin_changed or locked_now:  # the facilitator's screen says so
             self._changed()
         self.sleep(min(WRONG_TRY_DELAY_S * wrong, WRONG_TRY_MAX_DELAY_S))
-        return RoomRefusal(HTTPStatus.FORBIDDEN, message, wrong_field)
+        return RoomRefusal(status, message, wrong_field)
+
+    def refuse_wrong_address(self, client: str) -> RoomRefusal:
+        """A request for a room that is not this one (a mistyped or guessed token): counted
+        against that phone like a wrong PIN, so the room's address cannot be guessed either."""
+        self._refuse_if_locked_out(client)
+        return self._wrong_try(
+            client,
+            "",
+            "There is no room at this address.",
+            HTTPStatus.NOT_FOUND,
+            room_wide=False,
+        )
 
     def check_pin(self, pin: object, client: str) -> None:
         """Refuse a wrong PIN, slower each time, and past the limit refuse that phone a while."""
@@ -488,17 +536,35 @@ class Room:
         self._changed()
         return {"received": True, "at": time_words(now)}
 
+    @staticmethod
+    def _refuse_long_evidence(body: object, workshop: Workshop) -> None:
+        """Evidence past the limit, said plainly with the barrier's name (the page stops the
+        typing there, so only another client meets this)."""
+        answers = body.get("answers") if isinstance(body, dict) else None
+        if not isinstance(answers, dict):
+            return
+        framework = workshop.framework
+        for key, answer in answers.items():
+            evidence = answer.get("evidence") if isinstance(answer, dict) else None
+            if isinstance(evidence, str) and len(evidence) > EVIDENCE_CHARS:
+                named = framework.dimension(key).name if framework.has_dimension(key) else key
+                raise RoomRefusal(
+                    HTTPStatus.BAD_REQUEST,
+                    f"The evidence for {named[:200]} is longer than {EVIDENCE_CHARS:,} "
+                    "characters: shorten it and send again.",
+                )
+
     def answers_from(self, body: object) -> Answers:
         """A submission's answers, checked as strictly as a session file: the schema first, then
         the core's rules (every barrier in scope answered, each with one of its stages)."""
+        workshop = self.current_workshop()
+        self._refuse_long_evidence(body, workshop)
         problems = schema_problems(body, "room-submission.schema.json", limit=1)
         if problems:
-            raise RoomRefusal(
-                HTTPStatus.BAD_REQUEST, f"The answers could not be read ({problems[0]})."
-            )
+            where = problems[0].split(":", 1)[0]  # never the value itself, which may be huge
+            raise RoomRefusal(HTTPStatus.BAD_REQUEST, f"The answers could not be read ({where}).")
         assert isinstance(body, dict)
         given: dict[str, dict[str, str]] = body["answers"]
-        workshop = self.current_workshop()
         terms = workshop.framework.terms
         scope = [d.id for d in workshop.scoped_dimensions()]
         unknown = [key for key in given if key not in scope]

@@ -3,8 +3,9 @@
 Every request is decided by the `Room` (opassess.room); this module only reads requests
 strictly and answers them: JSON or a page asset, the documented headers on every response
 (errors included), a 4xx with a plain sentence for anything malformed, never Python's own
-pages, traces or paths. It also keeps a room's connections within limits (per address, in all,
-and a deadline for reading each request), so a slow or hostile client cannot starve the phones.
+pages, traces or paths. It also keeps a room's connections within limits: per address, in all
+(the address holding the most giving way when all are in use) and a deadline for reading each
+request, so a slow client holds a thread for seconds, not for as long as it likes.
 """
 
 from __future__ import annotations
@@ -63,24 +64,34 @@ class _Handler(BaseHTTPRequestHandler):
     def handle_one_request(self) -> None:
         # The whole of reading a request is timed from here, so a client that trickles a byte
         # at a time cannot hold this thread longer than READ_DEADLINE_S.
-        self.server.reading(self.connection)
+        self.server.reading(self.connection, self.client_address[0])
         try:
             super().handle_one_request()
         finally:
             self.server.done_reading(self.connection)
 
     def parse_request(self) -> bool:
-        if len(getattr(self, "raw_requestline", b"").split()) == 2:
-            # HTTP/0.9 ("GET /path"): no headers could be sent back, and the standard library
-            # would wait for headers that never come
+        words = len(getattr(self, "raw_requestline", b"").split())
+        if words <= 2:
+            # HTTP/0.9 ("GET /path") or a blank line: no headers could be sent back, and the
+            # standard library would wait for headers that never come, or answer nothing
             self.command, self.requestline, self.request_version = "", "", "HTTP/1.0"
             self.send_error(HTTPStatus.BAD_REQUEST)
             return False
-        return super().parse_request()
+        if not super().parse_request():
+            return False
+        if self.request_version not in ("HTTP/1.0", "HTTP/1.1"):
+            self.request_version = "HTTP/1.0"
+            self.send_error(HTTPStatus.HTTP_VERSION_NOT_SUPPORTED)
+            return False
+        return True
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """The standard library's errors (a bad request line, a method it does not know, headers
         too long) answered like every other: JSON, a plain sentence, the documented headers."""
+        if self.server.was_cut(self.connection):  # past its deadline: already answered
+            self.close_connection = True
+            return
         status = HTTPStatus(code)
         extra: tuple[tuple[str, str], ...] = ()
         if getattr(self, "request_version", "") not in ("HTTP/1.0", "HTTP/1.1"):
@@ -120,6 +131,9 @@ class _Handler(BaseHTTPRequestHandler):
         if not path.startswith(prefix):
             if path == f"/r/{self.server.room.token}":
                 raise _Redirect(prefix)
+            if path.startswith("/r/"):  # a room's address, mistyped or guessed: counted
+                raise self.server.room.refuse_wrong_address(self.client_address[0])
+            # what browsers ask for by themselves (an icon) is not a guess
             raise RoomRefusal(HTTPStatus.NOT_FOUND, "There is no room at this address.")
         return path[len(prefix) :]
 
@@ -166,7 +180,7 @@ class _Handler(BaseHTTPRequestHandler):
         origin = self.headers.get("Origin")
         site = self.headers.get("Sec-Fetch-Site")
         if (origin is not None and origin.lower() not in self.server.origins) or (
-            site is not None and site not in ("same-origin", "none")
+            site is not None and site != "same-origin"
         ):
             self.close_connection = True
             raise RoomRefusal(HTTPStatus.FORBIDDEN, "The room takes only its own page's answers.")
@@ -280,12 +294,21 @@ def _json(document: object, status: HTTPStatus = HTTPStatus.OK) -> tuple[HTTPSta
     )
 
 
-def _busy_response() -> bytes:
-    """What a connection past the limits gets, written straight to its socket."""
-    _, payload, kind = _json({"error": "The room is busy: try again in a moment."})
-    lines = ["HTTP/1.1 503 Service Unavailable", "Connection: close", "Retry-After: 2"]
+def _canned(status: HTTPStatus, message: str, *extra: str) -> bytes:
+    """A whole response written straight to a socket, where no handler can answer: a
+    connection past the limits, or a request cut at its deadline."""
+    _, payload, kind = _json({"error": message})
+    lines = [f"HTTP/1.0 {status.value} {status.phrase}", "Connection: close", *extra]
     lines += [f"{name}: {value}" for name, value in _response_headers(kind, len(payload))]
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + payload
+
+
+_BUSY = _canned(
+    HTTPStatus.SERVICE_UNAVAILABLE, "The room is busy: try again in a moment.", "Retry-After: 2"
+)
+_TOO_SLOW = _canned(
+    HTTPStatus.REQUEST_TIMEOUT, "The request took too long to arrive: send it again."
+)
 
 
 class RoomServer(ThreadingHTTPServer):
@@ -317,6 +340,8 @@ class RoomServer(ThreadingHTTPServer):
         self._open_from: dict[str, int] = {}  # client address -> connections open
         self._deadlines: dict[socket.socket, float] = {}
         self._cut: set[socket.socket] = set()  # connections ended at their deadline
+        self._reading_from: dict[socket.socket, str] = {}  # still reading: whose they are
+        self.evicted = 0
         super().__init__((host, port), _Handler)
         self._thread: threading.Thread | None = None
         shown = self._shown_host()
@@ -356,17 +381,16 @@ class RoomServer(ThreadingHTTPServer):
         client = str(client_address[0])
         with self._guard:
             total = sum(self._open_from.values())
-            full = (
-                total >= self.max_connections
-                or self._open_from.get(client, 0) >= self.max_connections_per_address
-            )
+            full = self._open_from.get(client, 0) >= self.max_connections_per_address
+            if not full and total >= self.max_connections:
+                full = not self._make_room_for(client)
             if not full:
                 self._open_from[client] = self._open_from.get(client, 0) + 1
         if full:
             self.turned_away += 1
             with contextlib.suppress(OSError):
                 request.settimeout(1.0)
-                request.sendall(_busy_response())
+                request.sendall(_BUSY)
                 request.shutdown(socket.SHUT_WR)
             self.close_request(request)
             return
@@ -415,13 +439,33 @@ class RoomServer(ThreadingHTTPServer):
         with self._guard:
             return sum(self._open_from.values())
 
-    def reading(self, connection: socket.socket) -> None:
+    def _make_room_for(self, client: str) -> bool:
+        """With every connection in use, the address holding the most gives up one that is
+        still waiting for its request, so a few addresses cannot keep the rest of the room
+        out. Called holding the guard; False when nothing can give way."""
+        heaviest = max(self._open_from, key=self._open_from.__getitem__, default=None)
+        if heaviest is None or heaviest == client or self._open_from[heaviest] < 2:
+            return False
+        waiting = [c for c, owner in self._reading_from.items() if owner == heaviest]
+        if not waiting:
+            return False
+        self._cut.add(waiting[0])
+        self._deadlines.pop(waiting[0], None)
+        self._reading_from.pop(waiting[0], None)
+        with contextlib.suppress(OSError):
+            waiting[0].shutdown(socket.SHUT_RDWR)
+        self.evicted += 1
+        return True
+
+    def reading(self, connection: socket.socket, client: str) -> None:
         with self._guard:
             self._deadlines[connection] = time.monotonic() + self.read_deadline_s
+            self._reading_from[connection] = client
 
     def done_reading(self, connection: socket.socket) -> None:
         with self._guard:
             self._deadlines.pop(connection, None)
+            self._reading_from.pop(connection, None)
 
     def service_actions(self) -> None:
         """Between accepts (twice a second): end every request still being read past its
@@ -431,8 +475,12 @@ class RoomServer(ThreadingHTTPServer):
             late = [c for c, deadline in self._deadlines.items() if deadline < now]
             for connection in late:
                 del self._deadlines[connection]
+                self._reading_from.pop(connection, None)
                 self._cut.add(connection)
         for connection in late:
+            with contextlib.suppress(OSError):
+                # the whole answer fits the socket's buffer: sent without waiting
+                connection.send(_TOO_SLOW, getattr(socket, "MSG_DONTWAIT", 0))
             with contextlib.suppress(OSError):
                 connection.shutdown(socket.SHUT_RDWR)
 

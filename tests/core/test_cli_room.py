@@ -227,3 +227,42 @@ def test_a_room_on_an_address_this_computer_does_not_have_says_so(tmp_path: Path
     assert result.returncode != 0
     assert "cannot open the room on 192.0.2.1" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_every_new_pin_the_room_takes_is_printed(tmp_path: Path):
+    workshop = _room_workshop(tmp_path)
+    room = HeadlessRoom(tmp_path, workshop.id)
+
+    def wrong_pin(address: str) -> None:
+        connection = http.client.HTTPConnection(
+            "127.0.0.1", room.port, timeout=20, source_address=(address, 0)
+        )
+        connection.request(
+            "POST",
+            room.prefix + "api/join",
+            json.dumps({"pin": "not a pin"}).encode(),
+            {"Content-Type": "application/json"},
+        )
+        connection.getresponse().read()
+        connection.close()
+
+    try:
+        pins = [room.pin]
+        for batch in range(2):  # forty wrong tries from forty phones, twice
+            threads = [
+                threading.Thread(target=wrong_pin, args=(f"127.0.{10 + batch}.{n + 1}",))
+                for n in range(40)
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            line = room.wait_for(lambda line: re.fullmatch(r"PIN \d{6}", line) is not None)
+            pins.append(line.split()[1])
+        assert len(set(pins)) == 3
+        assert any("joining is paused" in line for line in room.seen)
+        room.type("quit")
+        code, err = room.finish()
+    finally:
+        room.kill()
+    assert code == 0 and "Traceback" not in err

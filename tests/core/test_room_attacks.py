@@ -17,6 +17,7 @@ from opassess.room import (
     CODE_ALPHABET,
     CODE_LENGTH,
     EVIDENCE_CHARS,
+    JOINING_PAUSED_ALERT,
     LOCKOUT_S,
     MAX_CONNECTIONS,
     MAX_CONNECTIONS_PER_ADDRESS,
@@ -530,7 +531,13 @@ def test_connections_in_all_are_capped_and_the_next_is_told_the_room_is_busy(
 ):
     server = open_room.server
     server.max_connections = 4
-    held = [socket.create_connection(("127.0.0.1", server.port), timeout=10) for _ in range(4)]
+    # one connection from each of four addresses: nobody holds more than a fair share
+    held = [
+        socket.create_connection(
+            ("127.0.0.1", server.port), timeout=10, source_address=(f"127.0.0.{11 + n}", 0)
+        )
+        for n in range(4)
+    ]
     try:
         time.sleep(0.3)
         status, busy, headers = _raw(
@@ -566,3 +573,124 @@ def test_the_limits_are_stated_in_the_room_api_document():
         "Threat model",
     ):
         assert fact in doc, fact
+
+
+# -- found by trying the room from outside ------------------------------------------------------
+
+
+def test_guessing_the_rooms_address_is_limited_like_a_pin(open_room: OpenRoom):
+    open_room.room.sleep = lambda _seconds: None
+    host = f"127.0.0.1:{open_room.server.port}"
+    for _ in range(5):  # what a browser asks for by itself is no guess
+        status, _, _ = _raw(open_room, f"GET /favicon.ico HTTP/1.1\r\nHost: {host}\r\n\r\n")
+        assert status == 404
+    guesses = [
+        _raw(open_room, f"GET /r/guess{n:03}/ HTTP/1.1\r\nHost: {host}\r\n\r\n")[0]
+        for n in range(WRONG_TRY_LIMIT + 2)
+    ]
+    assert guesses[:WRONG_TRY_LIMIT] == [404] * WRONG_TRY_LIMIT
+    assert guesses[WRONG_TRY_LIMIT:] == [429, 429]
+    # an address guessed is not a wrong PIN: the room's PIN stays as it was
+    assert open_room.room.alert == ""
+
+
+def test_guessing_from_many_addresses_pauses_joining_for_everyone():
+    room, clock, _ = _bare_room()
+    told: list[str] = []
+    room.on_progress = lambda: told.append(room.alert)
+    first_pin = room.pin
+    for n in range(2 * ROOM_WRONG_TRY_LIMIT):
+        with pytest.raises(RoomRefusal):
+            room.check_pin("000000" if n % 2 else "111111", f"10.2.{n // 250}.{n % 250}")
+    assert room.pin != first_pin and room.alert == JOINING_PAUSED_ALERT
+    with pytest.raises(RoomRefusal) as paused:  # the right PIN too, from a new phone
+        room.check_pin(room.pin, "10.9.9.9")
+    assert paused.value.status == 429 and "paused" in paused.value.message
+    clock.now += LOCKOUT_S + 1
+    room.check_pin(room.pin, "10.9.9.9")  # the pause ends by itself
+    for n in range(2 * ROOM_WRONG_TRY_LIMIT):
+        with pytest.raises(RoomRefusal):
+            room.check_pin("not it", f"10.3.{n // 250}.{n % 250}")
+    room.let_everyone_try_again()  # or the facilitator ends it
+    room.check_pin(room.pin, "10.9.9.8")
+
+
+def test_a_request_cut_at_its_deadline_is_told_why(open_room: OpenRoom):
+    open_room.server.read_deadline_s = 1.0
+    with socket.create_connection(("127.0.0.1", open_room.server.port), timeout=10) as conn:
+        conn.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        started = time.monotonic()
+        data = b""
+        while chunk := conn.recv(65536):
+            data += chunk
+    status, refused, headers = _parse_response(data)
+    assert status == 408 and "too long" in refused["error"]
+    _has_documented_headers(headers)
+    assert time.monotonic() - started < 5
+
+
+def test_a_few_addresses_holding_every_connection_cannot_keep_the_room_out(
+    open_room: OpenRoom,
+):
+    server = open_room.server
+    server.max_connections = 6
+    held = [socket.create_connection(("127.0.0.1", server.port), timeout=10) for _ in range(6)]
+    try:
+        time.sleep(0.3)
+        status, _, _ = _raw(
+            open_room,
+            f"GET /r/{open_room.room.token}/ HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n\r\n",
+            client="127.0.0.4",
+        )
+        assert status == 200 and server.evicted >= 1
+    finally:
+        for connection in held:
+            connection.close()
+
+
+@pytest.mark.parametrize(
+    ("case", "request_text", "expected"),
+    [
+        ("a blank line", "\r\n", 400),
+        ("spaces", "   \r\n", 400),
+        ("HTTP/1.2", "GET /r/{token}/ HTTP/1.2\r\nHost: {host}\r\n\r\n", 505),
+        ("HTTP/2.0", "GET /r/{token}/ HTTP/2.0\r\nHost: {host}\r\n\r\n", 505),
+    ],
+)
+def test_odd_request_lines_are_answered_plainly(
+    open_room: OpenRoom, case: str, request_text: str, expected: int
+):
+    text = request_text.replace("{token}", open_room.room.token).replace(
+        "{host}", f"127.0.0.1:{open_room.server.port}"
+    )
+    status, document, headers = _raw(open_room, text)
+    assert status == expected, case
+    assert document["error"]
+    _has_documented_headers(headers)
+
+
+def test_a_post_says_it_comes_from_the_page_itself(open_room: OpenRoom):
+    host = f"127.0.0.1:{open_room.server.port}"
+    status, _ = _claim_headers(
+        open_room, Host=host, **{"Content-Type": "application/json", "Sec-Fetch-Site": "none"}
+    )
+    assert status == 403
+    body = b'{"pin": NaN}'
+    status, refused, _ = _raw(
+        open_room,
+        f"POST /r/{open_room.room.token}/api/join HTTP/1.1\r\nHost: {host}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n",
+        body,
+    )
+    assert status == 400 and refused["error"] == "The request could not be read."
+
+
+def test_evidence_past_the_limit_is_refused_in_a_sentence_not_echoed(open_room: OpenRoom):
+    person = join_as(open_room, "Ann Lee")
+    body = answers_for(open_room)
+    first = open_room.session.workshop.scope[0]
+    body["answers"][first]["evidence"] = "x" * (EVIDENCE_CHARS + 1)
+    status, refused, _ = call(open_room, "POST", "api/submit", body, person=person)
+    name = open_room.session.workshop.framework.dimension(first).name
+    assert status == 400 and name in refused["error"] and "4,000 characters" in refused["error"]
+    assert "xxxx" not in refused["error"] and len(refused["error"]) < 300
