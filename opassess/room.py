@@ -258,6 +258,12 @@ class Room:
         with self._lock:
             return sum(1 for t in self._tries.values() if t.locked_until > now)
 
+    def joining_paused(self) -> bool:
+        """Whether joining is paused for everyone after many wrong tries across the room."""
+        now = self.clock()
+        with self._lock:
+            return self._paused_until > now
+
     def let_everyone_try_again(self) -> int:
         """Forget every wrong try (a phone that typed badly, or a room behind one address);
         returns how many phones were locked out."""

@@ -54,7 +54,11 @@ def progress_line(room: Room, let_in_hint: str = "") -> str:
     if not room.rating_open:
         line += " Rating is closed."
     locked = room.locked_out()
-    if locked:
+    if room.joining_paused():
+        line += " Joining is paused after many wrong tries."
+        if let_in_hint:
+            line += f" {let_in_hint}"
+    elif locked:
         line += f" {locked} phone{' is' if locked == 1 else 's are'} locked out after wrong tries."
         if let_in_hint:
             line += f" {let_in_hint}"

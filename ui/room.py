@@ -361,7 +361,8 @@ class RoomDialog(QDialog):
         self.people.setCurrentRow(min(row, self.people.count() - 1))
         self._update_free_button()
         self.summary.setText(progress_line(room))
-        self.let_in_button.setEnabled(room.locked_out() > 0 and not self._locked)
+        waiting = room.locked_out() > 0 or room.joining_paused()
+        self.let_in_button.setEnabled(waiting and not self._locked)
         # the PIN may have changed after many wrong tries: show the one that works now
         self.pin.setText(f"PIN {room.pin}")
         self.alert.setText(room.alert)

@@ -181,3 +181,22 @@ def test_the_facilitator_lets_locked_out_phones_in_and_sees_a_new_pin(qtbot, pag
     dialog.new_pin_button.click()
     assert room.pin != old and dialog.pin.text() == f"PIN {room.pin}"
     assert not dialog.alert.isVisibleTo(dialog)
+
+
+def test_the_facilitator_can_end_a_pause_on_joining(qtbot, page: RatePage):
+    page.show_room()
+    dialog = page.room_dialog
+    dialog.addresses.setCurrentIndex(dialog.addresses.findData("127.0.0.1"))
+    dialog.open_button.click()
+    room = page.rooms.room
+    room.sleep = lambda _seconds: None
+    for n in range(80):  # one wrong try from each of eighty phones
+        with pytest.raises(RoomRefusal):
+            room.check_pin("wrong", f"10.4.0.{n}")
+    assert room.joining_paused()
+    qtbot.waitUntil(lambda: "Joining is paused" in dialog.summary.text(), timeout=5000)
+    assert "joining is paused" in dialog.alert.text()
+    assert dialog.let_in_button.isEnabled()
+    dialog.let_in_button.click()
+    assert not room.joining_paused()
+    room.check_pin(room.pin, "10.4.1.1")
