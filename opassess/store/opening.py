@@ -48,6 +48,7 @@ LOCK_FILE = "library.lock"
 BUSY_TIMEOUT_S = 1.0
 
 _SIDE_FILES = ("-wal", "-shm")
+_SMALLEST_DATABASE = 512  # bytes: SQLite's smallest page; a database is at least one page
 
 log = logging.getLogger(__name__)
 
@@ -89,8 +90,13 @@ def _open_checked(data_dir: Path) -> sqlite3.Connection:
         # leaves. With no backups there never was anything in it: start afresh. With backups,
         # the library once had content, so an empty file means it was cut short: keep it aside
         # and say so, rather than quietly start an empty library that backups would rotate over.
-        if path.stat().st_size == 0 and backups(data_dir):
+        size = path.stat().st_size
+        if size == 0 and backups(data_dir):
             _damaged(data_dir, "it is empty although there are backups (it was probably cut short)")
+        # Shorter than the smallest page, SQLite takes it for an empty database and would write
+        # over it: it is not one, so it is kept aside like any other file that is not.
+        if 0 < size < _SMALLEST_DATABASE:
+            _damaged(data_dir, "it is not a database")
         _inspect(data_dir, path)
     return _connect_for_use(path)
 

@@ -26,6 +26,7 @@ from opassess.frameworks import Framework
 from opassess.store import (
     LIBRARY_FILE,
     Library,
+    LibraryDamaged,
     LibraryError,
     LibraryTooNew,
     schema_version,
@@ -82,6 +83,19 @@ def test_a_folder_named_like_the_library_is_one_line_from_the_command_line(
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and "Traceback" not in err
     assert f"{LIBRARY_FILE} is a folder" in err
+
+
+@pytest.mark.parametrize("content", [b"x", b"\0" * 511])
+def test_a_file_too_short_to_be_a_database_is_kept_aside_not_written_over(
+    data_dir: Path, content: bytes
+) -> None:
+    # SQLite takes a file shorter than a page for an empty database, and would write over it.
+    data_dir.mkdir()
+    (data_dir / LIBRARY_FILE).write_bytes(content)
+    with pytest.raises(LibraryDamaged) as caught:
+        Library.open(data_dir)
+    assert caught.value.kept_aside.read_bytes() == content
+    Library.open(data_dir).close()  # then a new library
 
 
 # -- side files left read-only ------------------------------------------------------------------
