@@ -128,9 +128,16 @@ def _ask_about_backups(
     """(RESTORE, the backup), (LATER, None) or (DISMISS, None), as the facilitator chooses."""
     from PySide6.QtWidgets import QInputDialog
 
+    from opassess.wording import count_words
+
     title = "OpAssess: the library was damaged"
     if damaged is not None:
-        found = str(damaged)
+        reason = getattr(damaged, "reason", offer.reason)
+        aside = getattr(damaged, "kept_aside", None)
+        found = (
+            f"The library could not be used ({reason}). It was set aside as "
+            f"{aside.name if aside else 'another name'} in {data_dir}, and nothing was deleted."
+        )
     else:
         names = ", ".join(path.name for path in offer.set_aside) or "another name"
         found = (
@@ -139,14 +146,26 @@ def _ask_about_backups(
             "deleted."
         )
     count = len(offer.backups)
-    kept = "One backup" if count == 1 else f"{count} backups"
+    if count == 1:
+        kept = f"One backup from before then is kept, from {_when(offer.backups[0])}."
+        offered = "It is offered each time OpAssess starts until you restore it or stop "
+        stop = "Stop offering it"
+        them = "it"
+        moved = "the backup moves"
+    else:
+        kept = (
+            f"{count_words(count, 'backup').capitalize()} from before then are kept; the "
+            f"newest is from {_when(offer.backups[0])}."
+        )
+        offered = "They are offered each time OpAssess starts until you restore one or stop "
+        stop = "Stop offering them"
+        them = "them"
+        moved = "the backups move"
     details = (
-        f"{kept} from before then {'is' if count == 1 else 'are'} kept; the newest is from "
-        f"{_when(offer.backups[0])}. Restoring puts a backup in place of the library now in "
-        "use, which is kept aside under a new name, never overwritten.\n\n"
-        "These backups are offered each time OpAssess starts until you restore one or stop "
-        "offering them. Not now starts OpAssess with the library as it is (empty, if it was "
-        "started afresh)."
+        f"{kept} Restoring puts a backup in place of the library now in use, which is kept "
+        "aside under a new name, never overwritten.\n\n"
+        f"{offered}offering {them}. Not now starts OpAssess with the library as it is (empty, "
+        "if it was started afresh)."
     )
     while True:
         box = QMessageBox(QMessageBox.Icon.Warning, title, found)
@@ -156,7 +175,7 @@ def _ask_about_backups(
         if count > 1:
             choose = box.addButton("Choose a backup…", QMessageBox.ButtonRole.ActionRole)
         later = box.addButton("Not now", QMessageBox.ButtonRole.RejectRole)
-        dismiss = box.addButton("Stop offering them", QMessageBox.ButtonRole.DestructiveRole)
+        dismiss = box.addButton(stop, QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(restore)
         box.setEscapeButton(later)
         box.exec()
@@ -167,9 +186,8 @@ def _ask_about_backups(
             answer = QMessageBox.question(
                 None,
                 title,
-                "Stop offering these backups? They are not deleted: they stay in a folder of "
-                f"their own in {data_dir / 'backups'}, and can still be restored from there "
-                "with the restore command.",
+                f"{stop}? Nothing is deleted: {moved} to a folder of its own in "
+                f"{data_dir / 'backups'}, where the restore command can still put {them} back.",
             )
             if answer == QMessageBox.StandardButton.Yes:
                 return DISMISS, None

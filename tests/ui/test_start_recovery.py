@@ -140,7 +140,7 @@ def test_stopping_the_offer_keeps_the_backups_apart(qtbot, tmp_path, answers, ev
     data_dir = tmp_path / "library"
     damaged_then_started_afresh(data_dir)
     given, shown = answers
-    given.extend(["Stop offering them", "Yes"])
+    given.extend(["Stop offering it", "Yes"])
     assert run(data_dir) == 0
     assert recovery_offer(data_dir) is None
     assert kept_backups(data_dir)
