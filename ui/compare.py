@@ -137,9 +137,12 @@ class CompareWindow(QDialog):
         filters.addRow("&Organisation contains", self.organisation)
         filters.addRow("&Team contains", self.team)
         dates = QHBoxLayout()
-        dates.addWidget(self.held_from, 1)
-        dates.addWidget(QLabel("to"), 0, Qt.AlignmentFlag.AlignTop)
-        dates.addWidget(self.held_to, 1)
+        top_aligned = Qt.AlignmentFlag.AlignTop  # a note under one date leaves the other be
+        to_label = QLabel("to")
+        to_label.setMinimumHeight(self.held_to.edit.sizeHint().height())
+        for widget in (self.held_from, to_label, self.held_to):
+            dates.addWidget(widget, 0, top_aligned)
+        dates.addStretch(1)
         held_label = QLabel("Hel&d from")
         held_label.setBuddy(self.held_from.edit)
         filters.addRow(held_label, dates)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -134,6 +135,15 @@ class DateField(QWidget):
         self.note.setWordWrap(True)
         self.note.setTextFormat(Qt.TextFormat.PlainText)
         self.note.hide()
+        # The note wraps to the field's width rather than widening the field when it shows.
+        self.note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # Room for the longest date shown, "30 September 2027", at any font size; the buttons
+        # beside it kept small so a narrow window at high scaling still fits a row of a plan.
+        room = self.edit.fontMetrics().horizontalAdvance("30 September 2027")
+        self.edit.setMinimumWidth(room + 8)
+        side = self.edit.sizeHint().height()
+        for button in (self.calendar_button, self.clear_button):
+            button.setFixedWidth(max(side - 2, 16))
 
         line = QHBoxLayout()
         line.setContentsMargins(0, 0, 0, 0)
@@ -154,6 +164,7 @@ class DateField(QWidget):
         self.calendar.setLocale(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
         self.calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
         self.calendar.setGridVisible(True)
+        self.calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
         self.calendar.setAccessibleName("Calendar")
         self._menu = QMenu(self)
         holder = QWidgetAction(self._menu)

@@ -151,6 +151,7 @@ class ActionSlot:
         ):
             label = QLabel(caption)
             label.setBuddy(widget.focusProxy() or widget)
+            label.setMinimumHeight(self.responsible.sizeHint().height())  # level with the fields
             self.captions.append(label)
         policy = self.remove.sizePolicy()
         policy.setRetainSizeWhenHidden(True)
@@ -172,12 +173,14 @@ class ActionSlot:
                 line, column = row + 1, 1 + place * 2
             else:  # who above, when and how it is going below
                 line, column = row + 1 + place // 2, 1 + (place % 2) * 2
-            grid.addWidget(caption, line, column)
-            grid.addWidget(widget, line, column + 1)
+            # At the top of the line: a note under the due date lengthens the line downwards
+            # and leaves the fields beside it where they were.
+            grid.addWidget(caption, line, column, top)
+            grid.addWidget(widget, line, column + 1, top)
         if one_line:
-            grid.addWidget(self.remove, row + 1, 9)
+            grid.addWidget(self.remove, row + 1, 9, top)
         else:
-            grid.addWidget(self.remove, row + 2, 5)
+            grid.addWidget(self.remove, row + 2, 5, top)
 
     def pending(self) -> dict[str, object]:
         """What has been filled in beside the text of a slot that has no action yet."""
