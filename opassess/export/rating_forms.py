@@ -3,17 +3,19 @@ back as one undoable edit.
 
 Each form has a visible sheet, "Rating form", where the participant picks a stage for every
 barrier in scope from a drop-down (or Not sure) and writes their evidence, and a hidden sheet,
-"opassess", that records which workshop and participant the form is for and which barrier each
-row holds. Reading matches rows through the hidden sheet, so an edited barrier name in the
-visible sheet changes nothing.
+"opassess", that records which workshop and participant the form is for and each barrier it
+was written with (row, id, name, question). Reading matches each visible row to its barrier by
+the name in its column A, checked against its question, so a row inserted, deleted or moved
+never carries an answer to another barrier; a row it cannot match is refused.
 
-Reading checks every file before anything is applied: `read_rating_forms` raises
-RatingFormError listing the problems (file, sheet, cell, what to do), and `apply_rating_forms`
-is a pure edit, so importing a batch is all or nothing and one undo takes it back.
+Reading checks every file before anything is applied, its size first: `read_rating_forms`
+raises RatingFormError listing the problems (file, sheet, cell, what to do), and
+`apply_rating_forms` is a pure edit, so importing a batch is all or nothing and one undo takes
+it back.
 
 openpyxl is imported inside the functions that need it, never when this module is imported.
-Writing and reading stay together (a little over 500 lines) because the hidden sheet's layout is
-a contract between the two.
+Writing and reading stay together because the hidden sheet's layout is a contract between the
+two.
 """
 
 from __future__ import annotations
@@ -33,7 +35,6 @@ from opassess.workshop import NOT_SURE, Workshop, record_ratings
 
 if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell
-    from openpyxl.worksheet.worksheet import Worksheet
 
 FORM_SHEET = "Rating form"
 DATA_SHEET = "opassess"
@@ -41,8 +42,13 @@ FORM_MARK = "opassess-rating-form"
 FORM_VERSION = 1
 MAX_EVIDENCE_CHARS = 20_000
 MAX_PROBLEMS = 10
-MAX_FORM_BYTES = 20 * 1024 * 1024  # a filled form is tens of kilobytes
-MAX_FORM_ROWS = 500  # rows of the hidden sheet's barrier list read at most
+# What a form could hold, checked before it is read. A filled form is tens of kilobytes; forty
+# barriers, each with the longest evidence allowed, unpack to about 3 MB.
+MAX_FORM_BYTES = 8 * 1024 * 1024  # the file
+MAX_UNPACKED_BYTES = 8 * 1024 * 1024  # its parts unpacked, together
+MAX_FORM_PARTS = 200  # a form has about ten; a spreadsheet program adds a few
+MAX_SHEET_ROWS = 1000  # rows read on either sheet; a form ends by row 50 or so
+MAX_SHEET_COLUMNS = 100  # columns a sheet may reach; A to E are the form's
 
 # The visible sheet: title, instructions, who, the header, then one row per barrier.
 TITLE_ROW = 1
@@ -56,7 +62,8 @@ BARRIER_COL, QUESTION_COL, STAGE_COL, EVIDENCE_COL, DESCRIPTORS_COL = "A", "B", 
 MARK_CELL, VERSION_CELL = "B1", "B2"
 WORKSHOP_ID_CELL, WORKSHOP_TITLE_CELL = "B3", "B4"
 PARTICIPANT_ID_CELL, PARTICIPANT_NAME_CELL = "B5", "B6"
-ROWS_HEADER_ROW = 8  # then from row 9: A = row in the visible sheet, B = barrier id, C = name
+# Then from row 9: A = row in the visible sheet, B = barrier id, C = name, D = question.
+ROWS_HEADER_ROW = 8
 
 
 class RatingFormError(ExportError):
@@ -182,9 +189,10 @@ def _form_bytes(workshop: Workshop, participant_id: str, name: str, role: str) -
     for row, (label, value) in enumerate(labels, start=1):
         _text(data[f"A{row}"], label)
         _text(data[f"B{row}"], value)
-    # Labels for a person who unhides the sheet; reading goes by position, not by these.
-    row_labels = ("Row", f"{dimension_heading} id", f"{dimension_heading} name")
-    for column, text in zip("ABC", row_labels, strict=True):
+    # Labels for a person who unhides the sheet; reading goes by position, not by these, except
+    # that a label over column D says the questions are listed (not on forms made before).
+    row_labels = ("Row", f"{dimension_heading} id", f"{dimension_heading} name", "Question")
+    for column, text in zip("ABCD", row_labels, strict=True):
         _text(data[f"{column}{ROWS_HEADER_ROW}"], text)
     _text(data["E1"], f"{level_heading} choices")
     for row, choice in enumerate(choices, start=2):
@@ -207,6 +215,7 @@ def _form_bytes(workshop: Workshop, participant_id: str, name: str, role: str) -
         data[f"A{data_row}"] = row
         _text(data[f"B{data_row}"], dimension.id)
         _text(data[f"C{data_row}"], dimension.name)
+        _text(data[f"D{data_row}"], dimension.question)
 
     if dimensions:
         validation = DataValidation(
@@ -277,6 +286,15 @@ def _list_formula(choices: list[str]) -> str:
 
 
 # -- reading ----------------------------------------------------------------------------------
+#
+# A form is checked for size before it is opened, then read as plain values: the first few
+# columns of the first MAX_SHEET_ROWS rows of its two sheets, however large the file says they
+# are. Each row of 'Rating form' is matched to its barrier by the name in its column A, found in
+# the hidden sheet's list (id, name and question as the form was written), and its question in
+# column B must be that barrier's, so rows inserted, deleted or moved never carry an answer to
+# another barrier: what cannot be matched is refused, naming the sheet and the cell.
+
+READ_COLUMNS = 4  # A to D of either sheet: name, question, stage, evidence; the row list
 
 
 class _Problems:
@@ -297,14 +315,57 @@ class _Problems:
         return len(self.lines) >= MAX_PROBLEMS
 
 
+class _Sheet:
+    """The values of a sheet's first READ_COLUMNS columns, as read, by row and column."""
+
+    def __init__(self, name: str, rows: list[tuple[object, ...]]) -> None:
+        self.name = name
+        self.rows = rows
+
+    @property
+    def last_row(self) -> int:
+        return len(self.rows)
+
+    def value(self, row: int, column: str) -> object:
+        index = ord(column) - ord("A")
+        if not 1 <= row <= len(self.rows) or index >= len(self.rows[row - 1]):
+            return None
+        return self.rows[row - 1][index]
+
+    def text(self, row: int, column: str) -> str:
+        """A cell's content as text ('' when empty); a formula comes back as typed, '=1+1'."""
+        value = self.value(row, column)
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return str(value)
+
+    def at(self, ref: str) -> str:
+        """The text of a cell named like 'B3'."""
+        return self.text(int(ref[1:]), ref[0])
+
+
+@dataclass(frozen=True)
+class _Listed:
+    """A barrier as the hidden sheet lists it: the row it was written on and its wording."""
+
+    data_row: int  # its row on the hidden sheet
+    row: int  # its row on 'Rating form' when the form was written
+    dimension_id: str
+    name: str
+    question: str | None  # None on a form written before questions were listed
+
+
 def read_rating_forms(workshop: Workshop, paths: Iterable[Path]) -> list[FormAnswers]:
     """Read filled-in rating forms for `workshop`, checking everything first.
 
     RatingFormError lists the problems (up to MAX_PROBLEMS, one a line, each naming the file,
-    sheet and cell) if any form is not a rating form of this workshop, names an unknown
-    participant or barrier, holds something that is not a stage, has evidence without a stage
-    or too much evidence, or if two forms are for the same participant. A row with neither
-    stage nor evidence is not answered and is left out.
+    sheet and cell) if any form is too large to be a form, is not a rating form of this
+    workshop, names an unknown participant, has a row that cannot be matched to its barrier (a
+    barrier missing, twice, unknown, or beside another's question), holds something that is not
+    a stage, has evidence without a stage or too much evidence, or if two forms are for the same
+    participant. A row with neither stage nor evidence is not answered and is left out.
     """
     problems = _Problems()
     forms: list[FormAnswers] = []
@@ -341,23 +402,118 @@ def _read_form(workshop: Workshop, path: Path, problems: _Problems) -> FormAnswe
     from openpyxl import load_workbook
 
     source = path.name
-    try:
-        if path.stat().st_size > MAX_FORM_BYTES:
-            problems.add(f"{source}: the file is too large to be a rating form.")
-            return None
-        data = path.read_bytes()
-    except OSError as exc:
-        problems.add(f"{source}: could not be read: {plain_os_reason(exc, 'read')}")
+    data = _form_package(path, problems)
+    if data is None:
         return None
     try:
-        book = load_workbook(io.BytesIO(data), data_only=False)
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:  # a damaged or foreign file can fail in many ways inside openpyxl
         problems.add(
             f"{source}: not an Excel workbook (.xlsx) that can be read; "
             "use the rating form as it was sent, saved as .xlsx."
         )
         return None
+    try:
+        return _read_book(workshop, source, book, problems)
+    finally:
+        book.close()
 
+
+def _form_package(path: Path, problems: _Problems) -> bytes | None:
+    """The file's bytes, once its size and its parts' unpacked sizes are within what a form
+    could hold; None after adding the problem. Nothing is unpacked to find out: the sizes are
+    the package's own, and reading a part stops at its stated size."""
+    import zipfile
+
+    source = path.name
+    try:
+        if path.stat().st_size > MAX_FORM_BYTES:
+            problems.add(
+                f"{source}: too large to be a rating form (more than "
+                f"{_megabytes(MAX_FORM_BYTES)}); use the form as it was sent."
+            )
+            return None
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.add(f"{source}: could not be read: {plain_os_reason(exc, 'read')}")
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            parts = package.infolist()
+    except Exception:  # not a zip package at all, or a damaged one
+        problems.add(
+            f"{source}: not an Excel workbook (.xlsx) that can be read; "
+            "use the rating form as it was sent, saved as .xlsx."
+        )
+        return None
+    if len(parts) > MAX_FORM_PARTS:
+        problems.add(
+            f"{source}: has more parts than a rating form could hold; use the form as it was sent."
+        )
+        return None
+    if sum(part.file_size for part in parts) > MAX_UNPACKED_BYTES:
+        problems.add(
+            f"{source}: too large to be a rating form (more than "
+            f"{_megabytes(MAX_UNPACKED_BYTES)} once unpacked); use the form as it was sent."
+        )
+        return None
+    return data
+
+
+def _read_sheet(book: Any, name: str, source: str, problems: _Problems) -> _Sheet | None:
+    """The sheet's first columns, refused without reading when it says it reaches beyond where
+    a form ends; rows beyond that are never read, whatever it says."""
+    damaged = (
+        f"{source}, sheet '{name}': cannot be read, the file may be damaged; "
+        "fill in a fresh copy of the form."
+    )
+    try:
+        sheet = book[name]
+        rows, columns = sheet.max_row or 0, sheet.max_column or 0  # as the sheet states them
+    except Exception:  # not a worksheet (a chart sheet), or one openpyxl cannot size
+        problems.add(damaged)
+        return None
+    if rows > MAX_SHEET_ROWS or columns > MAX_SHEET_COLUMNS:
+        problems.add(
+            f"{source}, sheet '{name}': it reaches row {rows:,} and column "
+            f"{_column_name(columns)}, beyond where a rating form ends (row "
+            f"{MAX_SHEET_ROWS:,}, column {_column_name(MAX_SHEET_COLUMNS)}); delete what is "
+            "beyond the form, or fill in a fresh copy of the form."
+        )
+        return None
+    try:
+        values = [
+            tuple(row)
+            for row in sheet.iter_rows(
+                min_row=1,
+                max_row=MAX_SHEET_ROWS,
+                min_col=1,
+                max_col=READ_COLUMNS,
+                values_only=True,
+            )
+        ]
+    except Exception:  # a damaged sheet can fail in many ways inside openpyxl
+        problems.add(damaged)
+        return None
+    return _Sheet(name, values)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size // (1024 * 1024)} MB"
+
+
+def _column_name(number: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    try:
+        return get_column_letter(number)
+    except ValueError:
+        return f"{number:,}"
+
+
+def _read_book(
+    workshop: Workshop, source: str, book: Any, problems: _Problems
+) -> FormAnswers | None:
     if DATA_SHEET not in book.sheetnames:
         problems.add(
             f"{source}: not an OpAssess rating form (it has no sheet '{DATA_SHEET}'); "
@@ -370,31 +526,32 @@ def _read_form(workshop: Workshop, path: Path, problems: _Problems) -> FormAnswe
             f"name it '{FORM_SHEET}' again, or fill in a fresh copy of the form."
         )
         return None
-    data_sheet = book[DATA_SHEET]
-    sheet = book[FORM_SHEET]
+    hidden = _read_sheet(book, DATA_SHEET, source, problems)
+    if hidden is None:
+        return None
     where = f"{source}, sheet '{DATA_SHEET}'"
-    if _value(data_sheet, MARK_CELL) != FORM_MARK:
+    if hidden.at(MARK_CELL) != FORM_MARK:
         problems.add(f"{where}, cell {MARK_CELL}: not an OpAssess rating form.")
         return None
-    version = _value(data_sheet, VERSION_CELL)
+    version = hidden.at(VERSION_CELL)
     if version != str(FORM_VERSION):
         problems.add(
-            f"{where}, cell {VERSION_CELL}: this form's format ({version or 'none'}) is not one "
-            "this version of OpAssess reads; make new forms from this workshop."
+            f"{where}, cell {VERSION_CELL}: this form's format ({_shorten(version) or 'none'}) "
+            "is not one this version of OpAssess reads; make new forms from this workshop."
         )
         return None
-    workshop_id = _value(data_sheet, WORKSHOP_ID_CELL)
+    workshop_id = hidden.at(WORKSHOP_ID_CELL)
     if workshop_id != workshop.id:
-        other = _value(data_sheet, WORKSHOP_TITLE_CELL)
+        other = _shorten(hidden.at(WORKSHOP_TITLE_CELL))
         problems.add(
             f"{where}, cell {WORKSHOP_ID_CELL}: this form is for another workshop"
             + (f", “{other}”" if other else "")
             + "; import it into that workshop, or send this workshop's form instead."
         )
         return None
-    participant_id = _value(data_sheet, PARTICIPANT_ID_CELL)
+    participant_id = hidden.at(PARTICIPANT_ID_CELL)
     if not workshop.has_participant(participant_id):
-        name = _value(data_sheet, PARTICIPANT_NAME_CELL)
+        name = _shorten(hidden.at(PARTICIPANT_NAME_CELL))
         problems.add(
             f"{where}, cell {PARTICIPANT_ID_CELL}: this form is for "
             + (f"“{name}”, who is" if name else "a participant who is")
@@ -402,65 +559,197 @@ def _read_form(workshop: Workshop, path: Path, problems: _Problems) -> FormAnswe
         )
         return None
 
-    answers = _read_answers(workshop, source, data_sheet, sheet, problems)
-    if answers is None:
+    found = len(problems.lines)
+    listed, set_aside = _barrier_list(workshop, source, hidden, problems)
+    sheet = _read_sheet(book, FORM_SHEET, source, problems)
+    if sheet is None:
+        return None
+    answers = _read_answers(workshop, source, sheet, listed, set_aside, problems)
+    if answers is None or len(problems.lines) > found or problems.more:
         return None
     return FormAnswers(participant_id, tuple(answers), source)
+
+
+def _barrier_list(
+    workshop: Workshop, source: str, hidden: _Sheet, problems: _Problems
+) -> tuple[list[_Listed], set[str]]:
+    """The barriers the form was written with, as its hidden sheet lists them, and the names
+    (as _key makes them) of those set aside after adding a problem about them."""
+    framework, terms = workshop.framework, workshop.framework.terms
+    where = f"{source}, sheet '{DATA_SHEET}'"
+    damaged = f"the form's list of {terms.dimensions} is damaged"
+    fresh = "fill in a fresh copy of the form."
+    has_questions = bool(hidden.text(ROWS_HEADER_ROW, "D"))
+    names = {dimension.id: _key(dimension.name) for dimension in framework.dimensions}
+    listed: list[_Listed] = []
+    set_aside: set[str] = set()
+    rows_seen: set[int] = set()
+    ids_seen: set[str] = set()
+    for data_row in range(ROWS_HEADER_ROW + 1, hidden.last_row + 1):
+        raw_row = hidden.value(data_row, "A")
+        dimension_id, name = hidden.text(data_row, "B"), hidden.text(data_row, "C")
+        if raw_row is None and not dimension_id and not name:
+            continue
+        row = _row_number(raw_row)
+        problem = None
+        if row is None or not FIRST_BARRIER_ROW <= row <= MAX_SHEET_ROWS or row in rows_seen:
+            shown = _shorten(hidden.text(data_row, "A")) or "nothing"
+            problem = (
+                f"cell A{data_row}: {damaged} ('{shown}' is not the row of "
+                f"{article(terms.dimension)}); {fresh}"
+            )
+        elif not framework.has_dimension(dimension_id):
+            problem = (
+                f"cell B{data_row}: '{_shorten(dimension_id)}' is not "
+                f"{article(terms.dimension)} of this workshop."
+            )
+        elif dimension_id in ids_seen:
+            problem = f"cell B{data_row}: the {terms.dimension} '{dimension_id}' is listed twice."
+        elif not name.strip():
+            problem = f"cell C{data_row}: {damaged} (a name is missing); {fresh}"
+        elif _key(name) != names[dimension_id] and _key(name) in names.values():
+            problem = (
+                f"cell B{data_row}: {damaged} (the id '{dimension_id}' belongs to another "
+                f"{terms.dimension} than “{_shorten(name)}” beside it); {fresh}"
+            )
+        if row is not None:
+            rows_seen.add(row)
+        if framework.has_dimension(dimension_id):
+            ids_seen.add(dimension_id)
+        if problem is not None:
+            problems.add(f"{where}, {problem}")
+            set_aside.add(_key(name))
+            continue
+        assert row is not None
+        question = hidden.text(data_row, "D") if has_questions else None
+        listed.append(_Listed(data_row, row, dimension_id, name, question))
+    return listed, set_aside
 
 
 def _read_answers(
     workshop: Workshop,
     source: str,
-    data_sheet: Worksheet,
-    sheet: Worksheet,
+    sheet: _Sheet,
+    listed: list[_Listed],
+    set_aside: set[str],
     problems: _Problems,
 ) -> list[tuple[str, str, str]] | None:
+    """Each row of 'Rating form' matched to its barrier by name (and question), then its
+    answer checked; None after adding the problems. A row named like a barrier the list had
+    a problem with (`set_aside`) is passed over: that problem has been told."""
     framework = workshop.framework
     terms = framework.terms
     stages = _stage_lookup(workshop)
     choices_text = _choices_text(_stage_choices(workshop))
-    where = f"{source}, sheet '{DATA_SHEET}'"
-    answers: list[tuple[str, str, str]] = []
-    rows_seen: set[int] = set()
-    dimensions_seen: set[str] = set()
+    here = f"{source}, sheet '{FORM_SHEET}'"
     found = len(problems.lines)
-    last = min(data_sheet.max_row, ROWS_HEADER_ROW + MAX_FORM_ROWS)
-    for data_row in range(ROWS_HEADER_ROW + 1, last + 1):
-        raw_row = data_sheet[f"A{data_row}"].value
-        dimension_id = _value(data_sheet, f"B{data_row}")
-        if raw_row is None and not dimension_id:
-            continue
-        row = _row_number(raw_row)
-        if row is None or row < FIRST_BARRIER_ROW or row in rows_seen:
-            problems.add(f"{where}, cell A{data_row}: the form's row list is damaged.")
-            continue
-        if not framework.has_dimension(dimension_id) or dimension_id in dimensions_seen:
-            problems.add(
-                f"{where}, cell B{data_row}: "
-                + (
-                    f"'{dimension_id}' is not {article(terms.dimension)} of this workshop."
-                    if dimension_id not in dimensions_seen
-                    else f"the {terms.dimension} '{dimension_id}' is listed twice."
+
+    heading = (_key(capitalised(terms.level)), "evidence")
+    header = next(
+        (
+            row
+            for row in range(1, sheet.last_row + 1)
+            if (_key(sheet.text(row, STAGE_COL)), _key(sheet.text(row, EVIDENCE_COL))) == heading
+        ),
+        None,
+    )
+    if header is None:
+        problems.add(
+            f"{here}: the heading row ({capitalised(terms.level)}, Evidence) is missing; "
+            "fill in a fresh copy of the form."
+        )
+        return None
+    by_name: dict[str, list[_Listed]] = {}
+    for entry in listed:
+        by_name.setdefault(_key(entry.name), []).append(entry)
+
+    placed: dict[_Listed, int] = {}  # barrier -> the row it is on
+    accounted: set[_Listed] = set()  # barriers a problem has named already
+    twins: dict[tuple[_Listed, ...], list[int]] = {}  # one name and question -> rows with it
+    for row in range(header + 1, sheet.last_row + 1):
+        name = sheet.text(row, BARRIER_COL)
+        stage_text = " ".join(sheet.text(row, STAGE_COL).split())
+        evidence = sheet.text(row, EVIDENCE_COL).strip()
+        answered = bool(stage_text or evidence)
+        if not name.strip():
+            if answered:
+                column = STAGE_COL if stage_text else EVIDENCE_COL
+                problems.add(
+                    f"{here}, cell {column}{row}: an answer on a row with no "
+                    f"{terms.dimension} named in column {BARRIER_COL}; put it on the row of the "
+                    f"{terms.dimension} it is for."
                 )
+            continue
+        candidates = by_name.get(_key(name), [])
+        if not candidates:
+            if answered and _key(name) not in set_aside:  # a note on its own row is left alone
+                problems.add(
+                    f"{here}, cell {BARRIER_COL}{row}: “{_shorten(name)}” is not "
+                    f"{article(terms.dimension)} on this form; column {BARRIER_COL} must keep "
+                    "the names as they were sent."
+                )
+            continue
+        question = sheet.text(row, QUESTION_COL)
+        matching = [
+            entry
+            for entry in candidates
+            if entry.question is None or _key(entry.question) == _key(question)
+        ]
+        if not matching:
+            accounted.update(candidates)
+            problems.add(
+                f"{here}, cell {QUESTION_COL}{row}: the question here belongs to another "
+                f"{terms.dimension} than “{_shorten(name)}” in column {BARRIER_COL}, so the "
+                "row's cells have been moved apart; put them back together, or fill in a fresh "
+                "copy of the form."
             )
             continue
-        rows_seen.add(row)
-        dimensions_seen.add(dimension_id)
+        if len(matching) > 1:  # the same name and question twice: settled below
+            twins.setdefault(tuple(matching), []).append(row)
+            continue
+        entry = matching[0]
+        if entry in placed:
+            accounted.add(entry)
+            problems.add(
+                f"{here}, cell {BARRIER_COL}{row}: the {terms.dimension} “{_shorten(name)}” is "
+                f"on this sheet twice (rows {placed[entry]} and {row}); keep one row for it."
+            )
+            continue
+        placed[entry] = row
+    # Barriers with one name and question are told apart only while every one of them is still
+    # on the row it was written on: once any has moved, which is which cannot be known.
+    for group, rows in twins.items():
+        if sorted(rows) == sorted(entry.row for entry in group):
+            placed.update((entry, entry.row) for entry in group)
+            continue
+        accounted.update(group)
+        row = next((row for row in rows if row not in {entry.row for entry in group}), rows[0])
+        problems.add(
+            f"{here}, cell {BARRIER_COL}{row}: more than one {terms.dimension} is called "
+            f"“{_shorten(group[0].name)}” and their rows have moved, so which is which cannot "
+            "be told; put them back where they were, or fill in a fresh copy of the form."
+        )
+    for entry in listed:
+        if entry not in placed and entry not in accounted:
+            problems.add(
+                f"{here}: the {terms.dimension} “{_shorten(entry.name)}” is missing (it was on "
+                f"row {entry.row}); put its row back, or fill in a fresh copy of the form."
+            )
 
+    answers: list[tuple[str, str, str]] = []
+    for entry, row in sorted(placed.items(), key=lambda item: item[1]):
         stage_ref, evidence_ref = f"{STAGE_COL}{row}", f"{EVIDENCE_COL}{row}"
-        stage_text = _value(sheet, stage_ref).strip()
-        evidence = _value(sheet, evidence_ref).strip()
+        stage_text = " ".join(sheet.text(row, STAGE_COL).split())
+        evidence = sheet.text(row, EVIDENCE_COL).strip()
         if not stage_text and not evidence:
             continue  # not answered
-        here = f"{source}, sheet '{FORM_SHEET}'"
-        if dimension_id not in workshop.scope:
-            name = framework.dimension(dimension_id).name
+        if entry.dimension_id not in workshop.scope:
             problems.add(
-                f"{where}, cell B{data_row}: “{name}” (row {row} of '{FORM_SHEET}') is not in "
-                "scope for this workshop; bring it back into scope or clear that row."
+                f"{here}, cell {BARRIER_COL}{row}: “{_shorten(entry.name)}” is not in scope for "
+                "this workshop; bring it back into scope or clear that row."
             )
             continue
-        stage = stages.get(stage_text.casefold())
+        stage = stages.get(_key(stage_text))
         if not stage_text:
             problems.add(
                 f"{here}, cell {stage_ref}: there is evidence but no {terms.level}; "
@@ -469,8 +758,7 @@ def _read_answers(
         elif stage is None:
             problems.add(
                 f"{here}, cell {stage_ref}: '{_shorten(stage_text)}' is not "
-                f"{article(terms.level)}; "
-                f"choose {choices_text}."
+                f"{article(terms.level)}; choose {choices_text}."
             )
         if len(evidence) > MAX_EVIDENCE_CHARS:
             problems.add(
@@ -478,10 +766,15 @@ def _read_answers(
                 f"characters; at most {MAX_EVIDENCE_CHARS:,})."
             )
         if stage is not None:
-            answers.append((dimension_id, stage, evidence))
+            answers.append((entry.dimension_id, stage, evidence))
     if len(problems.lines) > found or problems.more:
         return None
     return answers
+
+
+def _key(text: str) -> str:
+    """Text as compared: case and runs of spaces, line breaks included, do not matter."""
+    return " ".join(text.split()).casefold()
 
 
 def _stage_choices(workshop: Workshop) -> list[str]:
@@ -490,34 +783,26 @@ def _stage_choices(workshop: Workshop) -> list[str]:
 
 
 def _stage_lookup(workshop: Workshop) -> dict[str, str]:
-    """Accepted stage text, casefolded -> stage id or NOT_SURE: stage names and ids."""
-    lookup = {NOT_SURE_LABEL.casefold(): NOT_SURE, NOT_SURE.casefold(): NOT_SURE}
+    """Accepted stage text, as _key makes it -> stage id or NOT_SURE: stage names and ids."""
+    lookup = {_key(NOT_SURE_LABEL): NOT_SURE, _key(NOT_SURE): NOT_SURE}
     for level in workshop.framework.levels:
-        lookup[level.id.casefold()] = level.id
+        lookup[_key(level.id)] = level.id
     for level in workshop.framework.levels:
-        lookup[" ".join(level.name.split()).casefold()] = level.id
+        lookup[_key(level.name)] = level.id
     return lookup
 
 
-def _value(sheet: Worksheet, ref: str) -> str:
-    """A cell's content as text ('' when empty); a formula comes back as typed, e.g. '=1+1'."""
-    value = sheet[ref].value
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value)
-
-
 def _row_number(value: object) -> int | None:
+    """A whole number, as a number or as digits; None for anything else (a formula, True)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
+    digits = value.strip() if isinstance(value, str) else ""
+    if digits.isascii() and digits.isdigit() and len(digits) <= 9:
+        return int(digits)
     return None
 
 

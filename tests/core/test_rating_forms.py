@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import re
+import time
+import tracemalloc
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -153,16 +159,6 @@ def test_rows_follow_the_scope_in_framework_order(demo: Workshop, tmp_path: Path
     ]
 
 
-def test_edited_barrier_names_do_not_matter(demo: Workshop, tmp_path: Path) -> None:
-    path = write_rating_forms(demo, tmp_path)[0]
-    book = openpyxl.load_workbook(path)
-    book[FORM_SHEET][f"A{FIRST_BARRIER_ROW}"] = "Renamed by someone"
-    book[FORM_SHEET][f"C{FIRST_BARRIER_ROW}"] = "Developing"
-    book.save(path)
-    (form,) = read_rating_forms(demo, [path])
-    assert form.answers == ((demo.scope[0], "developing", ""),)
-
-
 def test_file_names_are_safe_and_distinct(demo: Workshop, tmp_path: Path) -> None:
     ws = add_participant(demo, "a/b:c*?", "")
     ws = add_participant(ws, "a\\b:c*?", "")  # the same file name once made safe
@@ -257,8 +253,11 @@ def test_barrier_out_of_scope_or_unknown(demo: Workshop, tmp_path: Path) -> None
     with pytest.raises(RatingFormError) as error:
         read_rating_forms(narrowed, [path])
     (line,) = problem_lines(error)
-    assert line.startswith(f"{path.name}, sheet 'opassess', cell B9: ")
-    assert "not in scope" in line
+    name = demo.scoped_dimensions()[0].name
+    assert line == (
+        f"{path.name}, sheet 'Rating form', cell A{FIRST_BARRIER_ROW}: “{name}” is not in scope "
+        "for this workshop; bring it back into scope or clear that row."
+    )
 
     book = openpyxl.load_workbook(path)
     book[DATA_SHEET]["B10"] = "made-up-barrier"
@@ -365,3 +364,505 @@ def test_forms_already_in_the_folder_can_be_left_alone(demo: Workshop, tmp_path:
     assert first[0].read_bytes() == b"filled in by hand"
     assert write_rating_forms(demo, tmp_path) == first  # replaced when asked to
     assert first[0].read_bytes() != b"filled in by hand"
+
+
+# -- what a person might do to a form in a spreadsheet -----------------------------------------
+#
+# Each edit is what someone could do in Excel after taking the sheet's protection off (it has no
+# password). Every one either lands each answer on the barrier named on its row or is refused,
+# naming the sheet and the cell: no answer ever lands on another barrier.
+
+ANSWERS = ("Starting", "Developing", "Consolidating", "Not sure", "Developing", "Starting")
+STAGE_IDS = {"Starting": "starting", "Developing": "developing", "Consolidating": "consolidating"}
+
+
+def edit(path: Path, change: Callable[[Any], object]) -> None:
+    """Open a form, take the protection off as a person can, change it and save it."""
+    book = openpyxl.load_workbook(path)
+    book.security = None
+    book[FORM_SHEET].protection.sheet = False
+    change(book)
+    book.save(path)
+
+
+def row_of(sheet: Any, name: str) -> int:
+    """The row of 'Rating form' that names a barrier in column A."""
+    (row,) = [cell.row for cell in sheet["A"] if cell.value == name]
+    return row
+
+
+def answer_every_barrier(demo: Workshop, path: Path) -> None:
+    """Answer each barrier by its name, with evidence naming it."""
+
+    def answer(book: Any) -> None:
+        sheet = book[FORM_SHEET]
+        for dimension, stage in zip(demo.scoped_dimensions(), ANSWERS, strict=True):
+            row = row_of(sheet, dimension.name)
+            sheet[f"C{row}"] = stage
+            sheet[f"D{row}"] = f"About {dimension.name}."
+
+    edit(path, answer)
+
+
+def assert_on_their_barriers(demo: Workshop, form: FormAnswers) -> None:
+    expected = {
+        dimension.id: (STAGE_IDS.get(stage, NOT_SURE), f"About {dimension.name}.")
+        for dimension, stage in zip(demo.scoped_dimensions(), ANSWERS, strict=True)
+    }
+    assert {dim: (stage, evidence) for dim, stage, evidence in form.answers} == expected
+
+
+def refusal(demo: Workshop, path: Path) -> list[str]:
+    with pytest.raises(RatingFormError) as error:
+        read_rating_forms(demo, [path])
+    assert "nothing was imported" in str(error.value)
+    return problem_lines(error)
+
+
+def test_a_row_inserted_after_answering_keeps_answers_on_their_barriers(
+    demo: Workshop, tmp_path: Path
+) -> None:
+    path = write_rating_forms(demo, tmp_path)[0]
+    answer_every_barrier(demo, path)
+
+    def insert_rows(book: Any) -> None:
+        sheet = book[FORM_SHEET]
+        sheet.insert_rows(FIRST_BARRIER_ROW + 2)
+        sheet.insert_rows(FIRST_BARRIER_ROW)
+        sheet[f"A{FIRST_BARRIER_ROW}"] = "My notes for the workshop"  # a note, no answer
+
+    edit(path, insert_rows)
+    (form,) = read_rating_forms(demo, [path])
+    assert_on_their_barriers(demo, form)
+
+
+def test_answers_typed_after_inserting_a_row_land_on_the_barrier_beside_them(
+    demo: Workshop, tmp_path: Path
+) -> None:
+    path = write_rating_forms(demo, tmp_path)[0]
+    edit(path, lambda book: book[FORM_SHEET].insert_rows(FIRST_BARRIER_ROW + 1, amount=2))
+    answer_every_barrier(demo, path)
+    (form,) = read_rating_forms(demo, [path])
+    assert_on_their_barriers(demo, form)
+
+
+def test_an_answer_on_an_inserted_row_with_no_barrier_is_refused(
+    demo: Workshop, tmp_path: Path
+) -> None:
+    path = write_rating_forms(demo, tmp_path)[0]
+    row = FIRST_BARRIER_ROW + 1
+
+    def insert_and_answer(book: Any) -> None:
+        book[FORM_SHEET].insert_rows(row)
+        book[FORM_SHEET][f"C{row}"] = "Developing"
+
+    edit(path, insert_and_answer)
+    assert refusal(demo, path) == [
+        f"{path.name}, sheet 'Rating form', cell C{row}: an answer on a row with no barrier "
+        "named in column A; put it on the row of the barrier it is for."
+    ]
+
+
+def test_a_deleted_row_is_refused_naming_the_missing_barrier(
+    demo: Workshop, tmp_path: Path
+) -> None:
+    path = write_rating_forms(demo, tmp_path)[0]
+    answer_every_barrier(demo, path)
+    edit(path, lambda book: book[FORM_SHEET].delete_rows(FIRST_BARRIER_ROW + 1))
+    lost = demo.scoped_dimensions()[1].name
+    assert refusal(demo, path) == [
+        f"{path.name}, sheet 'Rating form': the barrier “{lost}” is missing (it was on row "
+        f"{FIRST_BARRIER_ROW + 1}); put its row back, or fill in a fresh copy of the form."
+    ]
+
+
+def test_rows_moved_into_another_order_keep_answers_on_their_barriers(
+    demo: Workshop, tmp_path: Path
+) -> None:
+    path = write_rating_forms(demo, tmp_path)[0]
+    answer_every_barrier(demo, path)
+    first, last = FIRST_BARRIER_ROW, FIRST_BARRIER_ROW + len(demo.scope) - 1
+
+    def swap_first_and_last_and_move_one_down(book: Any) -> None:
+        sheet = book[FORM_SHEET]
+        sheet.move_range(f"A{first}:E{first}", rows=40)  # cut the first row out of the way
+        sheet.move_range(f"A{last}:E{last}", rows=first - last)  # the last into its place
+        sheet.move_range(f"A{first + 40}:E{first + 40}", rows=last - first - 40)
+        sheet.move_range(f"A{first + 2}:E{first + 2}", rows=30)  # one far below, a gap left
+
+    edit(path, swap_first_and_last_and_move_one_down)
+    sheet = openpyxl.load_workbook(path)[FORM_SHEET]
+    assert sheet[f"A{first}"].value == demo.scoped_dimensions()[-1].name
+    assert sheet[f"A{first + 2}"].value is None
+    (form,) = read_rating_forms(demo, [path])
+    assert_on_their_barriers(demo, form)
+
+
+def test_a_barrier_copied_onto_a_second_row_is_refused(demo: Workshop, tmp_path: Path) -> None:
+    path = write_rating_forms(demo, tmp_path)[0]
+    row = FIRST_BARRIER_ROW + len(demo.scope) + 1
+
+    def copy_first_row(book: Any) -> None:
+        sheet = book[FORM_SHEET]
+        for column in "ABCDE":
+            sheet[f"{column}{row}"] = sheet[f"{column}{FIRST_BARRIER_ROW}"].value
+        sheet[f"C{row}"] = "Developing"
+
+    edit(path, copy_first_row)
+    name = demo.scoped_dimensions()[0].name
+    assert refusal(demo, path) == [
+        f"{path.name}, sheet 'Rating form', cell A{row}: the barrier “{name}” is on this sheet "
+        f"twice (rows {FIRST_BARRIER_ROW} and {row}); keep one row for it."
+    ]
+
+
+def test_names_sorted_apart_from_their_rows_are_refused(demo: Workshop, tmp_path: Path) -> None:
+    """Sorting column A on its own moves the names away from the answers beside them."""
+    path = write_rating_forms(demo, tmp_path)[0]
+    answer_every_barrier(demo, path)
+    first, second = FIRST_BARRIER_ROW, FIRST_BARRIER_ROW + 1
+
+    def swap_names(book: Any) -> None:
+        sheet = book[FORM_SHEET]
+        sheet[f"A{first}"], sheet[f"A{second}"] = (
+            sheet[f"A{second}"].value,
+            sheet[f"A{first}"].value,
+        )
+
+    edit(path, swap_names)
+    lines = refusal(demo, path)
+    assert [line.split(":")[0] for line in lines] == [
+        f"{path.name}, sheet 'Rating form', cell B{first}",
+        f"{path.name}, sheet 'Rating form', cell B{second}",
+    ]
+    name = demo.scoped_dimensions()[1].name
+    assert lines[0].endswith(
+        f"the question here belongs to another barrier than “{name}” in column A, so the row's "
+        "cells have been moved apart; put them back together, or fill in a fresh copy of the form."
+    )
+
+
+def test_an_edited_barrier_name_is_refused(demo: Workshop, tmp_path: Path) -> None:
+    path = write_rating_forms(demo, tmp_path)[0]
+
+    def rename(book: Any) -> None:
+        book[FORM_SHEET][f"A{FIRST_BARRIER_ROW}"] = "Renamed by someone"
+        book[FORM_SHEET][f"C{FIRST_BARRIER_ROW}"] = "Developing"
+
+    edit(path, rename)
+    name = demo.scoped_dimensions()[0].name
+    assert refusal(demo, path) == [
+        f"{path.name}, sheet 'Rating form', cell A{FIRST_BARRIER_ROW}: “Renamed by someone” is "
+        "not a barrier on this form; column A must keep the names as they were sent.",
+        f"{path.name}, sheet 'Rating form': the barrier “{name}” is missing (it was on row "
+        f"{FIRST_BARRIER_ROW}); put its row back, or fill in a fresh copy of the form.",
+    ]
+
+
+def test_a_name_in_other_case_or_spacing_is_the_same_barrier(
+    demo: Workshop, tmp_path: Path
+) -> None:
+    path = write_rating_forms(demo, tmp_path)[0]
+    name = demo.scoped_dimensions()[0].name
+
+    def retype(book: Any) -> None:
+        book[FORM_SHEET][f"A{FIRST_BARRIER_ROW}"] = f"  {name.upper().replace(' ', '  ')} "
+        book[FORM_SHEET][f"C{FIRST_BARRIER_ROW}"] = "Developing"
+
+    edit(path, retype)
+    (form,) = read_rating_forms(demo, [path])
+    assert form.answers == ((demo.scope[0], "developing", ""),)
+
+
+def test_sheets_reordered_or_added_change_nothing(demo: Workshop, tmp_path: Path) -> None:
+    path = write_rating_forms(demo, tmp_path)[0]
+    answer_every_barrier(demo, path)
+
+    def reorder_and_add(book: Any) -> None:
+        book.move_sheet(DATA_SHEET, offset=-1)
+        notes = book.create_sheet("My notes", 0)
+        notes["A1"] = "Barrier"
+        notes["C7"] = "Consolidating"
+
+    edit(path, reorder_and_add)
+    assert openpyxl.load_workbook(path).sheetnames == ["My notes", DATA_SHEET, FORM_SHEET]
+    (form,) = read_rating_forms(demo, [path])
+    assert_on_their_barriers(demo, form)
+
+
+@pytest.mark.parametrize(
+    ("typed", "stage"),
+    [
+        ("developing", "developing"),
+        ("  DEVELOPING  ", "developing"),
+        ("Not  sure", NOT_SURE),
+        ("not\u00a0sure", NOT_SURE),
+        ("\tConsolidating\n", "consolidating"),
+    ],
+)
+def test_a_stage_typed_in_any_case_or_spacing_is_read(
+    demo: Workshop, tmp_path: Path, typed: str, stage: str
+) -> None:
+    path = write_rating_forms(demo, tmp_path)[0]
+    fill(path, {0: (typed, None)})
+    (form,) = read_rating_forms(demo, [path])
+    assert form.answers == ((demo.scope[0], stage, ""),)
+
+
+@pytest.mark.parametrize("typed", ["=C8", '="Developing"', "Amber", "Good", "2", "Starting?"])
+def test_a_formula_or_another_scale_is_not_a_stage(
+    demo: Workshop, tmp_path: Path, typed: str
+) -> None:
+    path = write_rating_forms(demo, tmp_path)[0]
+    fill(path, {0: ("Starting", ""), 1: (typed, "")})
+    (line,) = refusal(demo, path)
+    assert line.startswith(f"{path.name}, sheet 'Rating form', cell C{FIRST_BARRIER_ROW + 1}: '")
+    assert "is not a stage; choose Starting, Developing, Consolidating or Not sure." in line
+
+
+def test_blank_cells_leave_a_barrier_unanswered(demo: Workshop, tmp_path: Path) -> None:
+    path = write_rating_forms(demo, tmp_path)[0]
+    fill(path, {0: ("", "   "), 1: (None, None), 2: ("Starting", None)})
+    (form,) = read_rating_forms(demo, [path])
+    assert form.answers == ((demo.scope[2], "starting", ""),)
+
+
+@pytest.mark.parametrize("number", [1_000_000_000, 1e9, "nine", 0, -3, 9.5, "=A9", True])
+def test_a_damaged_row_number_on_the_hidden_sheet_is_refused_plainly(
+    demo: Workshop, tmp_path: Path, number: object
+) -> None:
+    path = write_rating_forms(demo, tmp_path)[0]
+    fill(path, {0: ("Starting", "")})
+    book = openpyxl.load_workbook(path)
+    book[DATA_SHEET]["A9"] = number
+    book.save(path)
+    (line,) = refusal(demo, path)
+    assert line.startswith(f"{path.name}, sheet 'opassess', cell A9: the form's list of barriers ")
+    assert line.endswith("fill in a fresh copy of the form.")
+
+
+def test_an_id_swapped_on_the_hidden_sheet_is_refused(demo: Workshop, tmp_path: Path) -> None:
+    path = write_rating_forms(demo, tmp_path)[0]
+    fill(path, {0: ("Starting", ""), 1: ("Consolidating", "")})
+    book = openpyxl.load_workbook(path)
+    data = book[DATA_SHEET]
+    data["B9"], data["B10"] = data["B10"].value, data["B9"].value
+    book.save(path)
+    lines = refusal(demo, path)
+    assert [line.split(":")[0] for line in lines] == [
+        f"{path.name}, sheet 'opassess', cell B9",
+        f"{path.name}, sheet 'opassess', cell B10",
+    ]
+    assert "belongs to another barrier" in lines[0]
+
+
+def test_a_form_made_before_questions_were_listed_is_matched_by_name(
+    demo: Workshop, tmp_path: Path
+) -> None:
+    path = write_rating_forms(demo, tmp_path)[0]
+
+    def as_made_before(book: Any) -> None:
+        for row in range(8, 9 + len(demo.scope)):
+            book[DATA_SHEET][f"D{row}"] = None
+
+    edit(path, as_made_before)
+    answer_every_barrier(demo, path)
+    edit(path, lambda book: book[FORM_SHEET].insert_rows(FIRST_BARRIER_ROW + 3))
+    (form,) = read_rating_forms(demo, [path])
+    assert_on_their_barriers(demo, form)
+
+
+def test_two_barriers_with_one_name_are_told_apart_only_where_they_were_written(
+    demo: Workshop, tmp_path: Path
+) -> None:
+    first, second = demo.scoped_dimensions()[:2]
+    twins = adapt_dimension(demo, second.id, name=first.name, question=first.question)
+    path = write_rating_forms(twins, tmp_path)[0]
+    fill(path, {0: ("Starting", "first"), 1: ("Consolidating", "second")})
+    (form,) = read_rating_forms(twins, [path])
+    assert form.answers[:2] == (
+        (first.id, "starting", "first"),
+        (second.id, "consolidating", "second"),
+    )
+
+    edit(path, lambda book: book[FORM_SHEET].insert_rows(FIRST_BARRIER_ROW))
+    with pytest.raises(RatingFormError) as error:
+        read_rating_forms(twins, [path])
+    assert problem_lines(error) == [
+        f"{path.name}, sheet 'Rating form', cell A{FIRST_BARRIER_ROW + 2}: more than one barrier "
+        f"is called “{first.name}” and their rows have moved, so which is which cannot be "
+        "told; put them back where they were, or fill in a fresh copy of the form."
+    ]
+
+
+def test_a_missing_row_and_a_wrong_stage_are_told_together(demo: Workshop, tmp_path: Path) -> None:
+    path = write_rating_forms(demo, tmp_path)[0]
+    fill(path, {0: ("Often", ""), 2: ("Starting", "")})
+    edit(path, lambda book: book[FORM_SHEET].delete_rows(FIRST_BARRIER_ROW + 1))
+    lines = refusal(demo, path)
+    assert [line.split(":")[0] for line in lines] == [
+        f"{path.name}, sheet 'Rating form'",
+        f"{path.name}, sheet 'Rating form', cell C{FIRST_BARRIER_ROW}",
+    ]
+    assert "is missing (it was on row 8)" in lines[0] and "'Often' is not a stage" in lines[1]
+
+
+def test_a_chart_in_place_of_the_form_is_refused(demo: Workshop, tmp_path: Path) -> None:
+    path = write_rating_forms(demo, tmp_path)[0]
+
+    def chart_instead(book: Any) -> None:
+        book.security = None
+        book[FORM_SHEET].title = "Old form"
+        book.create_chartsheet(FORM_SHEET)
+
+    edit(path, chart_instead)
+    (line,) = refusal(demo, path)
+    assert line.startswith(f"{path.name}: not an Excel workbook (.xlsx) that can be read")
+
+
+# -- forms beyond what a form could hold --------------------------------------------------------
+
+
+def rebuild(path: Path, parts: dict[str, bytes | Callable[[Any], None]]) -> None:
+    """Write the form's package again with some parts replaced or added; a callable writes its
+    part in pieces into the open member, so a huge part never has to be held in memory."""
+    with zipfile.ZipFile(path) as original:
+        kept = {
+            info.filename: original.read(info)
+            for info in original.infolist()
+            if info.filename not in parts
+        }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as package:
+        for name, data in kept.items():
+            package.writestr(name, data)
+        for name, part in parts.items():
+            if isinstance(part, bytes):
+                package.writestr(name, part)
+            else:
+                with package.open(name, "w", force_zip64=True) as member:
+                    part(member)
+
+
+def refused_quickly(demo: Workshop, path: Path) -> tuple[str, float, int]:
+    """The one problem reading `path` raises, the seconds it took and the peak memory used."""
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        with pytest.raises(RatingFormError) as error:
+            read_rating_forms(demo, [path])
+        seconds = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    (line,) = problem_lines(error)
+    return line, seconds, peak
+
+
+def test_a_million_row_form_is_refused_at_once(demo: Workshop, tmp_path: Path) -> None:
+    path = write_rating_forms(demo, tmp_path)[0]
+    sheet = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
+    head, tail = sheet.split("<sheetData>")[0], sheet.split("</sheetData>")[1]
+    head = re.sub(r'<dimension ref="[^"]*" ?/>', '<dimension ref="A1:E1000000"/>', head)
+
+    def rows(member: Any) -> None:
+        member.write(f"{head}<sheetData>".encode())
+        for start in range(1, 1_000_001, 10_000):
+            member.write(
+                "".join(
+                    f'<row r="{r}"><c r="C{r}" t="inlineStr"><is><t>Starting</t></is></c>'
+                    f'<c r="D{r}" t="inlineStr"><is><t>Evidence {r}</t></is></c></row>'
+                    for r in range(start, start + 10_000)
+                ).encode()
+            )
+        member.write(f"</sheetData>{tail}".encode())
+
+    rebuild(path, {"xl/worksheets/sheet1.xml": rows})
+    line, seconds, peak = refused_quickly(demo, path)
+    assert path.stat().st_size > 8 * 1024 * 1024
+    assert line == (
+        f"{path.name}: too large to be a rating form (more than 8 MB); use the form as it was sent."
+    )
+    assert seconds < 0.5 and peak < 5_000_000, (seconds, peak)
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(demo: Workshop, tmp_path: Path) -> None:
+    path = write_rating_forms(demo, tmp_path)[0]
+
+    def zeros(member: Any) -> None:
+        for _ in range(64):
+            member.write(bytes(1_000_000))
+
+    rebuild(path, {"xl/media/image1.png": zeros})
+    assert path.stat().st_size < 1_000_000
+    line, seconds, peak = refused_quickly(demo, path)
+    assert line == (
+        f"{path.name}: too large to be a rating form (more than 8 MB once unpacked); "
+        "use the form as it was sent."
+    )
+    assert seconds < 0.5 and peak < 5_000_000, (seconds, peak)
+
+
+def test_too_many_parts_are_refused(demo: Workshop, tmp_path: Path) -> None:
+    path = write_rating_forms(demo, tmp_path)[0]
+    rebuild(path, {f"xl/media/image{n}.png": b"" for n in range(1000)})
+    line, _seconds, _peak = refused_quickly(demo, path)
+    assert line == (
+        f"{path.name}: has more parts than a rating form could hold; use the form as it was sent."
+    )
+
+
+def test_a_sheet_claiming_to_reach_beyond_a_form_is_refused_before_reading(
+    demo: Workshop, tmp_path: Path
+) -> None:
+    path = write_rating_forms(demo, tmp_path)[0]
+    sheet = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
+    claimed = re.sub(r'<dimension ref="[^"]*"', '<dimension ref="A1:XFD1048576"', sheet)
+    rebuild(path, {"xl/worksheets/sheet1.xml": claimed.encode()})
+    line, seconds, _peak = refused_quickly(demo, path)
+    assert line == (
+        f"{path.name}, sheet 'Rating form': it reaches row 1,048,576 and column XFD, beyond "
+        "where a rating form ends (row 1,000, column CV); delete what is beyond the form, or "
+        "fill in a fresh copy of the form."
+    )
+    assert seconds < 0.5
+
+
+def test_a_row_far_below_the_form_is_not_read(demo: Workshop, tmp_path: Path) -> None:
+    """The size a sheet claims may be false: rows beyond where a form ends are never read, so a
+    barrier moved there is missing, not imported from an unbounded read."""
+    path = write_rating_forms(demo, tmp_path)[0]
+    name = demo.scoped_dimensions()[-1].name
+    last = FIRST_BARRIER_ROW + len(demo.scope) - 1
+    sheet = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
+    far = 1_000_000_000
+    moved = re.sub(rf'<row r="{last}"[^>]*>.*?</row>', "", sheet, flags=re.DOTALL)
+    assert f'<row r="{last}"' not in moved
+    moved = moved.replace(
+        "</sheetData>",
+        f'<row r="{far}"><c r="A{far}" t="inlineStr"><is><t>{name}</t></is></c>'
+        f'<c r="C{far}" t="inlineStr"><is><t>Starting</t></is></c></row></sheetData>',
+    )
+    rebuild(path, {"xl/worksheets/sheet1.xml": moved.encode()})
+    (line,) = refusal(demo, path)
+    assert line.startswith(f"{path.name}, sheet 'Rating form': the barrier “{name}” is missing")
+
+
+def test_a_hostile_form_is_one_line_and_exit_2_on_the_command_line(
+    run: Callable[..., tuple[int, str, str]], demo: Workshop, tmp_path: Path
+) -> None:
+    from opassess.interchange import write_session_file
+
+    session = tmp_path / "demo.opassess"
+    write_session_file(demo, session)
+    assert run("import", str(session))[0] == 0
+    path = write_rating_forms(demo, tmp_path)[0]
+    book = openpyxl.load_workbook(path)
+    book[DATA_SHEET]["A9"] = 1e9
+    book[FORM_SHEET][f"C{FIRST_BARRIER_ROW}"] = "Starting"
+    book.save(path)
+
+    code, out, err = run("import-ratings", demo.id, str(path))
+
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert err.count("\n") == 1 and err.startswith("opassess: ")
+    assert f"{path.name}, sheet 'opassess', cell A9: the form's list of barriers" in err
