@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -88,9 +89,7 @@ def test_cancelled_dialog_exports_nothing(qtbot, library, demo, tmp_path):
     assert list(tmp_path.glob("*.xlsx")) == []
 
 
-def test_forms_out_and_filled_forms_back_in_as_one_undoable_edit(
-    qtbot, library, unrated, tmp_path
-):
+def test_forms_out_and_filled_forms_back_in_as_one_undoable_edit(qtbot, library, unrated, tmp_path):
     window, written = _forms_exported(qtbot, library, unrated, tmp_path)
     assert len(written) == len(unrated.participants)
     for path, stage in zip(written[:2], ["Developing", "Not sure"], strict=True):
@@ -135,6 +134,46 @@ def test_a_bad_form_is_refused_whole_with_file_and_cell(
     assert bad.name in text and f"C{FIRST_BARRIER_ROW}" in text and "Brilliant" in text
     assert window.workshop_controller.workshop.ratings == {}  # not even the good form
     assert library.load(unrated.id).ratings == {}
+
+
+def test_forms_edited_out_of_shape_are_imported_right_or_refused_naming_the_file(
+    qtbot, library, unrated, tmp_path, warnings
+):
+    """A row inserted above the answers still lands each on its own barrier; a deleted row, or
+    a file far larger than a form, is refused with a message naming the file and nothing is
+    imported."""
+    window, (shifted, deleted, huge, *_) = _forms_exported(qtbot, library, unrated, tmp_path)
+    second = unrated.scoped_dimensions()[1]
+    for path in (shifted, deleted):
+        book = openpyxl.load_workbook(path)
+        sheet = book[FORM_SHEET]
+        sheet.protection.sheet = False
+        sheet.insert_rows(FIRST_BARRIER_ROW)  # every barrier moves down a row
+        sheet[f"C{FIRST_BARRIER_ROW + 2}"] = "Consolidating"  # beside the second barrier
+        if path == deleted:
+            sheet.delete_rows(FIRST_BARRIER_ROW + 3)
+        book.save(path)
+    with (
+        zipfile.ZipFile(huge, "a", zipfile.ZIP_DEFLATED) as package,
+        package.open("xl/media/padding.bin", "w") as member,
+    ):
+        for _ in range(16):
+            member.write(bytes(1_000_000))
+
+    window.dialogs.choose_open_paths = lambda *args: [shifted]
+    window.operations.import_rating_forms()
+    controller = window.workshop_controller
+    ((_pid, dimension), rating), *others = controller.workshop.ratings.items()
+    assert others == [] and dimension == second.id and rating.stage == "consolidating"
+    window.undo_action.trigger()
+
+    for path, said in [(deleted, "is missing (it was on row 9)"), (huge, "too large")]:
+        window.dialogs.choose_open_paths = lambda *args, path=path: [shifted, path]
+        window.operations.import_rating_forms()
+        title, text = warnings.pop()
+        assert title == "Rating forms not imported"
+        assert path.name in text and said in text and "nothing was imported" in text
+        assert controller.workshop.ratings == {} and library.load(unrated.id).ratings == {}
 
 
 def test_nothing_chosen_imports_nothing(qtbot, library, unrated, tmp_path, warnings):
