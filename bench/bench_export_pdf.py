@@ -53,16 +53,16 @@ from opassess.export.pdf import (
     MARGIN_BOTTOM,
     MARGIN_TOP,
     MARGIN_X,
-    long_date,
     report_bytes,
     report_story,
-    stage_name,
-    status_text,
     write_report,
 )
 from opassess.export.pdf_style import styles
 from opassess.palette import STAGE_COLOURS
 from opassess.paths import resources_dir
+from opassess.wording import format_date as long_date
+from opassess.wording import stage_name
+from opassess.wording import status_label as status_text
 from opassess.workshop import NOT_SURE, Workshop, chart_labels
 
 GOAL = 2.0
