@@ -318,8 +318,7 @@ class _Problems:
 class _Sheet:
     """The values of a sheet's first READ_COLUMNS columns, as read, by row and column."""
 
-    def __init__(self, name: str, rows: list[tuple[object, ...]]) -> None:
-        self.name = name
+    def __init__(self, rows: list[tuple[object, ...]]) -> None:
         self.rows = rows
 
     @property
@@ -350,7 +349,6 @@ class _Sheet:
 class _Listed:
     """A barrier as the hidden sheet lists it: the row it was written on and its wording."""
 
-    data_row: int  # its row on the hidden sheet
     row: int  # its row on 'Rating form' when the form was written
     dimension_id: str
     name: str
@@ -495,7 +493,7 @@ def _read_sheet(book: Any, name: str, source: str, problems: _Problems) -> _Shee
     except Exception:  # a damaged sheet can fail in many ways inside openpyxl
         problems.add(damaged)
         return None
-    return _Sheet(name, values)
+    return _Sheet(values)
 
 
 def _megabytes(size: int) -> str:
@@ -622,7 +620,7 @@ def _barrier_list(
             continue
         assert row is not None
         question = hidden.text(data_row, "D") if has_questions else None
-        listed.append(_Listed(data_row, row, dimension_id, name, question))
+        listed.append(_Listed(row, dimension_id, name, question))
     return listed, set_aside
 
 
