@@ -48,8 +48,11 @@ ACTION_STATUSES = ("planned", "in-progress", "done", "dropped")
 FOLLOW_UP_OUTCOMES = ("done", "partly", "not-done", "dropped")
 MAX_TAGS = 20
 MAX_TAG_LENGTH = 60
+# Every text a workshop holds has a limit, the same in the session file's schema (a test
+# compares them): names and short lines; an action or a note; evidence, a rationale or dissent.
 MAX_NAME_LENGTH = 200
 MAX_NOTE_LENGTH = 4000
+MAX_TEXT_LENGTH = 20_000
 
 
 class WorkshopError(ValueError):
@@ -261,12 +264,12 @@ def new_workshop(
     """A fresh workshop with every barrier of the framework in scope unless told otherwise."""
     workshop = Workshop(
         id=workshop_id or new_id(),
-        title=_required_text(title, "A workshop needs a title."),
+        title=_required_text(title, "A workshop needs a title.", MAX_NAME_LENGTH, "The title"),
         framework=framework,
-        organisation=organisation.strip(),
-        team=team.strip(),
+        organisation=_limited_text(organisation, MAX_NAME_LENGTH, "The organisation"),
+        team=_limited_text(team, MAX_NAME_LENGTH, "The team"),
         held_on=held_on,
-        facilitator=facilitator.strip(),
+        facilitator=_limited_text(facilitator, MAX_NAME_LENGTH, "The facilitator's name"),
         scope=framework.dimension_ids,
     )
     if scope is not None:
@@ -283,9 +286,13 @@ def start_reassessment(
     framework = framework or previous.framework
     scope = tuple(d for d in previous.scope if framework.has_dimension(d))
     participants = tuple(Participant(new_id(), p.name, p.role) for p in previous.participants)
+    said = f" ({framework.terms.reassessment})"
+    title = previous.title
+    if len(title) + len(said) > MAX_NAME_LENGTH:  # a long title keeps its start
+        title = title[: MAX_NAME_LENGTH - len(said) - 1].rstrip() + "…"
     return Workshop(
         id=new_id(),
-        title=f"{previous.title} ({framework.terms.reassessment})",
+        title=title + said,
         framework=framework,
         organisation=previous.organisation,
         team=previous.team,
@@ -316,13 +323,17 @@ def update_details(
     """Change the workshop's descriptive fields; `...` leaves a date alone, None clears it."""
     changes: dict[str, Any] = {}
     if title is not None:
-        changes["title"] = _required_text(title, "A workshop needs a title.")
+        changes["title"] = _required_text(
+            title, "A workshop needs a title.", MAX_NAME_LENGTH, "The title"
+        )
     if organisation is not None:
-        changes["organisation"] = organisation.strip()
+        changes["organisation"] = _limited_text(organisation, MAX_NAME_LENGTH, "The organisation")
     if team is not None:
-        changes["team"] = team.strip()
+        changes["team"] = _limited_text(team, MAX_NAME_LENGTH, "The team")
     if facilitator is not None:
-        changes["facilitator"] = facilitator.strip()
+        changes["facilitator"] = _limited_text(
+            facilitator, MAX_NAME_LENGTH, "The facilitator's name"
+        )
     if held_on is not ...:
         changes["held_on"] = held_on
     if reassess_on is not ...:
@@ -415,8 +426,8 @@ def add_participant(
     """Add a member of the team. Shared names are allowed and told apart by display_names."""
     participant = Participant(
         participant_id or new_id(),
-        _required_text(name, "A participant needs a name.", MAX_NAME_LENGTH),
-        _limited_text(role, MAX_NAME_LENGTH),
+        _required_text(name, "A participant needs a name.", MAX_NAME_LENGTH, "The name"),
+        _limited_text(role, MAX_NAME_LENGTH, "The role"),
     )
     if workshop.has_participant(participant.id):
         raise WorkshopError("That participant is already in this workshop.")
@@ -462,8 +473,8 @@ def update_participant(
         current.id,
         current.name
         if name is None
-        else _required_text(name, "A participant needs a name.", MAX_NAME_LENGTH),
-        current.role if role is None else _limited_text(role, MAX_NAME_LENGTH),
+        else _required_text(name, "A participant needs a name.", MAX_NAME_LENGTH, "The name"),
+        current.role if role is None else _limited_text(role, MAX_NAME_LENGTH, "The role"),
     )
     return dataclasses.replace(
         workshop,
@@ -511,6 +522,7 @@ def record_rating(
     if evidence is None:
         old = workshop.ratings.get(key)
         evidence = old.evidence if old else ""
+    _require_length(evidence, MAX_TEXT_LENGTH, "The evidence")
     rating = Rating(participant_id, dimension_id, stage, evidence)
     return dataclasses.replace(workshop, ratings={**workshop.ratings, key: rating})
 
@@ -535,6 +547,7 @@ def record_evidence(
     if old is None:
         level = workshop.framework.terms.level
         raise WorkshopError(f"Choose a {level} (or not sure) before adding evidence.")
+    _require_length(evidence, MAX_TEXT_LENGTH, "The evidence")
     return dataclasses.replace(
         workshop, ratings={**workshop.ratings, key: dataclasses.replace(old, evidence=evidence)}
     )
@@ -581,6 +594,8 @@ def agree_consensus(
             f"{framework.terms.level} ({stage_name(framework, stage)}). Confirm to keep the "
             "lower target on purpose, or change the target in Plan."
         )
+    _require_length(rationale, MAX_TEXT_LENGTH, "The rationale")
+    _require_length(dissent, MAX_TEXT_LENGTH, "The dissent")
     consensus = Consensus(stage, rationale, dissent)
     return dataclasses.replace(workshop, consensus={**workshop.consensus, dimension_id: consensus})
 
@@ -638,9 +653,9 @@ def add_action(
     _require_status(status)
     action = Action(
         action_id or new_id(),
-        _required_text(text, "An action needs a description."),
-        responsible.strip(),
-        accountable.strip(),
+        _required_text(text, "An action needs a description.", MAX_NOTE_LENGTH, "The action"),
+        _limited_text(responsible, MAX_NAME_LENGTH, "Who is responsible"),
+        _limited_text(accountable, MAX_NAME_LENGTH, "Who is accountable"),
         due_on,
         status,
     )
@@ -657,10 +672,12 @@ def update_action(workshop: Workshop, action_id: str, **changes: Any) -> Worksho
     if unknown:
         raise WorkshopError(f"An action has no field {sorted(unknown)[0]!r}.")
     if "text" in changes:
-        changes["text"] = _required_text(changes["text"], "An action needs a description.")
-    for key in ("responsible", "accountable"):
+        changes["text"] = _required_text(
+            changes["text"], "An action needs a description.", MAX_NOTE_LENGTH, "The action"
+        )
+    for key, said in (("responsible", "Who is responsible"), ("accountable", "Who is accountable")):
         if key in changes:
-            changes[key] = changes[key].strip()
+            changes[key] = _limited_text(changes[key], MAX_NAME_LENGTH, said)
     if "status" in changes:
         _require_status(changes["status"])
     edited = dataclasses.replace(action, **changes)
@@ -710,7 +727,7 @@ def record_follow_up(
             raise WorkshopError(
                 f"What became of an action is one of {', '.join(FOLLOW_UP_OUTCOMES)}."
             )
-        followups[action_id] = FollowUp(outcome, _limited_text(note, MAX_NOTE_LENGTH))
+        followups[action_id] = FollowUp(outcome, _limited_text(note, MAX_NOTE_LENGTH, "The note"))
     return dataclasses.replace(workshop, followups=followups)
 
 
@@ -755,15 +772,24 @@ def _require_status(status: str) -> None:
         raise WorkshopError(f"An action's status is one of {', '.join(ACTION_STATUSES)}.")
 
 
-def _required_text(value: str, message: str, max_length: int | None = None) -> str:
+def _required_text(
+    value: str, message: str, max_length: int | None = None, what: str = "That"
+) -> str:
     value = value.strip()
     if not value:
         raise WorkshopError(message)
-    return value if max_length is None else _limited_text(value, max_length)
+    return value if max_length is None else _limited_text(value, max_length, what)
 
 
-def _limited_text(value: str, max_length: int) -> str:
+def _limited_text(value: str, max_length: int, what: str = "That") -> str:
     value = value.strip()
-    if len(value) > max_length:
-        raise WorkshopError(f"That is too long ({len(value)} characters; at most {max_length}).")
+    _require_length(value, max_length, what)
     return value
+
+
+def _require_length(value: str, max_length: int, what: str) -> None:
+    """Refuse a text past its limit, saying which and by how much (kept as typed otherwise)."""
+    if len(value) > max_length:
+        raise WorkshopError(
+            f"{what} is too long ({len(value):,} characters; at most {max_length:,})."
+        )

@@ -32,6 +32,7 @@ from opassess.paths import resources_dir
 from opassess.workshop import (
     ACTION_STATUSES,
     MAX_ACTIONS,
+    MAX_TEXT_LENGTH,
     NAME_DISPLAYS,
     NOT_SURE,
     Action,
@@ -253,8 +254,8 @@ def test_fixture_workshop_round_trips_and_reads_as_documented(workshop, tmp_path
 def test_long_evidence_survives_exactly(workshop, tmp_path):
     pid = workshop.participants[0].id
     barrier = DIMENSIONS[0]
-    evidence = ("Evidence “quoted”, 😀, שלום, \x00\x1f\x7f\n" * 4000)[:100_000]
-    assert len(evidence) == 100_000
+    evidence = ("Evidence “quoted”, 😀, שלום, \x00\x1f\x7f\n" * 4000)[:MAX_TEXT_LENGTH]
+    assert len(evidence) == MAX_TEXT_LENGTH
     workshop = record_evidence(workshop, pid, barrier, evidence)
     path = tmp_path / "long.opassess"
     write_session_file(workshop, path)

@@ -225,7 +225,8 @@ def test_markup_and_control_characters_print_literally(workshop: Workshop, tmp_p
 
 def test_very_long_title_without_spaces(workshop: Workshop, tmp_path: Path) -> None:
     workshop = narrow(workshop)
-    long_title = update_details(workshop, title="T" * 100_000)
+    # longer than a title may now be, as a library from before the limit may hold it
+    long_title = dataclasses.replace(workshop, title="T" * 100_000)
     long_title = dataclasses.replace(long_title, participants=workshop.participants[:1])
     texts = page_texts(forms(long_title, tmp_path, "title.pdf"))
     assert len(form_pages(texts)) == 1

@@ -40,6 +40,7 @@ from opassess.store import (
 )
 from opassess.store.rows import _FRAMEWORKS
 from opassess.workshop import (
+    MAX_TEXT_LENGTH,
     NOT_SURE,
     Action,
     Consensus,
@@ -230,8 +231,8 @@ def test_any_text_round_trips_exactly(
 
 
 def test_long_evidence_round_trips(library: Library, workshop: Workshop) -> None:
-    evidence = ("Evidence 😀 מבחן \x00\x07 " * 6000)[:100_000]
-    assert len(evidence) == 100_000
+    evidence = ("Evidence 😀 מבחן \x00\x07 " * 6000)[:MAX_TEXT_LENGTH]
+    assert len(evidence) == MAX_TEXT_LENGTH
     participant = workshop.participants[0].id
     barrier = workshop.scope[1]
     long = record_rating(workshop, participant, barrier, NOT_SURE, evidence)
