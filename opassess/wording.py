@@ -185,6 +185,16 @@ def level_count(count: int, terms: Terms | None = None) -> str:
     return count_words(count, terms.level, terms.levels)
 
 
+def spread_words(spread: int | None, terms: Terms | None = None) -> str:
+    """How far apart the definite ratings are, in the framework's word for a stage."""
+    level, levels = (terms.level, terms.levels) if terms else ("stage", "stages")
+    if spread is None:
+        return f"No {level} chosen yet"
+    if spread == 0:
+        return f"All at one {level}"
+    return f"{spread} {level if spread == 1 else levels} apart"
+
+
 def dimension_count(count: int, terms: Terms | None = None) -> str:
     """'one barrier', 'five questions': a count in the framework's word for what is rated."""
     if terms is None:

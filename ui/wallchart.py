@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import re
 from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
@@ -43,8 +42,8 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QMenu, QScrollArea, QToolTip, QWidget
 
 from opassess.analysis import BarrierSummary, by_disagreement, summarise
-from opassess.frameworks import Terms, capitalised
-from opassess.wording import NOT_SURE_LABEL, stage_name
+from opassess.frameworks import capitalised
+from opassess.wording import NOT_SURE_LABEL, spread_words, stage_name
 from opassess.workshop import NOT_SURE, Workshop, chart_label_choices, chart_labels
 from ui.style import (
     DISAGREEMENT_COLOUR,
@@ -73,29 +72,6 @@ MIN_HEADER_SCALE = 0.7  # the smallest the header type shrinks to fit a long sta
 THREE_LINE_SCALE = 0.85  # ... and the smallest it shrinks to keep to two lines
 
 _PROJECTOR_FLAG_COLOUR = "#FF8A80"  # the disagreement red, lightened to read on a dark screen
-_STAGE_WORD = re.compile(r"\b(stages?)\b")
-
-
-def spread_words(spread: int | None, terms: Terms | None = None) -> str:
-    """How far apart the definite ratings are, in the framework's word for a stage."""
-    terms = terms or Terms()
-    if spread is None:
-        return f"No {terms.level} chosen yet"
-    if spread == 0:
-        return f"All at one {terms.level}"
-    return f"{spread} {terms.level if spread == 1 else terms.levels} apart"
-
-
-def reasons_in_words(reasons: Iterable[str], terms: Terms) -> tuple[str, ...]:
-    """Why a row is worth discussing, in the framework's word for a stage.
-
-    opassess.analysis words its reasons ("ratings are 2 stages apart") with the breakthrough
-    model's word; they are generated text, never typed, so swapping the word is safe."""
-
-    def swap(found: re.Match[str]) -> str:
-        return terms.levels if found.group(1) == "stages" else terms.level
-
-    return tuple(_STAGE_WORD.sub(swap, reason) for reason in reasons)
 
 
 def hidden_words(rated: int, participants: int) -> str:
@@ -660,7 +636,7 @@ class WallChart(QWidget):
                         cells,
                         spread_words(summary.spread, terms),
                         f"{summary.missing} yet to rate" if summary.missing else "",
-                        reasons_in_words(summary.disagreement_reasons, terms),
+                        summary.disagreement_reasons,
                         flag_rect,
                         stat_rect,
                         "",

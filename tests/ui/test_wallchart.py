@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor, QImage
 
 from opassess.analysis import by_disagreement, summarise
 from opassess.demo import demo_workshop
+from opassess.wording import spread_words
 from opassess.workshop import NOT_SURE, Workshop, chart_labels, clear_rating, record_rating
 from ui.style import PROJECTOR_BACKGROUND
 from ui.wallchart import (
@@ -19,7 +20,6 @@ from ui.wallchart import (
     ORDER_FRAMEWORK,
     WallChart,
     hidden_words,
-    spread_words,
 )
 
 
@@ -282,3 +282,23 @@ def test_screen_and_report_give_each_stage_the_same_shape():
     levels = tuple(f"stage-{i}" for i in range(9))
     for stage in (*levels, NOT_SURE):
         assert screen_shape(levels, stage) == report_shape(levels, stage)
+
+
+def test_a_stage_word_of_two_words_is_said_once(qtbot):
+    # "maturity stage": the reasons are the core's, already in the framework's words.
+    import dataclasses
+
+    from opassess.analysis import summarise_barrier
+
+    base = demo_workshop(participants=8)
+    framework = base.framework
+    terms = dataclasses.replace(framework.terms, level="maturity stage", levels="maturity stages")
+    workshop = dataclasses.replace(base, framework=dataclasses.replace(framework, terms=terms))
+    barrier = workshop.scope[0]
+    people = [p.id for p in workshop.participants]
+    low, high = framework.level_ids[0], framework.level_ids[-1]
+    for index, person in enumerate(people):
+        workshop = record_rating(workshop, person, barrier, low if index % 2 else high)
+    summary = summarise_barrier(workshop, barrier)
+    said = " ".join(summary.disagreement_reasons) + " " + spread_words(summary.spread, terms)
+    assert "maturity maturity" not in said and "2 maturity stages apart" in said

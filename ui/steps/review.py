@@ -45,7 +45,6 @@ from opassess.wording import (
 from opassess.workshop import Workshop, reassessment_date_warning
 from ui.controller import WorkshopController
 from ui.steps import StepPage
-from ui.wallchart import reasons_in_words
 
 if TYPE_CHECKING:
     from ui.operations import FileDialogs
@@ -139,7 +138,7 @@ def _barrier(workshop: Workshop, summary: BarrierSummary) -> str:
         + "</tr></table>"
     )
     if summary.disagreement_reasons:
-        reasons = "; ".join(reasons_in_words(summary.disagreement_reasons, terms))
+        reasons = "; ".join(summary.disagreement_reasons)  # in the framework's words
         spread = f"<span class='warn'>Worth discussing: {_e(reasons)}.</span>"
     elif summary.spread is None:
         spread = f"No {_e(terms.level)} ratings yet."
