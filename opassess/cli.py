@@ -201,10 +201,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="only workshops held on or before this date, written the same ways",
     )
     comparer.add_argument("--tag", default="", help="only workshops with this tag")
-    comparer.add_argument(
+    latest = comparer.add_mutually_exclusive_group()
+    latest.add_argument(
         "--latest",
+        dest="latest",
         action="store_true",
-        help="only each team's latest workshop (leave out those a re-assessment followed)",
+        default=True,  # Filters().latest_only, unimported here to keep start-up light
+        help="only each team's latest workshop, leaving out those a re-assessment followed "
+        "(the default, as in the window)",
+    )
+    latest.add_argument(
+        "--all",
+        dest="latest",
+        action="store_false",
+        help="every workshop, a team assessed twice counted twice",
     )
     comparer.add_argument("--xlsx", metavar="PATH", help="write the roll-up Excel workbook")
     comparer.add_argument("--pdf", metavar="PATH", help="write the roll-up PDF report")
@@ -612,7 +622,8 @@ def _print_comparison(rollup: RollUp) -> None:
     """The heatmap as text: each team, then each dimension's agreed stage; then the notes."""
     from datetime import date
 
-    from opassess.export.rollup_pdf import held_range, note_lines, team_names, teams_words
+    from opassess.export.rollup_pdf import held_range, note_lines
+    from opassess.rollup import team_names, teams_words
     from opassess.wording import format_date
 
     comparison = rollup.comparison

@@ -22,6 +22,7 @@ from typing import Protocol
 
 from opassess.analysis import summarise
 from opassess.frameworks import Framework
+from opassess.wording import format_date
 from opassess.workshop import Action, Workshop
 
 # How far apart two teams' agreed stages must be for the dimension to count as one where the
@@ -204,7 +205,9 @@ class Filters:
     tag: str = ""
     # Only each team's latest among the workshops chosen (see latest_of), so a team that was
     # assessed twice is compared once, as it stands now.
-    latest_only: bool = False
+    # Every surface compares a team as it stands now unless asked for every workshop: a team
+    # assessed twice would otherwise count as two teams.
+    latest_only: bool = True
 
     def matches(self, summary: SummaryRow, tags: Iterable[str] = ()) -> bool:
         """Whether a workshop passes the organisation, team, date and tag filters."""
@@ -409,3 +412,76 @@ def _across(
         highest=max(positions) if positions else None,
         teams_per_stage=per_stage,
     )
+
+
+# -- how every surface names what it compares (window, command line, workbook, report) -----
+
+
+def team_names(comparison: Comparison) -> dict[str, str]:
+    """Workshop id -> how the outputs name the team: its team (else its title). Where two rows
+    would read the same (a team assessed twice, two organisations' "Senior team"), each gets
+    what tells them apart: its organisation, then its date, then the start of its id."""
+    teams = comparison.teams
+    extras: dict[str, list[str]] = {team.workshop_id: [] for team in teams}
+
+    def name(team: TeamRow) -> str:
+        added = extras[team.workshop_id]
+        return f"{team.label} ({', '.join(added)})" if added else team.label
+
+    telling: tuple[Callable[[TeamRow], str], ...] = (
+        lambda team: team.organisation,
+        lambda team: format_date(team.held_on),
+        lambda team: team.workshop_id[:8],
+    )
+    for tell in telling:
+        groups: dict[str, list[TeamRow]] = {}
+        for team in teams:
+            groups.setdefault(name(team), []).append(team)
+        for group in groups.values():
+            # Only what differs within the group is worth adding.
+            if len(group) > 1 and len({tell(team) for team in group}) > 1:
+                for team in group:
+                    if tell(team):
+                        extras[team.workshop_id].append(tell(team))
+    return {team.workshop_id: name(team) for team in teams}
+
+
+def teams_words(comparison: Comparison) -> str:
+    """How many were compared: '12 teams', or '24 workshops of 8 teams' when some team was
+    assessed more than once (a team is its organisation and its name)."""
+    rows = comparison.teams
+    distinct = len({(t.organisation.casefold(), t.label.casefold()) for t in rows})
+    if distinct == len(rows):
+        return f"{len(rows)} team{'' if len(rows) == 1 else 's'}"
+    return f"{len(rows)} workshops of {distinct} team{'' if distinct == 1 else 's'}"
+
+
+def compared_words(filters: Filters | None) -> str:
+    """What was compared, as a phrase: 'every workshop in the library', or 'workshops whose
+    organisation contains “North”, held on or after 1 January 2026 and tagged “pilot”'."""
+    if filters is None:
+        return "the workshops chosen"
+    parts: list[str] = []
+    if filters.organisation:
+        parts.append(f"whose organisation contains “{filters.organisation}”")
+    if filters.team:
+        parts.append(f"whose team contains “{filters.team}”")
+    if filters.held_from and filters.held_to:
+        parts.append(f"held {format_date(filters.held_from)} to {format_date(filters.held_to)}")
+    elif filters.held_from:
+        parts.append(f"held on or after {format_date(filters.held_from)}")
+    elif filters.held_to:
+        parts.append(f"held on or before {format_date(filters.held_to)}")
+    if filters.tag:
+        parts.append(f"tagged “{filters.tag}”")
+    if not parts:
+        return (
+            "each team's latest workshop"
+            if filters.latest_only
+            else ("every workshop in the library")
+        )
+    if filters.latest_only:
+        parts.append("the latest of each team")
+    if len(parts) == 1:
+        return f"workshops {parts[0]}"
+    return f"workshops {', '.join(parts[:-1])} and {parts[-1]}"

@@ -243,12 +243,12 @@ def load_comparison(
 
 
 def _nothing_matches(filters: Filters, ids: Sequence[str] | None) -> str:
-    from opassess.export.rollup_pdf import compared_words
+    from opassess.rollup import Filters, compared_words
 
     asked = compared_words(filters)
     if ids is not None:
         asked = f"the workshops chosen, among {asked}"
-    if asked == "every workshop in the library":
+    if asked in ("every workshop in the library", compared_words(Filters())):
         return "The library has no workshops to compare yet."
     return f"No workshop matches: {asked}. Widen the filters and try again."
 

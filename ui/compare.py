@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from opassess.frameworks import capitalised
-from opassess.rollup import Comparison, Filters
+from opassess.rollup import Comparison, Filters, team_names, teams_words
 from opassess.wording import level_count
 from opassess.workshop import Workshop
 from ui.controller import LibraryController
@@ -60,6 +60,8 @@ class HeatmapModel(QAbstractTableModel):
         super().__init__()
         self.comparison = comparison
         self.show = show  # "stage" or "spread"
+        # as every other surface names them: two organisations' "Senior team" told apart
+        self.names = team_names(comparison)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
         return 0 if parent.isValid() else len(self.comparison.teams)
@@ -78,7 +80,7 @@ class HeatmapModel(QAbstractTableModel):
         team = self.comparison.teams[section]
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{team.title} ({team.organisation})" if team.organisation else team.title
-        return team.label
+        return self.names[team.workshop_id]
 
     def data(self, index: Index, role: int = 0) -> Any:
         team = self.comparison.teams[index.row()]
@@ -99,7 +101,8 @@ class HeatmapModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             spread = team.spreads[dimension_id]
             return (
-                f"{team.label}, {name}: agreed {team.stage_names[dimension_id] or 'nothing yet'}; "
+                f"{self.names[team.workshop_id]}, {name}: agreed "
+                f"{team.stage_names[dimension_id] or 'nothing yet'}; "
                 f"ratings {level_count(spread or 0, terms)} apart"
             )
         return None
@@ -129,7 +132,7 @@ class CompareWindow(QDialog):
         self.held_to.edit.setAccessibleName("Held to")
         self.tag = QLineEdit()
         self.latest_only = QCheckBox("Only each team's latest workshop")
-        self.latest_only.setChecked(True)  # a team assessed twice is compared as it stands now
+        self.latest_only.setChecked(Filters().latest_only)  # the default every surface has
         self.compare_button = QPushButton("&Compare")
         self.compare_button.setDefault(True)
         self.compare_button.clicked.connect(self.run)
@@ -260,7 +263,7 @@ class CompareWindow(QDialog):
         self.apart.resizeColumnsToContents()
         framework = comparison.framework
         lines = [
-            f"{len(comparison.teams)} teams on {framework.title}, compared on "
+            f"{teams_words(comparison)} on {framework.title}, compared on "
             f"{len(comparison.dimensions)} {framework.terms.dimensions}.",
             *comparison.notes,
         ]
@@ -285,9 +288,9 @@ class _ApartModel(QAbstractTableModel):
         terms = self.framework.terms
         self.headings = (
             capitalised(terms.dimension),
-            "Teams apart by",
-            "Lowest team",
-            "Highest team",
+            f"{capitalised(terms.levels)} apart",
+            f"Lowest {terms.level}",  # as the workbook says: the stages, not the teams
+            f"Highest {terms.level}",
             *(level.name for level in self.framework.levels),
         )
 

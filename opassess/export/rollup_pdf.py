@@ -20,7 +20,7 @@ loads reportlab and the report never loads openpyxl.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -48,7 +48,15 @@ from opassess.export.pdf_style import (
     styles,
 )
 from opassess.frameworks import Framework, capitalised
-from opassess.rollup import Comparison, DimensionAcrossTeams, Filters, TeamRow
+from opassess.rollup import (
+    Comparison,
+    DimensionAcrossTeams,
+    Filters,
+    TeamRow,
+    compared_words,
+    team_names,
+    teams_words,
+)
 from opassess.wording import format_date, level_count, stage_name, status_label
 from opassess.workshop import Action, Workshop
 
@@ -66,45 +74,6 @@ MOST_CELL_LINES = 30
 
 
 # -- what both roll-up outputs list ---------------------------------------------------------------
-
-
-def team_names(comparison: Comparison) -> dict[str, str]:
-    """Workshop id -> how the outputs name the team: its team (else its title). Where two rows
-    would read the same (a team assessed twice, two organisations' "Senior team"), each gets
-    what tells them apart: its organisation, then its date, then the start of its id."""
-    teams = comparison.teams
-    extras: dict[str, list[str]] = {team.workshop_id: [] for team in teams}
-
-    def name(team: TeamRow) -> str:
-        added = extras[team.workshop_id]
-        return f"{team.label} ({', '.join(added)})" if added else team.label
-
-    telling: tuple[Callable[[TeamRow], str], ...] = (
-        lambda team: team.organisation,
-        lambda team: format_date(team.held_on),
-        lambda team: team.workshop_id[:8],
-    )
-    for tell in telling:
-        groups: dict[str, list[TeamRow]] = {}
-        for team in teams:
-            groups.setdefault(name(team), []).append(team)
-        for group in groups.values():
-            # Only what differs within the group is worth adding.
-            if len(group) > 1 and len({tell(team) for team in group}) > 1:
-                for team in group:
-                    if tell(team):
-                        extras[team.workshop_id].append(tell(team))
-    return {team.workshop_id: name(team) for team in teams}
-
-
-def teams_words(comparison: Comparison) -> str:
-    """How many were compared: '12 teams', or '24 workshops of 8 teams' when some team was
-    assessed more than once (a team is its organisation and its name)."""
-    rows = comparison.teams
-    distinct = len({(t.organisation.casefold(), t.label.casefold()) for t in rows})
-    if distinct == len(rows):
-        return f"{len(rows)} team{'' if len(rows) == 1 else 's'}"
-    return f"{len(rows)} workshops of {distinct} team{'' if distinct == 1 else 's'}"
 
 
 def is_overdue(action: Action, today: date, followed_up: str = "") -> bool:
@@ -166,37 +135,6 @@ def action_lines(
                     )
                 )
     return lines
-
-
-def compared_words(filters: Filters | None) -> str:
-    """What was compared, as a phrase: 'every workshop in the library', or 'workshops whose
-    organisation contains “North”, held on or after 1 January 2026 and tagged “pilot”'."""
-    if filters is None:
-        return "the workshops chosen"
-    parts: list[str] = []
-    if filters.organisation:
-        parts.append(f"whose organisation contains “{filters.organisation}”")
-    if filters.team:
-        parts.append(f"whose team contains “{filters.team}”")
-    if filters.held_from and filters.held_to:
-        parts.append(f"held {format_date(filters.held_from)} to {format_date(filters.held_to)}")
-    elif filters.held_from:
-        parts.append(f"held on or after {format_date(filters.held_from)}")
-    elif filters.held_to:
-        parts.append(f"held on or before {format_date(filters.held_to)}")
-    if filters.tag:
-        parts.append(f"tagged “{filters.tag}”")
-    if not parts:
-        return (
-            "each team's latest workshop"
-            if filters.latest_only
-            else ("every workshop in the library")
-        )
-    if filters.latest_only:
-        parts.append("the latest of each team")
-    if len(parts) == 1:
-        return f"workshops {parts[0]}"
-    return f"workshops {', '.join(parts[:-1])} and {parts[-1]}"
 
 
 def held_range(comparison: Comparison) -> str:

@@ -37,7 +37,6 @@ from opassess.export.rollup_pdf import (
     NOT_AGREED_FILL,
     action_lines,
     note_lines,
-    team_names,
     text_colour_on,
 )
 from opassess.export.xlsx import (
@@ -49,7 +48,7 @@ from opassess.export.xlsx import (
     spread_header,
 )
 from opassess.frameworks import Terms, capitalised
-from opassess.rollup import Comparison, Filters
+from opassess.rollup import Comparison, Filters, team_names
 from opassess.wording import NOT_SURE_LABEL, article, stage_name, status_label
 from opassess.workshop import Workshop
 

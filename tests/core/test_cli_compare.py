@@ -172,8 +172,18 @@ def test_an_unwritable_output_exits_2_plainly(
 
 
 def test_latest_compares_each_team_once_as_it_stands_now(run):
+    # by default, as the window does; --all counts every workshop
     assert run("demo", "--teams", "3", "--rounds", "3", "--add")[0] == 0
     code, out, _ = run("compare")
-    assert code == 0 and out.startswith("9 workshops of 3 teams")
+    assert code == 0 and out.startswith("3 teams on Performance breakthroughs")
     code, out, _ = run("compare", "--latest")
     assert code == 0 and out.startswith("3 teams on Performance breakthroughs")
+    code, out, _ = run("compare", "--all")
+    assert code == 0 and out.startswith("9 workshops of 3 teams")
+
+
+def test_the_command_line_and_the_window_compare_the_same_by_default():
+    from opassess.cli import build_parser
+    from opassess.rollup import Filters
+
+    assert build_parser().parse_args(["compare"]).latest is Filters().latest_only

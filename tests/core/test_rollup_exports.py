@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from opassess import files
 from opassess.demo import demo_workshop
 from opassess.export import ExportError
-from opassess.export.rollup_pdf import team_names, write_rollup_report
+from opassess.export.rollup_pdf import write_rollup_report
 from opassess.export.rollup_xlsx import (
     ACTIONS,
     ACTIONS_TABLE,
@@ -29,7 +29,7 @@ from opassess.export.rollup_xlsx import (
     write_rollup_workbook,
 )
 from opassess.frameworks import Terms, builtin_frameworks
-from opassess.rollup import Filters, compare
+from opassess.rollup import Filters, compare, team_names
 from opassess.services import NothingToCompare, RollUp, export_rollup, load_comparison
 from opassess.store import Library
 from opassess.workshop import (

@@ -157,3 +157,30 @@ def test_the_compared_teams_are_saved_as_a_workbook_and_a_report(qtbot, library,
     cells = {c.value for row in sheet.iter_rows() for c in row}
     assert {"Team 0", "Team 3"} <= {str(v) for v in cells}
     assert (tmp_path / "teams.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_every_surface_names_two_organisations_senior_teams_alike(qtbot):
+    # The window, the command line, the workbook and the report ask one rule for a team's
+    # name (opassess.rollup.team_names); two rows must never read the same.
+    import dataclasses
+
+    from PySide6.QtCore import Qt
+
+    from opassess.demo import demo_workshop
+    from opassess.rollup import compare, team_names
+
+    north = dataclasses.replace(
+        demo_workshop(participants=3), id="north", organisation="Northgate", team="Senior team"
+    )
+    south = dataclasses.replace(
+        demo_workshop(participants=3), id="south", organisation="Southmoor", team="Senior team"
+    )
+    comparison = compare([north, south])
+    names = team_names(comparison)
+    model = HeatmapModel(comparison, "stage")
+    shown = [
+        model.headerData(row, Qt.Orientation.Vertical, Qt.ItemDataRole.DisplayRole)
+        for row in range(model.rowCount())
+    ]
+    assert shown == [names[team.workshop_id] for team in comparison.teams]
+    assert len(set(shown)) == 2 and all("Senior team (" in name for name in shown)
