@@ -64,6 +64,8 @@ class GatherSummary:
     unchanged: list[str] = field(default_factory=list)  # already here as in the file
     kept_library: list[str] = field(default_factory=list)  # differed; the library's kept
     left_out: list[tuple[str, str]] = field(default_factory=list)  # (file, why)
+    # (file, why): a file that only repeats another of the batch: nothing lost, nothing wrong
+    repeats: list[tuple[str, str]] = field(default_factory=list)
     imported_ids: list[str] = field(default_factory=list)
 
     @property
@@ -82,6 +84,8 @@ class GatherSummary:
         ):
             if count:
                 said.append(f"{count} workshop{'' if count == 1 else 's'} {words}")
+        for name, why in self.repeats:
+            said.append(f"{name}: {why}")
         for name, why in self.left_out:
             said.append(f"Not imported: {why}" if why.startswith(name) else f"{name}: {why}")
         return said or ["No session files were found."]
@@ -179,11 +183,12 @@ def gather(
         first = firsts[incoming.workshop.id]
         if incoming.workshop == first.workshop:
             why = f"the same as {first.path.name}, which was taken; nothing more to add."
-        else:
-            why = (
-                f"“{incoming.workshop.title}” is also in {first.path.name}, with other content: "
-                f"only {first.path.name} was taken. Import this file on its own to choose."
-            )
+            summary.repeats.append((incoming.path.name, why))
+            continue
+        why = (
+            f"“{incoming.workshop.title}” is also in {first.path.name}, with other content: "
+            f"only {first.path.name} was taken. Import this file on its own to choose."
+        )
         summary.left_out.append((incoming.path.name, why))
     summary.left_out.extend((path.name, why) for path, why in plan.refused)
     return summary

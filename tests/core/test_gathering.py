@@ -127,6 +127,16 @@ def test_the_same_workshop_twice_in_a_batch_says_whether_the_two_differ(library,
     write_session_file(workshop, same)
     write_session_file(dataclasses.replace(workshop, title="Team 00, later"), other)
     summary = gather(library, plan_gathering(library, [first, same, other]))
+    # a mere repeat is said, but nothing was lost: only a differing copy is left out
+    assert dict(summary.repeats)["b.opassess"].startswith("the same as a.opassess")
     reasons = dict(summary.left_out)
-    assert reasons["b.opassess"].startswith("the same as a.opassess")
+    assert "b.opassess" not in reasons
     assert "with other content: only a.opassess was taken" in reasons["c.opassess"]
+
+
+def test_a_file_that_only_repeats_another_is_no_failure(run, tmp_path: Path):
+    first, again = tmp_path / "a.opassess", tmp_path / "b.opassess"
+    assert run("demo", "--out", str(first))[0] == 0
+    again.write_bytes(first.read_bytes())
+    code, out, _ = run("import", str(first), str(again))
+    assert code == 0 and "b.opassess: the same as a.opassess" in out
