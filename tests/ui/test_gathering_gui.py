@@ -65,3 +65,17 @@ def test_several_dropped_files_ask_once_about_those_that_differ(qtbot, library, 
         "2 workshops already in the library as they are: unchanged"
     )
     assert not any(s.title.endswith("(ours)") for s in library.list_workshops())
+
+
+def test_a_hostile_file_in_a_batch_is_named_and_the_good_one_comes_in(
+    qtbot, library, tmp_path
+):
+    window = _window(qtbot, library, tmp_path)
+    folder = _returns(tmp_path, 1)
+    bad = folder / "bad.opassess"
+    bad.write_text('{"format": ' + "9" * 5000 + "}", encoding="utf-8")
+    told: list[str] = []
+    window.dialogs.inform = lambda _title, text: told.append(text)
+    window.operations.import_files([bad, folder / "team-0.opassess"])
+    assert window.home.model.rowCount() == 1
+    assert told and "bad.opassess" in told[0] and "number too long" in told[0]
