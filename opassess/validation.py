@@ -117,8 +117,26 @@ def schema_problems(document: Any, schema_name: str, limit: int = 5) -> list[str
     )
     problems = []
     for error in errors[:limit]:
-        message = error.message
+        message = _counted(error) or error.message
         if len(message) > 200:
             message = message[:200] + "…"
         problems.append(f"{json_path(error.absolute_path)}: {message}")
     return problems
+
+
+def _counted(error: Any) -> str:
+    """A limit on a count or a length said in numbers, never by echoing the value: jsonschema
+    would print a whole list of ten stages, or a text of any length, back at the reader."""
+    limit, value = error.validator_value, error.instance
+    if error.validator in ("maxItems", "minItems") and isinstance(value, list):
+        most = "at most" if error.validator == "maxItems" else "at least"
+        return f"has {len(value)} item{'s' if len(value) != 1 else ''}; {most} {limit} allowed"
+    if error.validator in ("maxLength", "minLength") and isinstance(value, str):
+        if error.validator == "minLength" and limit == 1:
+            return "is empty; it needs some text"
+        most = "at most" if error.validator == "maxLength" else "at least"
+        return f"is {len(value):,} characters long; {most} {limit:,} allowed"
+    if error.validator in ("maxProperties", "minProperties") and isinstance(value, dict):
+        most = "at most" if error.validator == "maxProperties" else "at least"
+        return f"has {len(value)} entries; {most} {limit} allowed"
+    return ""

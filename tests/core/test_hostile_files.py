@@ -59,3 +59,24 @@ def test_one_hostile_file_in_a_batch_leaves_the_good_one_to_come_in(run, tmp_pat
     listed = run("list")[1]
     title = json.loads(good.read_text(encoding="utf-8"))["workshop"]["title"]
     assert title in listed
+
+
+def test_a_framework_of_ten_stages_is_refused_in_numbers_not_a_data_dump(tmp_path):
+    from opassess.frameworks import (
+        FrameworkError,
+        default_framework,
+        framework_to_dict,
+        load_framework,
+    )
+
+    data = framework_to_dict(default_framework())
+    data["id"] = "ten-stages"
+    level = data["levels"][0]
+    data["levels"] = [{**level, "id": f"s{n}", "name": f"Stage {n}"} for n in range(10)]
+    path = tmp_path / "ten.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(FrameworkError) as refused:
+        load_framework(path)
+    message = str(refused.value)
+    assert "levels: has 10 items; at most 9 allowed" in message
+    assert "Stage 3" not in message and len(message) < 300
