@@ -275,6 +275,7 @@ def cover(workshop: Workshop, width: float) -> list[Any]:
         ("Date", format_date(workshop.held_on, "not set")),
         ("Facilitator", workshop.facilitator or "not recorded"),
         ("Framework", workshop.framework.title),
+        *((("Based on", workshop.framework.source),) if workshop.framework.source else ()),
         (f"{capitalised(terms.dimensions)} assessed", str(len(workshop.scope))),
         (reassess_by(terms), format_date(workshop.reassess_on, "not set")),
     ]
@@ -936,8 +937,9 @@ def descriptors_appendix(workshop: Workshop) -> list[Any]:
     story += paragraphs(framework.title, s["muted"])
     if framework.scale_note:
         story += paragraphs(framework.scale_note, s["small"])
-        if framework.source:
-            story += paragraphs(framework.source, s["small"], "<b>Source:</b> ")
+    if framework.source:  # credited whether or not the scale needs a note of its own
+        story += paragraphs(framework.source, s["small"], "<b>Source:</b> ")
+    if framework.scale_note or framework.source:
         story.append(Spacer(1, 6))
     for level in framework.levels:
         if level.summary:

@@ -418,3 +418,16 @@ def test_a_thousand_ratings_at_one_stage_fit_the_wall_chart_as_counts(tmp_path: 
     write_report(_crowd(1000, scope=1), tmp_path / "crowd.pdf")
     text = pdf_text(tmp_path / "crowd.pdf")
     assert "shows each stage's count with a bar" in text and "1,000" in text
+
+
+def test_the_report_credits_the_paper_the_model_comes_from(workshop: Workshop, tmp_path: Path):
+    text = pdf_text(report(workshop, tmp_path)).replace("\n", " ")
+    assert "Based on Audit Commission, Performance breakthroughs" in re.sub(r"\s+", " ", text)
+    assert "Source: Audit Commission" in re.sub(r"\s+", " ", text)
+
+
+def test_the_first_breakthrough_is_named_as_the_paper_names_it():
+    from opassess.frameworks import default_framework
+
+    names = [s.name for s in default_framework().suggestions]
+    assert "Show your staff you think performance matters" in names

@@ -233,7 +233,7 @@ def test_pdf_has_every_section_title_and_its_text(guide_pdf: Path) -> None:
     text = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
     for section in guide_sections():
         assert section.title in text, section.title
-    assert "Record the dissent." in text and "Show your staff that performance matters" in text
+    assert "Record the dissent." in text and "Show your staff you think performance matters" in text
     assert "**" not in text and "](#" not in text  # markup became formatting
     assert "Page 2 of" in text
     assert reader.metadata.title == GUIDE_TITLE
