@@ -64,6 +64,55 @@ def date_from_text(text: str | None) -> date | None:
     return None if text is None else date.fromisoformat(text)
 
 
+class PartWriteError(OSError):
+    """One of several files could not be written; `path` names it, and none were written."""
+
+    def __init__(self, path: Path, cause: OSError) -> None:
+        super().__init__(cause.errno, cause.strerror)
+        self.path = path
+        self.cause = cause
+
+
+def write_all_atomically(files: list[tuple[Path, bytes]]) -> None:
+    """Write every file, or none: each is written in full beside its target first, and only
+    when all are (a full disk shows itself here) are they renamed into place. On failure every
+    temp file is removed and PartWriteError names the file that could not be written."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, data in files:
+            try:
+                staged.append((_staged_copy(path, data), path))
+            except OSError as exc:
+                raise PartWriteError(path, exc) from exc
+        for temp, path in staged:
+            try:
+                os.replace(temp, path)
+            except OSError as exc:
+                raise PartWriteError(path, exc) from exc
+    finally:
+        for temp, _ in staged:
+            with suppress(OSError):
+                os.remove(temp)  # gone already once renamed
+    if files:
+        with suppress(OSError):
+            fsync_folder(files[0][0].parent)
+
+
+def _staged_copy(path: Path, data: bytes) -> Path:
+    temp = path.parent / f".{path.name[:100]}.{os.urandom(6).hex()}.tmp"
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        with suppress(OSError):
+            os.remove(temp)
+        raise
+    return temp
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """Write `data` as the whole of `path`, or leave `path` as it was.
 

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from opassess.export import ExportError
 from opassess.export.cells import spreadsheet_text
-from opassess.files import plain_os_reason, safe_file_stem, write_atomically
+from opassess.files import PartWriteError, plain_os_reason, safe_file_stem, write_all_atomically
 from opassess.frameworks import Terms, capitalised
 from opassess.wording import NOT_SURE_LABEL, article, stage_name
 from opassess.workshop import NOT_SURE, Workshop, record_ratings
@@ -107,20 +107,24 @@ def write_rating_forms(
     ExportError (naming the file) if one cannot be written."""
     names = workshop.display_names()
     paths = rating_form_paths(workshop, folder)
-    written = []
-    for participant in workshop.participants:
-        path = paths[participant.id]
-        if keep_existing and path.exists():
-            continue
-        data = _form_bytes(workshop, participant.id, names[participant.id], participant.role)
-        try:
-            write_atomically(path, data)
-        except OSError as exc:
-            raise ExportError(
-                f"Could not write the rating form “{path.name}”: {plain_os_reason(exc, 'write')}"
-            ) from exc
-        written.append(path)
-    return written
+    forms = [
+        (
+            paths[p.id],
+            _form_bytes(workshop, p.id, names[p.id], p.role),
+        )
+        for p in workshop.participants
+        if not (keep_existing and paths[p.id].exists())
+    ]
+    try:
+        # all or none: a full disk part-way must not leave some of the team without a form
+        write_all_atomically(forms)
+    except PartWriteError as exc:
+        raise ExportError(
+            f"Could not write the rating forms: “{exc.path.name}” failed, "
+            f"{plain_os_reason(exc.cause, 'write')} None of the {len(forms)} were written, "
+            "and forms already in the folder are as they were."
+        ) from exc
+    return [path for path, _ in forms]
 
 
 def _form_stem(title: str, name: str) -> str:

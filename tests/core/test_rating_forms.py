@@ -174,8 +174,35 @@ def test_file_names_are_safe_and_distinct(demo: Workshop, tmp_path: Path) -> Non
 
 
 def test_unwritable_folder_is_a_plain_export_error(demo: Workshop, tmp_path: Path) -> None:
-    with pytest.raises(ExportError, match=r"Could not write the rating form .*folder"):
+    with pytest.raises(ExportError, match=r"Could not write the rating forms: .*folder"):
         write_rating_forms(demo, tmp_path / "missing")
+
+
+def test_a_disk_that_fills_part_way_leaves_no_forms_half_written(
+    demo: Workshop, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    import opassess.files
+
+    real = opassess.files._staged_copy
+    written: list[Path] = []
+
+    def fills_up(path: Path, data: bytes) -> Path:
+        if len(written) == 3:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        written.append(path)
+        return real(path, data)
+
+    monkeypatch.setattr(opassess.files, "_staged_copy", fills_up)
+    earlier = tmp_path / "kept.xlsx"
+    earlier.write_bytes(b"a form sent last week")
+    with pytest.raises(ExportError) as refused:
+        write_rating_forms(demo, tmp_path)
+    message = str(refused.value)
+    assert "the disk is full" in message and f"None of the {len(demo.participants)}" in message
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.xlsx"]  # no form, no temp file
+    assert earlier.read_bytes() == b"a form sent last week"
 
 
 def test_bad_stage_names_file_sheet_and_cell(demo: Workshop, tmp_path: Path) -> None:
