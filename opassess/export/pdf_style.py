@@ -157,6 +157,8 @@ def _piece_style(style: Any, first: bool, last: bool) -> Any:
     key = (id(style), first, last)
     made = _PIECE_STYLES.get(key)
     if made is None or made[0] is not style:
+        if len(_PIECE_STYLES) > 256:  # styles made for one report only: none kept for long
+            _PIECE_STYLES.clear()
         made = (style, ParagraphStyle(f"{style.name}-piece", parent=style, **changes))
         _PIECE_STYLES[key] = made
     return made[1]
