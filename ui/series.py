@@ -31,15 +31,9 @@ from PySide6.QtWidgets import (
 
 from opassess.frameworks import capitalised
 from opassess.rollup import Series
-from opassess.wording import format_date, status_label
+from opassess.wording import follow_up_label, format_date, status_label
 
 PROJECTOR_SIZE = (1920, 1080)
-OUTCOME_LABELS = {
-    "done": "Done",
-    "partly": "Partly done",
-    "not-done": "Not done",
-    "dropped": "Dropped",
-}
 # A line per dimension: colours that are not the stages' own, with a dash pattern each, so a
 # chart of six lines still reads in greyscale.
 _LINE_COLOURS = ("#000000", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
@@ -50,7 +44,7 @@ def outcome_words(outcome: str, marked: bool) -> str:
     """'Partly done' for a follow-up marked at the next workshop; an unmarked action's own status,
     said as such."""
     if marked:
-        return OUTCOME_LABELS.get(outcome, outcome)
+        return follow_up_label(outcome)
     return f"{status_label(outcome)} (as recorded then)"
 
 

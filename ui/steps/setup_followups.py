@@ -18,18 +18,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from opassess.wording import format_date
-from opassess.workshop import FOLLOW_UP_OUTCOMES, Workshop, record_follow_up
+from opassess.wording import FOLLOW_UP_LABELS, NOT_MARKED_LABEL, format_date
+from opassess.workshop import Workshop, record_follow_up
 from ui.controller import WorkshopController
 
 OUTCOME_CHOICES = (
-    ("", "Not marked yet"),
-    ("done", "Done"),
-    ("partly", "Partly done"),
-    ("not-done", "Not done"),
-    ("dropped", "Dropped"),
-)
-assert {value for value, _ in OUTCOME_CHOICES if value} == set(FOLLOW_UP_OUTCOMES)
+    ("", NOT_MARKED_LABEL),
+    *FOLLOW_UP_LABELS.items(),
+)  # the words every surface uses
 
 
 class FollowUpPanel(QGroupBox):
