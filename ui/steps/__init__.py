@@ -11,7 +11,7 @@ import dataclasses
 from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCore import QLocale, Signal
-from PySide6.QtWidgets import QDateEdit, QWidget
+from PySide6.QtWidgets import QDateEdit, QMessageBox, QWidget
 
 if TYPE_CHECKING:
     from opassess.changes import WorkshopChange
@@ -97,3 +97,23 @@ def english_dates(edit: QDateEdit, display_format: str) -> None:
     calendar pop-up follows."""
     edit.setLocale(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
     edit.setDisplayFormat(display_format)
+
+
+def ask_with_safe_default(
+    parent: QWidget, title: str, text: str, informative: str, go: str, stay: str
+) -> bool:
+    """A question whose safe answer (`stay`) is what Enter and Esc give, so nobody does the
+    unsafe thing (ending private rating, revealing early) by a key pressed in passing. True
+    only when `go` was pressed."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(title)
+    box.setText(text)
+    if informative:
+        box.setInformativeText(informative)
+    go_button = box.addButton(go, QMessageBox.ButtonRole.AcceptRole)
+    stay_button = box.addButton(stay, QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(stay_button)
+    box.setEscapeButton(stay_button)
+    box.exec()
+    return box.clickedButton() is go_button

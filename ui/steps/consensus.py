@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
@@ -48,7 +47,7 @@ from opassess.workshop import (
     shows_names,
 )
 from ui.controller import WorkshopController
-from ui.steps import StepPage
+from ui.steps import StepPage, ask_with_safe_default
 from ui.style import scaled_font
 from ui.wallchart import ORDER_DISAGREEMENT, ORDER_FRAMEWORK, WallChart
 from ui.wallchart_paint import stage_icon
@@ -66,16 +65,9 @@ NO_EVIDENCE = "(no evidence given)"
 def ask_before_revealing(parent: QWidget, question: str) -> bool:
     """Ask before revealing while someone has still to rate; keeping them hidden is the
     default, for Enter and Esc alike."""
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Question)
-    box.setWindowTitle("Not everyone has rated")
-    box.setText(question)
-    reveal = box.addButton("Reveal now", QMessageBox.ButtonRole.AcceptRole)
-    keep = box.addButton("Keep hidden", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(keep)
-    box.setEscapeButton(keep)
-    box.exec()
-    return box.clickedButton() is reveal
+    return ask_with_safe_default(
+        parent, "Not everyone has rated", question, "", "Reveal now", "Keep hidden"
+    )
 
 
 def evidence_html(workshop: Workshop, dimension_id: str, show_names: bool) -> str:

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -33,7 +32,7 @@ from opassess.workshop import Workshop
 from ui.controller import PRIVATE_LOCKED, WorkshopController
 from ui.labels import ElidedLabel
 from ui.room import RoomController, RoomDialog
-from ui.steps import StepPage
+from ui.steps import StepPage, ask_with_safe_default
 from ui.steps.rate_grid import FastEntryPanel
 from ui.steps.rate_private import PrivateRatingPanel
 from ui.style import scaled_font
@@ -49,20 +48,15 @@ LOCKED_NOTE = "Private rating: everything else is locked."
 def confirm_take_back(parent: QWidget) -> bool:
     """Ask before ending private rating: two deliberate presses, and Enter or Esc keep it
     private, so a participant cannot open everyone's ratings by accident."""
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle("Take the laptop back?")
-    box.setText("For the facilitator only: this ends private rating.")
-    box.setInformativeText(
+    return ask_with_safe_default(
+        parent,
+        "Take the laptop back?",
+        "For the facilitator only: this ends private rating.",
         "The other steps, Fast entry and the menus open again, and they can show everyone's "
-        "ratings. If you are rating, choose “Keep it private” and carry on."
+        "ratings. If you are rating, choose “Keep it private” and carry on.",
+        "Take the laptop back",
+        "Keep it private",
     )
-    take = box.addButton("Take the laptop back", QMessageBox.ButtonRole.AcceptRole)
-    keep = box.addButton("Keep it private", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(keep)
-    box.setEscapeButton(keep)
-    box.exec()
-    return box.clickedButton() is take
 
 
 def finished_sentence(progress: list[ParticipantProgress], terms: Terms | None = None) -> str:
