@@ -10,8 +10,8 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, ClassVar
 
-from PySide6.QtCore import QLocale, Signal
-from PySide6.QtWidgets import QDateEdit, QMessageBox, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 if TYPE_CHECKING:
     from opassess.changes import WorkshopChange
@@ -89,14 +89,6 @@ class StepPage(QWidget):
         """What the projector shows for this step, as simple HTML in large type; None when the
         step has its own projector view (the wall chart). Never a private rating."""
         return None
-
-
-def english_dates(edit: QDateEdit, display_format: str) -> None:
-    """Show `edit`'s date in `display_format` with English month and day names, as every date
-    the program shows is (opassess.wording.format_date), whatever the desktop's language; its
-    calendar pop-up follows."""
-    edit.setLocale(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
-    edit.setDisplayFormat(display_format)
 
 
 def ask_with_safe_default(
