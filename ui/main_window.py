@@ -66,6 +66,18 @@ class MainWindow(QMainWindow):
         self._connect_signals()
         self._restore_geometry()
         self._update_actions()
+        self._resume_private_rating()
+
+    def _resume_private_rating(self) -> None:
+        """OpAssess closed while the laptop was going round: start where it was, locked, not on
+        the library (whose exports and other windows show everyone's ratings)."""
+        waiting = self.settings.private_rating_workshop
+        if not waiting:
+            return
+        if any(summary.id == waiting for summary in self.library.summaries()):
+            self.open_workshop(waiting)
+        else:  # deleted since, or another library: nothing to resume
+            self.settings.private_rating_workshop = ""
 
     # -- construction -------------------------------------------------------------------------
 

@@ -404,8 +404,14 @@ def test_closing_opassess_mid_way_round_does_not_unlock_it(qtbot, library, tmp_p
     at_the_laptop(window, THANKS)
     window.close()  # quit, or the laptop's lid shut on a crash: the next start is the same
 
-    again = open_window(qtbot, library, tmp_path, team)
+    # the next start goes straight back to private rating, not to the library's home page
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    again = MainWindow(LibraryController(library), settings)
+    qtbot.addWidget(again)
+    again.show()
+    assert again.stack.currentWidget() is again.workshop_view
     view, controller = again.workshop_view, again.workshop_controller
+    assert not again.library_action.isEnabled()
     assert controller.private_session and not controller.revealed
     assert isinstance(view.current_page, RatePage) and view.current_page.mode == PRIVATE
     assert view.current_page.private.screen == WHO

@@ -427,7 +427,7 @@ def test_the_mode_switch_is_locked_until_the_facilitator_takes_the_laptop_back(
     assert page.modes.isEnabled()
 
 
-def test_undo_is_refused_and_a_change_from_elsewhere_shows_on_the_private_screen(
+def test_undo_is_refused_and_a_change_from_elsewhere_is_kept_but_not_shown(
     qtbot, library, fresh, fresh_controller
 ):
     page = make_page(qtbot, fresh_controller)
@@ -442,7 +442,8 @@ def test_undo_is_refused_and_a_change_from_elsewhere_shows_on_the_private_screen
     fresh_controller.apply_from_elsewhere(
         "Rating", record_rating, ann, fresh.scope[0], "starting", ""
     )
-    assert panel.cards[0].radio.isChecked()
+    # stored, but not this sitting's to see: only what was chosen here is shown
+    assert panel.stages.checkedButton() is None and panel.kept_note.isVisibleTo(panel)
     assert stored(library, fresh.id, ann, fresh.scope[0]).stage == "starting"
 
 
@@ -742,3 +743,33 @@ def test_a_very_long_name_is_cut_rather_than_pushing_everyone_else_away(qtbot, l
     assert long_button.text().endswith("…")
     assert long_button.accessibleName() == f"Rate as {long_name}"
     assert long_button.width() < page.private.width() // 2
+
+
+def test_answers_sent_from_elsewhere_during_a_sitting_are_not_shown(qtbot, controller, demo):
+    # Anyone can tap any name, on the laptop or a phone: what a phone sends under the name
+    # being rated at the laptop replaces the answer, and the screen shows none of it.
+    from opassess.workshop import record_ratings
+
+    page = make_page(qtbot, controller)
+    panel = page.private
+    person = demo.participants[1]
+    first, second = demo.scope[0], demo.scope[1]
+    panel.choose(person.id)
+    panel.evidence.setFocus()
+    qtbot.keyClicks(panel.evidence, "Mine")
+    panel.choose_stage(demo.framework.level_ids[0])
+    panel.next_barrier()
+    controller.apply_from_elsewhere(
+        "Rate from a phone",
+        record_ratings,
+        person.id,
+        [(d, demo.framework.level_ids[-1], "PHONE SECRET") for d in demo.scope],
+    )
+    assert "PHONE SECRET" not in visible_text(panel)
+    assert panel.stages.checkedButton() is None
+    panel.previous_barrier()
+    assert panel.barrier_id == first
+    assert "PHONE SECRET" not in visible_text(panel) and panel.evidence.toPlainText() == ""
+    assert panel.stages.checkedButton() is None
+    assert panel.kept_note.isVisibleTo(panel)
+    assert controller.workshop.rating(person.id, second).evidence == "PHONE SECRET"

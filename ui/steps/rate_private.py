@@ -65,7 +65,8 @@ class PrivateRatingPanel(QWidget):
         self._barriers: tuple[str, ...] = ()
         self._saved_text = ""  # the evidence as stored for the barrier on screen
         self._drafts: dict[str, str] = {}  # barrier id -> evidence typed before a stage chosen
-        self._this_sitting: set[str] = set()  # barriers given a stage since the name was chosen
+        # barrier id -> the rating saved in this sitting: the only one the screen may show
+        self._this_sitting: dict[str, Rating] = {}
         self._clipboard_before = ""  # the clipboard's text when the name was chosen
 
         self._save_timer = QTimer(self)
@@ -297,7 +298,7 @@ class PrivateRatingPanel(QWidget):
         workshop.participant(participant_id)
         self._participant = participant_id
         self._drafts = {}
-        self._this_sitting = set()
+        self._this_sitting = {}
         clipboard = QGuiApplication.clipboard()
         self._clipboard_before = clipboard.text() if clipboard is not None else ""
         self._barriers = workshop.scope
@@ -395,7 +396,7 @@ class PrivateRatingPanel(QWidget):
         self._save_timer.stop()
         self._participant = ""
         self._drafts = {}
-        self._this_sitting = set()
+        self._this_sitting = {}
         self._position = 0
         self.rater.clear()
         self.resumed.clear()
@@ -475,14 +476,24 @@ class PrivateRatingPanel(QWidget):
         self.choice.check(stage, self.controller.workshop.framework.level_ids)
 
     def _shown_rating(self) -> Rating | None:
-        """The rating on screen: only one given in this sitting (see the module's note)."""
-        if self.barrier_id not in self._this_sitting:
+        """The rating on screen: only the one saved in this sitting, and only while the
+        workshop still holds exactly that (a phone sending under the same name replaces it,
+        and what the phone sent is not this person's to see)."""
+        mine = self._this_sitting.get(self.barrier_id)
+        held = self.controller.workshop.rating(self._participant, self.barrier_id)
+        if mine is None or held != mine:
+            self._this_sitting.pop(self.barrier_id, None)
             return None
-        return self.controller.workshop.rating(self._participant, self.barrier_id)
+        return held
+
+    def _remember_saved(self) -> None:
+        held = self.controller.workshop.rating(self._participant, self.barrier_id)
+        if held is not None:
+            self._this_sitting[self.barrier_id] = held
 
     def _say_if_kept(self) -> None:
         answered = (
-            self.barrier_id not in self._this_sitting
+            self._shown_rating() is None
             and self.controller.workshop.rating(self._participant, self.barrier_id) is not None
         )
         if answered:
@@ -502,6 +513,7 @@ class PrivateRatingPanel(QWidget):
         if self.evidence.toPlainText() == self._saved_text:
             self._set_evidence(stored)
         self._saved_text = stored
+        self._say_if_kept()
         self._update_nudge()
 
     def _set_evidence(self, text: str) -> None:
@@ -535,7 +547,7 @@ class PrivateRatingPanel(QWidget):
         ):
             self._saved_text = text
             self._drafts.pop(self.barrier_id, None)
-            self._this_sitting.add(self.barrier_id)
+            self._remember_saved()
             self.kept_note.hide()
         rating = self._shown_rating()
         self._check(rating.stage if rating else None)
@@ -571,6 +583,7 @@ class PrivateRatingPanel(QWidget):
             "Evidence", record_evidence, self._participant, self.barrier_id, text
         ):
             self._saved_text = text
+            self._remember_saved()
 
     # -- keys and focus ---------------------------------------------------------------------------
 
