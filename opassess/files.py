@@ -74,25 +74,50 @@ class PartWriteError(OSError):
 
 
 def write_all_atomically(files: list[tuple[Path, bytes]]) -> None:
-    """Write every file, or none: each is written in full beside its target first, and only
-    when all are (a full disk shows itself here) are they renamed into place. On failure every
-    temp file is removed and PartWriteError names the file that could not be written."""
-    staged: list[tuple[Path, Path]] = []
+    """Write every file, or none, leaving any earlier files as they were: each is written in
+    full beside its target first (a full disk shows itself here); then every earlier file is
+    moved aside (a file open in another program, as Excel holds one on Windows, shows itself
+    here); only then are the new ones moved into place. On failure at any point what was done
+    is undone, and PartWriteError names the file that could not be written."""
+    staged: list[tuple[Path, Path]] = []  # (temp, target)
+    aside: list[tuple[Path, Path]] = []  # (earlier file moved aside, target)
+    placed: list[Path] = []
     try:
         for path, data in files:
             try:
                 staged.append((_staged_copy(path, data), path))
             except OSError as exc:
                 raise PartWriteError(path, exc) from exc
+        for _, path in staged:
+            if os.path.lexists(path):
+                kept = path.parent / f".{path.name[:100]}.{os.urandom(6).hex()}.old"
+                try:
+                    os.replace(path, kept)
+                except OSError as exc:
+                    raise PartWriteError(path, exc) from exc
+                aside.append((kept, path))
         for temp, path in staged:
             try:
                 os.replace(temp, path)
             except OSError as exc:
                 raise PartWriteError(path, exc) from exc
+            placed.append(path)
+    except PartWriteError:
+        for path in placed:
+            with suppress(OSError):
+                os.remove(path)
+        for kept, path in aside:
+            with suppress(OSError):
+                os.replace(kept, path)
+        aside = []
+        raise
     finally:
         for temp, _ in staged:
             with suppress(OSError):
-                os.remove(temp)  # gone already once renamed
+                os.remove(temp)  # gone already once moved into place
+        for kept, _ in aside:
+            with suppress(OSError):
+                os.remove(kept)  # replaced for good
     if files:
         with suppress(OSError):
             fsync_folder(files[0][0].parent)

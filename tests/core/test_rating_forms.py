@@ -893,3 +893,31 @@ def test_a_hostile_form_is_one_line_and_exit_2_on_the_command_line(
     assert code == 2 and out == "" and "Traceback" not in err
     assert err.count("\n") == 1 and err.startswith("opassess: ")
     assert f"{path.name}, sheet 'opassess', cell A9: the form's list of barriers" in err
+
+
+def test_a_form_that_cannot_be_replaced_leaves_every_earlier_form_as_it_was(
+    demo: Workshop, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As when a filled-in form is open in Excel on Windows: moving it fails part-way through.
+    import errno
+    import os
+
+    import opassess.files
+
+    first = write_rating_forms(demo, tmp_path)
+    for n, path in enumerate(first):
+        path.write_bytes(f"filled in {n}".encode())
+    real_replace = os.replace
+    locked = first[3]
+
+    def replace(source, target):
+        if Path(source) == locked or Path(target) == locked:
+            raise OSError(errno.EACCES, "The file is open in another program")
+        return real_replace(source, target)
+
+    monkeypatch.setattr(opassess.files.os, "replace", replace)
+    with pytest.raises(ExportError) as refused:
+        write_rating_forms(demo, tmp_path)
+    assert locked.name in str(refused.value)
+    assert [p.read_bytes() for p in first] == [f"filled in {n}".encode() for n in range(len(first))]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in first)
