@@ -12,9 +12,11 @@ from opassess.frameworks import default_framework
 from opassess.interchange import SessionFileError, read_session_file, write_session_file
 from opassess.validation import _validator
 from opassess.workshop import (
+    FILE_ALLOWANCE,
     MAX_NAME_LENGTH,
     MAX_NOTE_LENGTH,
     MAX_TEXT_LENGTH,
+    Rating,
     WorkshopError,
     add_action,
     add_participant,
@@ -30,12 +32,32 @@ def _defs() -> dict:
     return _validator("session.schema.json").schema["$defs"]
 
 
-def test_the_session_schema_and_the_model_share_their_limits():
+def test_the_session_schema_takes_what_edits_take_and_what_older_releases_stored():
     defs = _defs()
-    assert defs["name"]["maxLength"] == MAX_NAME_LENGTH
-    assert defs["required_name"]["maxLength"] == MAX_NAME_LENGTH
-    assert defs["required_text"]["maxLength"] == MAX_NOTE_LENGTH
-    assert defs["long_text"]["maxLength"] == MAX_TEXT_LENGTH
+    assert defs["name"]["maxLength"] == MAX_NAME_LENGTH * FILE_ALLOWANCE
+    assert defs["required_name"]["maxLength"] == MAX_NAME_LENGTH * FILE_ALLOWANCE
+    assert defs["required_text"]["maxLength"] == MAX_NOTE_LENGTH * FILE_ALLOWANCE
+    assert defs["long_text"]["maxLength"] == MAX_TEXT_LENGTH * FILE_ALLOWANCE
+
+
+def test_a_workshop_stored_with_longer_texts_than_edits_take_still_travels(tmp_path):
+    # an older release took any length: what it stored can still be handed over and read back
+    import dataclasses
+
+    workshop = _workshop()
+    person = workshop.participants[0].id
+    older = dataclasses.replace(
+        workshop,
+        title="T" * (MAX_NAME_LENGTH + 100),
+        ratings={
+            (person, workshop.scope[0]): Rating(
+                person, workshop.scope[0], "starting", "e" * (MAX_TEXT_LENGTH + 5000)
+            )
+        },
+    )
+    path = tmp_path / "older.opassess"
+    write_session_file(older, path)
+    assert read_session_file(path).ratings == older.ratings
 
 
 @pytest.mark.parametrize("schema", ["session.schema.json", "framework.schema.json"])
@@ -108,7 +130,7 @@ def test_a_session_file_past_a_limit_is_refused_where_it_is(tmp_path):
     path = tmp_path / "team.opassess"
     write_session_file(workshop, path)
     document = json.loads(path.read_text(encoding="utf-8"))
-    document["workshop"]["participants"][0]["name"] = "n" * 400_000
+    document["workshop"]["participants"][0]["name"] = "n" * 400_000  # nobody typed this
     path.write_text(json.dumps(document), encoding="utf-8")
     with pytest.raises(SessionFileError) as refused:
         read_session_file(path)
