@@ -68,6 +68,14 @@ def parse_date(text: str, today: date | None = None) -> date | None:
         raise DateError(f"“{typed}” is in the year {day.year}: check the year.")
     if not _year_written_out(typed, day.year):
         raise DateError(f"Write the year of “{typed}” as 2 or 4 figures, as in 31/03/2027.")
+    runs = _DIGITS.findall(typed)
+    numeric = len(runs) == 3 and not _WORDS.findall(typed.lower())
+    if numeric and not _YEAR_FIRST.match(typed) and int(runs[0]) != day.day:
+        # the reader falls back to month first when the first number cannot be a month
+        raise DateError(
+            f"“{typed}” puts the month first: write the day first, as in "
+            f"{day.day}/{day.month:02d}/{day.year}."
+        )
     named = _day_named(typed)
     if named is not None and named != day.weekday():
         raise DateError(

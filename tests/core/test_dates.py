@@ -103,3 +103,9 @@ def test_every_written_form_reads_back(day):
     ]
     for text in forms:
         assert parse_date(text, TODAY) == day, text
+
+
+@pytest.mark.parametrize("text", ["12/13/2027", "3/31/2027", "12-25-27"])
+def test_a_date_written_month_first_is_refused_not_turned_round(text):
+    with pytest.raises(DateError, match="puts the month first: write the day first"):
+        parse_date(text)
