@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import argparse
 import queue
+import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -757,7 +759,8 @@ def _serve_room(args: argparse.Namespace, stop: StopRequests) -> None:
                     print("\n".join(answer.lines), flush=True)
                     if answer.close_room:
                         stop.requested.set()
-                    pin = room.pin  # a new PIN typed for is said by the command itself
+                    if answer.pin_said:  # said by the command itself
+                        pin = room.pin
                 if room.pin != pin:  # changed by the room, after many wrong tries: every time
                     pin = room.pin
                     print(f"{room.alert}\nPIN {pin}", flush=True)
@@ -779,12 +782,23 @@ def _typed_lines() -> queue.Queue[str]:
     lines: queue.Queue[str] = queue.Queue()
 
     def read() -> None:
-        try:
-            for line in sys.stdin:
-                lines.put(line)
-        except (OSError, ValueError):
-            return
+        while True:
+            try:
+                line = sys.stdin.readline()
+            except OSError:  # started in the background: nothing to read until brought forward
+                time.sleep(1)
+                continue
+            except ValueError:
+                return
+            if not line:
+                return
+            lines.put(line)
 
+    # A room started in the background (`&`) would be stopped by the terminal for reading it;
+    # told to ignore that, a read fails instead, and is tried again.
+    sigttin = getattr(signal, "SIGTTIN", None)
+    if sigttin is not None:
+        signal.signal(sigttin, signal.SIG_IGN)
     if sys.stdin is not None:
         threading.Thread(target=read, name="opassess-room-console", daemon=True).start()
     return lines

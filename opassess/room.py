@@ -86,7 +86,9 @@ JOINING_PAUSED_ALERT = (
 
 T = TypeVar("T")
 Answers = tuple[tuple[str, str, str], ...]  # (barrier id, stage or NOT_SURE, evidence)
-Recorder = Callable[[str, Answers], None]  # (participant id, answers); raises WorkshopError
+# (participant id, answers, a check run just before storing, on the library's thread: it
+# raises RoomRefusal if rating closed meanwhile); raises WorkshopError
+Recorder = Callable[[str, Answers, Callable[[], None]], None]
 
 
 class RoomRefusal(Exception):
@@ -229,9 +231,10 @@ class Room:
 
     def progress(self) -> list[Progress]:
         workshop = self.current_workshop()
+        names = workshop.display_names()  # two people called Sam told apart, as everywhere
         with self._lock:
             return [
-                Progress(p.id, p.name, p.id in self._claimed, p.id in self._submitted)
+                Progress(p.id, names[p.id], p.id in self._claimed, p.id in self._submitted)
                 for p in workshop.participants
             ]
 
@@ -298,17 +301,16 @@ class Room:
         wanted = " ".join(typed.split()).casefold()
         if not wanted:
             raise LookupError("Type the name to free, as the room lists it.")
-        people = self.current_workshop().participants
-        exact = [p for p in people if p.name.casefold() == wanted]
-        found = exact or [p for p in people if p.name.casefold().startswith(wanted)]
+        names = self.current_workshop().display_names()  # as the room lists them
+        exact = [pid for pid, name in names.items() if name.casefold() == wanted]
+        found = exact or [pid for pid, name in names.items() if name.casefold().startswith(wanted)]
         if not found:
             raise LookupError(f"Nobody in this workshop is called {typed.strip()}.")
         if len(found) > 1:
-            raise LookupError(
-                f"{typed.strip()} could be {', '.join(p.name for p in found)}: type more of it."
-            )
-        self.release(found[0].id)
-        return found[0].name
+            listed = ", ".join(names[pid] for pid in found)
+            raise LookupError(f"{typed.strip()} could be {listed}: type more of it.")
+        self.release(found[0])
+        return names[found[0]]
 
     def _changed(self) -> None:
         if self.on_progress is not None:
@@ -404,9 +406,10 @@ class Room:
     def join(self, body: dict[str, Any], client: str) -> dict[str, Any]:
         self.check_pin(body.get("pin"), client)
         workshop = self.current_workshop()
+        names = workshop.display_names()
         with self._lock:
             free = [
-                {"id": p.id, "name": p.name}
+                {"id": p.id, "name": names[p.id]}
                 for p in workshop.participants
                 if p.id not in self._claimed
             ]
@@ -445,7 +448,7 @@ class Room:
             raise RoomRefusal(
                 HTTPStatus.BAD_REQUEST, "That name is not in this workshop."
             ) from None
-        shown_name = "" if anonymous else participant.name
+        shown_name = "" if anonymous else workshop.display_names()[participant.id]
         person = secrets.token_urlsafe(24)
         with self._lock:
             if participant_id in self._claimed:
@@ -460,8 +463,15 @@ class Room:
         return {"person": person, "name": shown_name}
 
     def _person(self, person: str | None) -> str:
+        present = {p.id for p in self.current_workshop().participants}
         with self._lock:
             participant_id = self._people.get(person or "")
+            if participant_id is not None and participant_id not in present:
+                # taken off the team at the laptop: the phone is signed out, its name gone
+                self._people.pop(person or "", None)
+                self._claimed.pop(participant_id, None)
+                self._sent.pop(person or "", None)
+                participant_id = None
         if participant_id is None:
             raise RoomRefusal(
                 HTTPStatus.UNAUTHORIZED, "This phone has not joined the room: join again."
@@ -507,7 +517,7 @@ class Room:
         ]
         return {
             "workshop": workshop.title,
-            "name": "" if self.anonymous else workshop.participant(participant_id).name,
+            "name": "" if self.anonymous else workshop.display_names()[participant_id],
             "open": self.rating_open,
             **page_words(framework.terms),
             "not_sure": {"id": NOT_SURE, "name": NOT_SURE_LABEL, "colour": NOT_SURE_COLOUR},
@@ -520,17 +530,20 @@ class Room:
         """The most bytes a submission to this workshop may take (see submission_byte_limit)."""
         return submission_byte_limit(len(self.current_workshop().scope))
 
-    def submit(self, person: str | None, body: dict[str, Any]) -> dict[str, Any]:
-        participant_id = self._person(person)
+    def _refuse_if_closed(self) -> None:
         if not self.rating_open:
             raise RoomRefusal(
                 HTTPStatus.CONFLICT,
                 "Rating is closed: the team is looking at the ratings now. "
                 "Talk to the facilitator.",
             )
+
+    def submit(self, person: str | None, body: dict[str, Any]) -> dict[str, Any]:
+        participant_id = self._person(person)
+        self._refuse_if_closed()
         answers = self.answers_from(body)
         try:
-            self.record(participant_id, answers)
+            self.record(participant_id, answers, self._refuse_if_closed)
         except WorkshopError as exc:
             raise RoomRefusal(HTTPStatus.BAD_REQUEST, str(exc)) from None
         now = datetime.now().replace(microsecond=0)
@@ -618,10 +631,13 @@ class OwnerThread:
         if self._wake is not None:
             self._wake()
         if not job.done.wait(timeout):
-            job.abandoned = True
-            raise RoomRefusal(
-                HTTPStatus.SERVICE_UNAVAILABLE, "The laptop is busy: send your answers again."
-            )
+            with job.lock:
+                job.abandoned = not job.started
+            if job.abandoned:  # never run: the phone may safely send again
+                raise RoomRefusal(
+                    HTTPStatus.SERVICE_UNAVAILABLE, "The laptop is busy: send your answers again."
+                )
+            job.done.wait()  # already running: its answer is the truth, stored or refused
         if job.error is not None:
             raise job.error
         return cast(T, job.result)
@@ -635,7 +651,9 @@ class OwnerThread:
         except queue.Empty:
             return 0
         while True:
-            if not job.abandoned:
+            with job.lock:
+                job.started = not job.abandoned
+            if job.started:
                 try:
                     job.result = job.work()
                 except Exception as exc:  # handed back to the request that asked
@@ -656,14 +674,21 @@ class _Job:
     done: threading.Event = field(default_factory=threading.Event)
     result: Any = None
     error: Exception | None = None
-    abandoned: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    started: bool = False  # taken by the owner: it will finish, whatever the caller's patience
+    abandoned: bool = False  # given up by the caller before the owner took it: never run
 
 
 def recorder(owner: OwnerThread, apply: Callable[..., Any]) -> Recorder:
-    """A room's recorder: `record_ratings` through an edit session's `apply`, on `owner`."""
+    """A room's recorder: `record_ratings` through an edit session's `apply`, on `owner`, after
+    `still_open` has checked, there and then, that rating has not closed while it waited."""
 
-    def record(participant_id: str, answers: Answers) -> None:
-        owner.call(lambda: apply("Rate from a phone", record_ratings, participant_id, answers))
+    def record(participant_id: str, answers: Answers, still_open: Callable[[], None]) -> None:
+        def store() -> None:
+            still_open()
+            apply("Rate from a phone", record_ratings, participant_id, answers)
+
+        owner.call(store)
 
     return record
 

@@ -75,6 +75,7 @@ def codes_text(room: Room) -> str:
 class ConsoleAnswer:
     lines: list[str]
     close_room: bool = False
+    pin_said: bool = False  # the answer gives a new PIN: nothing more to announce
 
 
 def help_lines() -> list[str]:
@@ -107,14 +108,19 @@ def run_command(room: Room, typed: str) -> ConsoleAnswer:
             [f"{name} can be chosen again. Answers already sent stay until new ones replace them."]
         )
     if command in ("let in", "unlock"):
+        was_paused = room.joining_paused()
         lifted = room.let_everyone_try_again()
-        if not lifted:
-            return ConsoleAnswer(["No phone is locked out. Wrong tries so far are forgotten."])
-        return ConsoleAnswer(
-            [f"{lifted} phone{'' if lifted == 1 else 's'} can try the PIN or code again."]
-        )
+        said = ["Joining was paused: it is open again."] if was_paused else []
+        if lifted:
+            said.append(
+                f"{lifted} phone{'' if lifted == 1 else 's'} can try the PIN or code again."
+            )
+        elif not was_paused:
+            said.append("No phone is locked out. Wrong tries so far are forgotten.")
+        return ConsoleAnswer(said)
     if command == "pin":
-        return ConsoleAnswer([f"New PIN {room.change_pin()}: people already in carry on."])
+        new_pin = room.change_pin()
+        return ConsoleAnswer([f"New PIN {new_pin}: people already in carry on."], pin_said=True)
     if command == "codes":
         if not room.anonymous:
             return ConsoleAnswer(["This workshop shows names: each person picks theirs."])

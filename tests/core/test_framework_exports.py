@@ -443,7 +443,8 @@ def test_rating_form_problems_are_told_in_the_frameworks_words(exported: Exporte
 def _room(workshop: Workshop) -> tuple[Room, list[Workshop]]:
     held = [workshop]
 
-    def record(participant_id: str, answers: tuple[tuple[str, str, str], ...]) -> None:
+    def record(participant_id: str, answers: tuple[tuple[str, str, str], ...], check) -> None:
+        check()
         held[0] = record_ratings(held[0], participant_id, answers)
 
     return Room(lambda: held[0], record), held

@@ -694,3 +694,83 @@ def test_evidence_past_the_limit_is_refused_in_a_sentence_not_echoed(open_room: 
     name = open_room.session.workshop.framework.dimension(first).name
     assert status == 400 and name in refused["error"] and "4,000 characters" in refused["error"]
     assert "xxxx" not in refused["error"] and len(refused["error"]) < 300
+
+
+def test_closing_rating_stops_answers_already_waiting_to_be_stored(open_room: OpenRoom):
+    # A submission queued for the library just before Close rating is refused there and then,
+    # not stored after the team has started looking.
+    person = join_as(open_room, "Ann Lee")
+    real = open_room.room.record
+
+    def close_first(participant_id, answers, still_open):
+        open_room.room.close_rating()  # the facilitator, while this waited its turn
+        real(participant_id, answers, still_open)
+
+    open_room.room.record = close_first
+    status, refused, _ = call(
+        open_room, "POST", "api/submit", answers_for(open_room), person=person
+    )
+    assert status == 409 and "closed" in refused["error"]
+    assert open_room.stored().ratings == {}
+
+
+def test_a_phone_whose_person_left_the_team_is_signed_out_not_failed(open_room: OpenRoom):
+    from opassess.workshop import remove_participant
+
+    person = join_as(open_room, "Bo Chen")
+    bo = next(p.participant_id for p in open_room.room.progress() if p.name == "Bo Chen")
+    open_room.owner.call(
+        lambda: open_room.session.apply("Remove participant", remove_participant, bo)
+    )
+    for method, path, body in (
+        ("GET", "api/form", None),
+        ("POST", "api/submit", answers_for(open_room)),
+    ):
+        status, refused, _ = call(open_room, method, path, body, person=person)
+        assert status == 401 and "join again" in refused["error"]
+    assert open_room.server.failures == 0
+
+
+def test_two_people_of_one_name_are_told_apart_on_the_phones_and_the_console(tmp_path: Path):
+    from opassess.room_console import run_command
+    from opassess.workshop import add_participant
+
+    opened = open_room_on(tmp_path)
+    try:
+        opened.owner.call(lambda: opened.session.apply("Add", add_participant, "Ann Lee"))
+        _, joined, _ = call(opened, "POST", "api/join", {"pin": opened.room.pin})
+        listed = [p["name"] for p in joined["people"]]
+        assert len(listed) == len(set(listed)) and "Ann Lee (2)" in listed
+        second = next(p["id"] for p in joined["people"] if p["name"] == "Ann Lee (2)")
+        call(opened, "POST", "api/claim", {"pin": opened.room.pin, "participant_id": second})
+        answer = run_command(opened.room, "free Ann Lee (2)")
+        assert answer.lines[0].startswith("Ann Lee (2) can be chosen again")
+        assert "could be" in run_command(opened.room, "free ann").lines[0]
+    finally:
+        opened.close()
+
+
+def test_a_store_already_under_way_is_waited_for_not_abandoned():
+    import threading as _threading
+
+    from opassess.room import OwnerThread
+
+    owner = OwnerThread()
+    started, release = _threading.Event(), _threading.Event()
+    results: list[object] = []
+
+    def slow():
+        started.set()
+        release.wait(5)
+        return "stored"
+
+    caller = _threading.Thread(target=lambda: results.append(owner.call(slow, timeout=0.2)))
+    caller.start()
+    runner = _threading.Thread(target=lambda: owner.run_pending(timeout=2))
+    runner.start()
+    assert started.wait(2)
+    caller.join(0.5)  # past the caller's patience, but the store has begun
+    release.set()
+    caller.join(5)
+    runner.join(5)
+    assert results == ["stored"]

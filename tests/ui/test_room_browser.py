@@ -224,7 +224,9 @@ def rooms():
         workshop = set_scope(workshop, workshop.framework.dimension_ids)
         if anonymous:
             workshop = update_details(workshop, name_display=NameDisplay.ANONYMOUS)
-        room = Room(lambda: workshop, lambda participant, answers: None, sleep=lambda s: None)
+        room = Room(
+            lambda: workshop, lambda participant, answers, check: None, sleep=lambda s: None
+        )
         server = RoomServer(room, "127.0.0.1")
         server.start()
         opened.append(server)
