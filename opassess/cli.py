@@ -624,8 +624,7 @@ def _print_comparison(rollup: RollUp) -> None:
     """The heatmap as text: each team, then each dimension's agreed stage; then the notes."""
     from datetime import date
 
-    from opassess.export.rollup_pdf import held_range, note_lines
-    from opassess.rollup import team_names, teams_words
+    from opassess.rollup import held_range, note_lines, team_names, teams_words
     from opassess.wording import format_date
 
     comparison = rollup.comparison

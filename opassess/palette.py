@@ -23,3 +23,18 @@ def stage_shape_at(index: int) -> str:
     framework (nine at most) share both colour and shape.
     """
     return STAGE_SHAPES[(index + index // len(STAGE_COLOURS)) % len(STAGE_SHAPES)]
+
+
+NOT_AGREED_FILL = "#EEEEEE"  # a roll-up's heatmap cell where a team agreed nothing
+
+
+def text_colour_on(fill: str) -> str:
+    """Black or white, whichever reads better on the hex colour `fill` (WCAG contrast)."""
+
+    def linear(channel: int) -> float:
+        value = channel / 255
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (int(fill.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
+    luminance = 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+    return "#000000" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "#FFFFFF"

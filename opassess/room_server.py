@@ -14,6 +14,7 @@ import contextlib
 import json
 import os
 import socket
+import socketserver
 import threading
 import time
 from collections.abc import Callable
@@ -355,7 +356,11 @@ class RoomServer(ThreadingHTTPServer):
             exclusive = getattr(socket, "SO_EXCLUSIVEADDRUSE", None)
             if exclusive is not None:
                 self.socket.setsockopt(socket.SOL_SOCKET, exclusive, 1)
-        super().server_bind()
+        # HTTPServer's own would look the address's name up (getfqdn), which can hold the
+        # window for seconds on a laptop with no network to ask; the room never uses it
+        socketserver.TCPServer.server_bind(self)
+        self.server_name = str(self.server_address[0])
+        self.server_port = int(self.server_address[1])
 
     def asset(self, name: str) -> bytes:
         found = self._assets.get(name)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from opassess.framework_library import FrameworkEntry
 from opassess.frameworks import Framework, capitalised
+from opassess.workshop import MAX_NAME_LENGTH
 
 
 def framework_overview_html(framework: Framework) -> str:
@@ -55,7 +56,7 @@ class NewWorkshopDialog(QDialog):
         self.entries = entries
         self.title_field = QLineEdit("New workshop")
         self.title_field.selectAll()
-        self.title_field.setMaxLength(200)
+        self.title_field.setMaxLength(MAX_NAME_LENGTH)
         self.framework_list = QListWidget()
         self.framework_list.setAccessibleName("Framework")
         for entry in entries:

@@ -31,7 +31,7 @@ from opassess.export.cells import spreadsheet_text
 from opassess.files import PartWriteError, plain_os_reason, safe_file_stem, write_all_atomically
 from opassess.frameworks import Terms, capitalised
 from opassess.wording import NOT_SURE_LABEL, article, stage_name
-from opassess.workshop import NOT_SURE, Workshop, record_ratings
+from opassess.workshop import MAX_TEXT_LENGTH, NOT_SURE, Workshop, record_ratings
 
 if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell
@@ -40,7 +40,7 @@ FORM_SHEET = "Rating form"
 DATA_SHEET = "opassess"
 FORM_MARK = "opassess-rating-form"
 FORM_VERSION = 1
-MAX_EVIDENCE_CHARS = 20_000
+MAX_EVIDENCE_CHARS = MAX_TEXT_LENGTH  # what an edit takes, as at the laptop
 MAX_PROBLEMS = 10
 # What a form could hold, checked before it is read. A filled form is tens of kilobytes; forty
 # barriers, each with the longest evidence allowed, unpack to about 3 MB.

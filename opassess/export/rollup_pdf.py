@@ -48,143 +48,32 @@ from opassess.export.pdf_style import (
     styles,
 )
 from opassess.frameworks import Framework, capitalised
+from opassess.palette import NOT_AGREED_FILL, text_colour_on
 from opassess.rollup import (
+    NOT_AGREED,
+    ActionLine,
     Comparison,
     DimensionAcrossTeams,
     Filters,
     TeamRow,
+    action_lines,
     compared_words,
+    held_range,
+    note_lines,
     team_names,
     teams_words,
 )
 from opassess.wording import format_date, level_count, stage_name, status_label
-from opassess.workshop import Action, Workshop
+from opassess.workshop import Workshop
 
-CLOSED_STATUSES = ("done", "dropped")  # an action in one of these is never overdue
 # A printed report lists the longest overdue this many; the workbook's Actions sheet has them all.
 MAX_OVERDUE_LISTED = 150
-NOT_AGREED = "Not agreed"
-NOT_AGREED_FILL = "#EEEEEE"
 HEAT_ROW = 22.0  # points: a team's name and, under it, its organisation and date
 HEAT_LABEL = 150.0  # the heatmap's team-name column
 BAR_LABEL = 170.0  # the dimension-name column beside the teams-per-stage bars
 CELL_SIZE, CELL_LEADING = 8.0, 10.0  # the tables' text
 # A table cell holds at most this many lines; the rest of a very long text is in the workbook.
 MOST_CELL_LINES = 30
-
-
-# -- what both roll-up outputs list ---------------------------------------------------------------
-
-
-def is_overdue(action: Action, today: date, followed_up: str = "") -> bool:
-    """Due before today and neither done nor dropped: by its own status, or as `followed_up`
-    marked it at the team's next workshop."""
-    return (
-        action.due_on is not None
-        and action.due_on < today
-        and action.status not in CLOSED_STATUSES
-        and followed_up not in CLOSED_STATUSES
-    )
-
-
-@dataclass(frozen=True)
-class ActionLine:
-    """One action of one compared team."""
-
-    workshop_id: str
-    team: str  # as team_names gives it
-    organisation: str
-    workshop: str  # the workshop's title
-    dimension: str  # the name its own framework copy gives the dimension
-    action: Action
-    followed_up: str  # what the next workshop marked became of it (a FOLLOW_UP_OUTCOMES value)
-    overdue: bool
-
-
-def action_lines(
-    comparison: Comparison, workshops: Sequence[Workshop], today: date
-) -> list[ActionLine]:
-    """Every action of every compared team, team by team in the comparison's order, each
-    team's in its framework's order of dimensions; workshops the comparison left out, none.
-    An action a later workshop among `workshops` marked done or dropped is not overdue."""
-    by_id = {workshop.id: workshop for workshop in workshops}
-    followed_up = {
-        action_id: marked.outcome
-        for workshop in workshops
-        for action_id, marked in workshop.followups.items()
-    }
-    names = team_names(comparison)
-    lines: list[ActionLine] = []
-    for team in comparison.teams:
-        workshop = by_id.get(team.workshop_id)
-        if workshop is None:
-            continue
-        for dimension in workshop.framework.dimensions:
-            for action in workshop.actions_for(dimension.id):
-                outcome = followed_up.get(action.id, "")
-                lines.append(
-                    ActionLine(
-                        workshop_id=workshop.id,
-                        team=names[team.workshop_id],
-                        organisation=workshop.organisation,
-                        workshop=workshop.title,
-                        dimension=dimension.name,
-                        action=action,
-                        followed_up=outcome,
-                        overdue=is_overdue(action, today, outcome),
-                    )
-                )
-    return lines
-
-
-def held_range(comparison: Comparison) -> str:
-    """When the compared workshops were held: '5 January 2026 to 1 December 2026'."""
-    dates = sorted(team.held_on for team in comparison.teams if team.held_on is not None)
-    undated = len(comparison.teams) - len(dates)
-    if not dates:
-        return "no dates recorded"
-    span = format_date(dates[0])
-    if dates[-1] != dates[0]:
-        span += f" to {format_date(dates[-1])}"
-    if undated:
-        span += f" ({undated} without a date)"
-    return span
-
-
-def note_lines(comparison: Comparison, filters: Filters | None, today: date) -> list[str]:
-    """The notes both outputs end with: what was compared, what was left out and why, and how
-    to read a stage's position and an overdue action."""
-    framework = comparison.framework
-    terms = framework.terms
-    first = framework.levels[0].name if framework.levels else ""
-    lines = [f"Compared {teams_words(comparison)}: {compared_words(filters)}."]
-    lines += comparison.notes
-    if not comparison.notes:
-        lines.append(
-            f"Every team rated the same {terms.dimensions} on the same version of "
-            f"{framework.title}: nothing was left out."
-        )
-    lines.append(
-        f"{capitalised(terms.levels)} are compared by their place in each team's own copy of "
-        f"the framework, 1 for the first ({first}); nothing is added up into a score."
-    )
-    lines.append(
-        f"An action is overdue when it was due before {format_date(today)} and is neither "
-        "done nor dropped, by its own status or as the team's next workshop marked it."
-    )
-    return lines
-
-
-def text_colour_on(fill: str) -> str:
-    """Black or white, whichever reads better on the hex colour `fill` (WCAG contrast)."""
-
-    def linear(channel: int) -> float:
-        value = channel / 255
-        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
-
-    red, green, blue = (int(fill.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
-    luminance = 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
-    return "#000000" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "#FFFFFF"
 
 
 # -- the report (a framework's words are text too: they go through para_text) --------------

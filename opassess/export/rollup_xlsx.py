@@ -32,13 +32,6 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.worksheet import Worksheet
 
 from opassess.export import save_export
-from opassess.export.rollup_pdf import (
-    NOT_AGREED,
-    NOT_AGREED_FILL,
-    action_lines,
-    note_lines,
-    text_colour_on,
-)
 from opassess.export.xlsx import (
     CREATOR,
     SheetContent,
@@ -48,7 +41,8 @@ from opassess.export.xlsx import (
     spread_header,
 )
 from opassess.frameworks import Terms, capitalised
-from opassess.rollup import Comparison, Filters, team_names
+from opassess.palette import NOT_AGREED_FILL, text_colour_on
+from opassess.rollup import NOT_AGREED, Comparison, Filters, action_lines, note_lines, team_names
 from opassess.wording import NOT_SURE_LABEL, article, stage_name, status_label
 from opassess.workshop import Workshop
 

@@ -56,7 +56,7 @@ def test_demo_teams_agree_actions_due_after_their_workshop_and_few_are_overdue(r
     from datetime import date
 
     from opassess.demo import demo_organisation
-    from opassess.export.rollup_pdf import is_overdue
+    from opassess.rollup import is_overdue
 
     workshops = demo_organisation(6, rounds=rounds)
     today = date.today()

@@ -383,6 +383,7 @@ def test_what_the_page_allows_is_accepted_whole(open_room: OpenRoom):
     assert evidence["maxLength"] == EVIDENCE_CHARS
     page = open_room.server.asset("phone.html").decode()
     assert f'maxlength="{EVIDENCE_CHARS}"' in page
+    assert f"const MAX_EVIDENCE = {EVIDENCE_CHARS};" in open_room.server.asset("phone.js").decode()
 
 
 @pytest.mark.parametrize(

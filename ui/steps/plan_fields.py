@@ -5,7 +5,6 @@ Apart from the page (ui.steps.plan) so each widget reads on its own and the page
 layout, its refresh and the edits it forwards.
 """
 
-
 from PySide6.QtCore import QEvent, QObject, QSignalBlocker, QStringListModel, Qt, Signal
 from PySide6.QtGui import QColor, QFocusEvent, QIcon, QKeyEvent, QPainter, QPixmap
 from PySide6.QtWidgets import (
