@@ -27,6 +27,7 @@ from opassess.store.schema import APPLICATION_ID, _quick_check_ok, schema_versio
 
 BACKUP_DIR = "backups"
 RECOVERY_FILE = "library.recovery.json"
+LIBRARY_FILE = "library.sqlite3"
 # Backups dismissed after a damage: backups/before-damage-<when found>/, never pruned.
 KEPT_DIR_PREFIX = "before-damage-"
 
@@ -205,6 +206,22 @@ def _protected_names(data_dir: Path) -> set[str]:
     return set() if data is None else set(_marker_names(data, "backups"))
 
 
+MISSING_REASON = "the library file was missing although there are backups"
+
+
+def _note_missing(data_dir: Path) -> None:
+    """A library file gone while its backups remain (deleted, or moved by a sync tool): the
+    backups there are now are protected and offered at every start, as after a damage,
+    before a new library's own backups could push them out."""
+    present = [b.name for b in backups(data_dir)]
+    if not present or _read_marker(data_dir) is not None:
+        return
+    data = {"found_at": _utc_now().isoformat(), "reason": MISSING_REASON, "set_aside": []}
+    data["backups"] = sorted(present, reverse=True)
+    text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    write_atomically(Path(data_dir) / RECOVERY_FILE, text.encode("utf-8"))
+
+
 def _note_damage(data_dir: Path, kept_aside: Path, reason: str) -> None:
     """Name the backups there are now, and the file just set aside, in the marker.
 
@@ -227,6 +244,10 @@ def recovery_offer(data_dir: Path) -> Recovery | None:
     """The backups kept from before a damage, when there are any left to offer; else None."""
     data_dir = Path(data_dir)
     data = _read_marker(data_dir)
+    if data is None and not (data_dir / LIBRARY_FILE).exists() and backups(data_dir):
+        # gone since the last start (the marker is written when a fresh one is made): offer
+        # the backups now, before a new library is started
+        data = {"reason": MISSING_REASON, "backups": [b.name for b in backups(data_dir)]}
     if data is None:
         return None
     folder = data_dir / BACKUP_DIR

@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from opassess.files import date_from_text
+from opassess.files import date_from_text, fsync_folder
 from opassess.locking import FileLock
 from opassess.store.backup import (
     _newest_backup_state,
@@ -110,8 +110,9 @@ class Library:
         self._last_stamp = ""
         self._backed_up: tuple[Any, ...] | None = None  # _saved_state of the newest backup
         self._framework_memo: tuple[Framework, str, str] | None = None
-        # The -wal as SQLite opened it (device, inode): see _watch_wal.
+        # The -wal and the library file as SQLite opened them (device, inode): see _watch_wal.
         self._wal_identity: tuple[int, int] | None = None
+        self._file_identity: tuple[int, int] | None = None
 
     # -- opening and closing --------------------------------------------------------------------
 
@@ -343,6 +344,62 @@ class Library:
             raise
 
     def _watch_wal(self) -> None:
+        """Notice the library file or its -wal deleted (or replaced) behind the library's back,
+        and make it safe."""
+        self._watch_library_file()
+        self._watch_working_file()
+
+    def _watch_library_file(self) -> None:
+        """The library file itself deleted or replaced while open (by hand, a sync tool, an
+        antivirus): SQLite goes on writing to the file it opened, which nobody could reach
+        once it is closed, so everything would be lost. Everything in it is copied back under
+        the library's name (what now stands there kept aside) and the library goes on there."""
+        try:
+            found = os.stat(self.path)
+        except FileNotFoundError:
+            identity = None
+        except OSError:
+            return
+        else:
+            identity = (found.st_dev, found.st_ino)
+        if self._file_identity is None or identity == self._file_identity:
+            self._file_identity = identity
+            return
+        try:
+            self._put_library_file_back(replaced=identity is not None)
+        except (OSError, sqlite3.Error, LibraryError) as exc:
+            log.warning("The library file %s went missing and could not be written back yet: "
+                        "%s", self.path.name, exc)  # fmt: skip
+
+    def _put_library_file_back(self, *, replaced: bool) -> None:
+        conn = self._connection()
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # into the file SQLite still has open
+        stamp = _utc_now().strftime("%Y%m%dT%H%M%SZ")
+        if replaced:  # not ours: kept aside, never written over
+            kept = _unused_name(self.data_dir, f"library.replaced-{stamp}", ".sqlite3")
+            os.replace(self.path, kept)
+        copy = _unused_name(self.data_dir, f".library.restoring-{stamp}", ".sqlite3")
+        target = sqlite3.connect(copy)
+        try:
+            conn.backup(target)
+        finally:
+            target.close()
+        self._conn = None
+        conn.close()
+        os.replace(copy, self.path)
+        fsync_folder(self.data_dir)
+        self._conn = _connect_for_use(self.path)
+        self._wal_identity = None
+        found = os.stat(self.path)
+        self._file_identity = (found.st_dev, found.st_ino)
+        log.warning(
+            "The library file %s was %s while the library was open; everything in it has been "
+            "written back under its name, and the library goes on there.",
+            self.path.name,
+            "replaced by another file" if replaced else "deleted",
+        )
+
+    def _watch_working_file(self) -> None:
         """Notice a -wal deleted (or replaced) behind the library's back, and make it safe.
 
         SQLite goes on writing to the file it opened, so once the name is gone the changes

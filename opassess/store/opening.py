@@ -20,10 +20,12 @@ from typing import NoReturn
 from opassess.files import fsync_file, fsync_folder, plain_os_reason
 from opassess.locking import FileLock, LockHeld
 from opassess.store.backup import (
+    LIBRARY_FILE,
     _backup_is_good,
     _forget_damage,
     _move_kept_apart,
     _note_damage,
+    _note_missing,
     _utc_now,
     backups,
 )
@@ -41,7 +43,6 @@ from opassess.store.schema import (
     schema_version,
 )
 
-LIBRARY_FILE = "library.sqlite3"
 LOCK_FILE = "library.lock"
 # Only this process writes (the OS lock sees to that), so waiting long for a lock means another
 # program has the file open: better to say so quickly than to freeze the window.
@@ -98,6 +99,11 @@ def _open_checked(data_dir: Path) -> sqlite3.Connection:
         if 0 < size < _SMALLEST_DATABASE:
             _damaged(data_dir, "it is not a database")
         _inspect(data_dir, path)
+    else:
+        try:
+            _note_missing(data_dir)
+        except OSError as exc:
+            log.warning("The backups of a missing library could not be noted: %s", exc)
     return _connect_for_use(path)
 
 

@@ -379,3 +379,47 @@ def test_after_an_undo_a_reopened_workshop_keeps_its_order(
     moved = dataclasses.replace(rated, ratings=dict(reversed(list(rated.ratings.items()))))
     library.save_change(cleared, moved, changes_between(cleared, moved))
     assert list(library.load(rated.id).ratings) == list(moved.ratings)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="Windows does not let an open library be deleted")
+def test_the_library_file_deleted_while_open_is_written_back_and_nothing_is_lost(
+    tmp_path: Path,
+):
+    from opassess.demo import demo_workshop
+    from opassess.store import Library
+    from opassess.workshop import update_details
+
+    folder = tmp_path / "lib"
+    library = Library.open(folder)
+    first, second = demo_workshop(participants=3), demo_workshop(participants=4, seed=2)
+    second = dataclasses.replace(second, id="second")
+    library.add(first)
+    (folder / "library.sqlite3").unlink()  # a sync tool, or a slip in the file manager
+    library.add(second)
+    library.replace(update_details(first, title="Typed after the delete"))
+    library.close()
+    assert (folder / "library.sqlite3").exists()
+    with Library.open(folder) as again:
+        titles = {s.title for s in again.list_workshops()}
+    assert "Typed after the delete" in titles and second.title in titles
+
+
+def test_a_library_file_gone_since_the_last_start_offers_its_backups(tmp_path: Path):
+    from opassess.demo import demo_workshop
+    from opassess.store import Library, backups, recovery_offer
+
+    folder = tmp_path / "lib"
+    with Library.open(folder) as library:
+        library.add(demo_workshop(participants=3))
+    assert backups(folder)
+    (folder / "library.sqlite3").unlink()
+    offer = recovery_offer(folder)
+    assert offer is not None and offer.backups and "missing" in offer.reason
+    # the command line starts a new library, but the old backups stay protected and offered
+    with Library.open(folder) as fresh:
+        assert fresh.list_workshops() == []
+    for _ in range(12):
+        with Library.open(folder) as fresh:
+            fresh.add(demo_workshop(participants=2, seed=_))
+    offer = recovery_offer(folder)
+    assert offer is not None and all(b.exists() for b in offer.backups)
