@@ -158,6 +158,17 @@ def build_parser() -> argparse.ArgumentParser:
     forms.add_argument(
         "--xlsx", metavar="DIR", help="a spreadsheet form per participant, into this folder"
     )
+    existing = forms.add_mutually_exclusive_group()
+    existing.add_argument(
+        "--missing-only",
+        action="store_true",
+        help="with --xlsx: leave forms already in the folder (perhaps filled in) as they are",
+    )
+    existing.add_argument(
+        "--replace",
+        action="store_true",
+        help="with --xlsx: write over forms already in the folder, filled in or not",
+    )
 
     ratings = commands.add_parser(
         "import-ratings", help="take filled-in spreadsheet forms into a workshop (all or nothing)"
@@ -495,7 +506,7 @@ def _command_guide(args: argparse.Namespace) -> int:
 
 
 def _command_forms(args: argparse.Namespace) -> int:
-    from opassess.services import export
+    from opassess.services import ExportOptions, export, forms_already_there
 
     if not (args.pdf or args.xlsx):
         raise UserError("say what to write: --pdf PATH, --xlsx DIR, or both.")
@@ -515,7 +526,17 @@ def _command_forms(args: argparse.Namespace) -> int:
             raise UserError(
                 f"could not make the folder {folder}: {plain_os_reason(exc, 'write')}"
             ) from exc
-        written = export("spreadsheet-forms", workshop, folder)
+        there = forms_already_there(workshop, folder)
+        if there and not (args.missing_only or args.replace):
+            count = len(there)
+            raise UserError(
+                f"{count} of these forms {'is' if count == 1 else 'are'} already in {folder}, "
+                "perhaps filled in: add --missing-only to write only the others, or --replace "
+                "to write over them."
+            )
+        written = export(
+            "spreadsheet-forms", workshop, folder, ExportOptions(keep_existing=args.missing_only)
+        )
         print(f"Wrote {len(written)} spreadsheet forms to {folder}")  # type: ignore[arg-type]
     return EXIT_OK
 
@@ -529,7 +550,7 @@ def _command_import_ratings(args: argparse.Namespace) -> int:
         session = EditSession.open(library, summary.id)
         forms = read_rating_forms(session.workshop, [Path(f) for f in args.files])
         change = session.apply(RATING_FORMS_EDIT, forms.apply_to)
-    print(f"{forms.outcome(bool(change)).rstrip('.')} into “{summary.title}”")
+    print(f"{forms.outcome(bool(change), session.workshop).rstrip('.')} into “{summary.title}”")
     return EXIT_OK
 
 

@@ -160,6 +160,14 @@ EXPORTS: dict[ExportName, ExportKind] = {
 }
 
 
+def forms_already_there(workshop: Workshop, folder: Path) -> list[Path]:
+    """Spreadsheet forms of this workshop already in `folder`, perhaps filled in: asked about
+    (window) or refused without a choice (command line) before anything is written over."""
+    from opassess.export.rating_forms import rating_form_paths
+
+    return [path for path in rating_form_paths(workshop, folder).values() if path.exists()]
+
+
 def export(
     name: ExportName, workshop: Workshop, target: Path, options: ExportOptions | None = None
 ) -> object:
@@ -358,12 +366,21 @@ class RatingFormsRead:
 
         return apply_rating_forms(workshop, self.forms)
 
-    def outcome(self, changed: bool) -> str:
-        """What the import did, in one sentence."""
+    def outcome(self, changed: bool, workshop: Workshop | None = None) -> str:
+        """What the import did, in one sentence, naming whose forms they were."""
         count = len(self.forms)
+        forms = f"{count} form{'' if count == 1 else 's'}"
+        if workshop is not None:
+            names = workshop.display_names()
+            whose = ", ".join(names.get(form.participant_id, "?") for form in self.forms[:6])
+            forms += f" ({whose}{', …' if count > 6 else ''})"
+        hold = "holds" if count == 1 else "hold"
+        if not self.answers:
+            return f"The {forms} {hold} no ratings yet: nothing was taken."
         if not changed:
-            return f"The {count} forms hold the ratings already here: nothing changed."
-        return f"Took {self.answers} ratings from {count} forms."
+            return f"The {forms} {hold} the ratings already here: nothing changed."
+        ratings = f"{self.answers} rating{'' if self.answers == 1 else 's'}"
+        return f"Took {ratings} from {forms}."
 
 
 def read_rating_forms(workshop: Workshop, paths: Sequence[Path]) -> RatingFormsRead:

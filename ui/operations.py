@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from opassess import SESSION_FILE_SUFFIX
 from opassess.files import safe_file_stem
-from opassess.services import EXPORTS, ExportName, ExportOptions, export
+from opassess.services import EXPORTS, ExportName, ExportOptions, export, forms_already_there
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction
@@ -226,9 +226,7 @@ class Operations(QObject):
         folder = self.dialogs.choose_folder("Choose a folder for the spreadsheet forms")
         if folder is None:
             return
-        from opassess.export.rating_forms import rating_form_paths
-
-        there = [p for p in rating_form_paths(workshop, folder).values() if p.exists()]
+        there = forms_already_there(workshop, folder)
         keep_existing = False
         if there:
             choice = self._ask_about_existing_forms(there)
@@ -389,7 +387,7 @@ class Operations(QObject):
         if not controller.apply(RATING_FORMS_EDIT, forms.apply_to):
             return
         changed = controller.workshop != before
-        told = forms.outcome(changed)
+        told = forms.outcome(changed, controller.workshop)
         if changed and self.window.undo_action.isEnabled():
             told += " Ctrl+Z undoes it."
         self.status.emit(told, 10000)

@@ -566,10 +566,33 @@ def _read_book(
     sheet = _read_sheet(book, FORM_SHEET, source, problems)
     if sheet is None:
         return None
+    _check_whose(workshop, participant_id, source, sheet, problems)
     answers = _read_answers(workshop, source, sheet, listed, set_aside, problems)
     if answers is None or len(problems.lines) > found or problems.more:
         return None
     return FormAnswers(participant_id, tuple(answers), source)
+
+
+def _check_whose(
+    workshop: Workshop, participant_id: str, source: str, sheet: _Sheet, problems: _Problems
+) -> None:
+    """The name on the form must still be the name it was made for: a copy of one person's
+    form with another's name typed over it would put their answers on the wrong person."""
+    shown = " ".join(sheet.at(f"B{WHO_ROW}").split())
+    expected = {
+        " ".join(name.split()).casefold()
+        for name in (
+            workshop.display_names()[participant_id],
+            workshop.participant(participant_id).name,
+        )
+    }
+    if shown.casefold() not in expected:
+        made_for = workshop.display_names()[participant_id]
+        problems.add(
+            f"{source}, sheet '{FORM_SHEET}', cell B{WHO_ROW}: this form was made for "
+            f"“{made_for}” but now names “{_shorten(shown) or 'nobody'}”; each person "
+            "fills in their own form (make one with their name), or put the name back."
+        )
 
 
 def _barrier_list(

@@ -188,7 +188,8 @@ def test_filled_forms_are_taken_into_the_library_workshop(
     )
 
     assert code == 0, err
-    assert out.strip() == f"Took 3 ratings from 3 forms into “{in_library.title}”"
+    whose = ", ".join(in_library.display_names()[p.id] for p in (first, second, third))
+    assert out.strip() == f"Took 3 ratings from 3 forms ({whose}) into “{in_library.title}”"
     after = library_copy(run, tmp_path, in_library.id)
     got = {key: (r.stage, r.evidence) for key, r in after.ratings.items()}
     assert got[first.id, dims[0]] == ("consolidating", "Seen at the March board, item 1.")
@@ -330,3 +331,23 @@ def test_forms_pdf_writes_a_paper_form_per_participant(
     text = pdf_text(pdf)
     for participant in in_library.participants:
         assert participant.name in text
+
+
+def test_forms_already_in_the_folder_are_never_written_over_without_being_asked(run, tmp_path):
+    demo_file = tmp_path / "demo.opassess"
+    assert run("demo", "--out", str(demo_file))[0] == 0
+    folder = tmp_path / "forms"
+    assert run("forms", str(demo_file), "--xlsx", str(folder))[0] == 0
+    filled = sorted(folder.glob("*.xlsx"))[0]
+    filled.write_bytes(b"filled in and sent back")
+    code, _, err = run("forms", str(demo_file), "--xlsx", str(folder))
+    assert code == 2 and "--missing-only" in err and "--replace" in err
+    assert filled.read_bytes() == b"filled in and sent back"
+    filled_name = filled.name
+    missing = sorted(folder.glob("*.xlsx"))[1]
+    missing.unlink()
+    code, out, _ = run("forms", str(demo_file), "--xlsx", str(folder), "--missing-only")
+    assert code == 0 and "Wrote 1 spreadsheet forms" in out and missing.exists()
+    assert (folder / filled_name).read_bytes() == b"filled in and sent back"
+    assert run("forms", str(demo_file), "--xlsx", str(folder), "--replace")[0] == 0
+    assert (folder / filled_name).read_bytes() != b"filled in and sent back"

@@ -921,3 +921,38 @@ def test_a_form_that_cannot_be_replaced_leaves_every_earlier_form_as_it_was(
     assert locked.name in str(refused.value)
     assert [p.read_bytes() for p in first] == [f"filled in {n}".encode() for n in range(len(first))]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in first)
+
+
+def test_a_copy_of_one_form_with_another_name_typed_over_is_refused(
+    demo: Workshop, tmp_path: Path
+) -> None:
+    # Ruth's form, copied and unprotected, with Gareth's name typed over hers: his answers
+    # would land on Ruth. The name on the form must be the one it was made for.
+    from opassess.export.rating_forms import WHO_ROW, read_rating_forms
+
+    path = write_rating_forms(demo, tmp_path)[0]
+    made_for = demo.display_names()[demo.participants[0].id]
+    other = demo.display_names()[demo.participants[1].id]
+    book = openpyxl.load_workbook(path)
+    sheet = book[FORM_SHEET]
+    sheet.protection.sheet = False
+    sheet[f"B{WHO_ROW}"] = other
+    book.save(path)
+    fill(path, {0: ("Starting", f"{other} says so")})
+    with pytest.raises(RatingFormError) as refused:
+        read_rating_forms(demo, [path])
+    message = str(refused.value)
+    assert f"cell B{WHO_ROW}" in message and f"made for “{made_for}”" in message
+    assert f"now names “{other}”" in message
+
+
+def test_a_blank_form_says_it_holds_no_ratings(demo: Workshop, tmp_path: Path) -> None:
+    from opassess.services import read_rating_forms as read_for_the_library
+
+    path = write_rating_forms(demo, tmp_path)[0]
+    forms = read_for_the_library(demo, [path])
+    name = demo.display_names()[demo.participants[0].id]
+    assert (
+        forms.outcome(False, demo)
+        == f"The 1 form ({name}) holds no ratings yet: nothing was taken."
+    )
