@@ -434,6 +434,11 @@ def _rule_problems(raw: dict[str, Any], framework: Framework) -> Iterator[str]:
         problem = _date_problem(raw[key])
         if problem:
             yield f"workshop.{key}: {problem}"
+    if raw.get("reassesses") is not None and raw["reassesses"] == raw["id"]:
+        yield (
+            "workshop.reassesses: a workshop cannot be a re-assessment of itself; give the id "
+            "of the workshop it follows, or null"
+        )
 
     dimension_ids = set(framework.dimension_ids)
     level_ids = framework.level_ids

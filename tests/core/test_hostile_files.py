@@ -80,3 +80,13 @@ def test_a_framework_of_ten_stages_is_refused_in_numbers_not_a_data_dump(tmp_pat
     message = str(refused.value)
     assert "levels: has 10 items; at most 9 allowed" in message
     assert "Stage 3" not in message and len(message) < 300
+
+
+def test_a_workshop_that_re_assesses_itself_is_refused(run, tmp_path):
+    path = tmp_path / "self.opassess"
+    assert run("demo", "--out", str(path))[0] == 0
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["workshop"]["reassesses"] = document["workshop"]["id"]
+    path.write_text(json.dumps(document), encoding="utf-8")
+    code, _, err = run("import", str(path))
+    assert code == 2 and "re-assessment of itself" in err

@@ -187,7 +187,7 @@ def workshops(draw):
         if len(actions.get(did, ())) < MAX_ACTIONS:
             actions[did] = (*actions.get(did, ()), action)
     return Workshop(
-        id=draw(ids),
+        id=(workshop_id := draw(ids)),
         title=draw(some_text),
         framework=framework,
         organisation=draw(any_text),
@@ -201,7 +201,8 @@ def workshops(draw):
         targets=targets,
         actions=actions,
         reassess_on=draw(maybe_date),
-        reassesses=draw(st.none() | ids),
+        # any earlier workshop, never itself (a file saying so is refused)
+        reassesses=draw(st.none() | ids.filter(lambda other: other != workshop_id)),
         name_display=draw(st.sampled_from(NAME_DISPLAYS)),
         created_at=draw(moments),
     )
