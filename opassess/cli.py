@@ -262,7 +262,16 @@ def main(argv: Sequence[str] | None = None, launch_gui: GuiLauncher | None = Non
             return _fail("the desktop application starts from main.py; name a command here.")
         return launch_gui(default_data_dir(args.data_dir), args.smoke_test)
     try:
-        return _COMMANDS[args.command](args)
+        code = _COMMANDS[args.command](args)
+        sys.stdout.flush()  # a reader gone shows here, not as a complaint at exit
+        return code
+    except BrokenPipeError:
+        # the reader went away (`compare | head`): what it wanted it has; nothing went wrong.
+        # Python would complain again at exit while flushing, so stdout goes nowhere now.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except UserError as exc:
         return _fail(str(exc))
     except Exception as exc:

@@ -195,3 +195,31 @@ def test_exporting_a_re_assessments_file_compares_with_the_library_without_makin
     compared = tmp_path / "compared.xlsx"
     code, _, _ = run("export", str(later_file), "--xlsx", str(compared))
     assert code == 0 and "Movement" in openpyxl.load_workbook(compared).sheetnames
+
+
+def test_a_reader_that_stops_early_is_no_failure(tmp_path):
+    # `compare | head -3`: the reader goes away while the command still writes (here 500 KB,
+    # far past what a pipe holds); the command says nothing of a file and exits 0
+    script = (
+        "import sys\n"
+        "from opassess import cli\n"
+        "def lots(args):\n"
+        "    for n in range(5000):\n"
+        "        print('line', n, 'x' * 90)\n"
+        "    return 0\n"
+        "cli._COMMANDS['list'] = lots\n"
+        f"sys.exit(cli.main(['--data-dir', {str(tmp_path / 'lib')!r}, 'list']))\n"
+    )
+    reader = subprocess.Popen(
+        [sys.executable, "-c", script],
+        cwd=Path(__file__).resolve().parents[2],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        bufsize=0,
+    )
+    assert reader.stdout is not None
+    reader.stdout.read(100)
+    reader.stdout.close()
+    _, err = reader.communicate(timeout=60)
+    assert reader.returncode == 0, err
+    assert b"broken pipe" not in err.lower() and b"Traceback" not in err
