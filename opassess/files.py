@@ -89,6 +89,10 @@ def write_all_atomically(files: list[tuple[Path, bytes]]) -> None:
             except OSError as exc:
                 raise PartWriteError(path, exc) from exc
         for _, path in staged:
+            if os.path.isdir(path):  # a folder of that name is not a file to replace
+                raise PartWriteError(
+                    path, IsADirectoryError(errno.EISDIR, "a folder has that name")
+                )
             if os.path.lexists(path):
                 kept = path.parent / f".{path.name[:100]}.{os.urandom(6).hex()}.old"
                 try:

@@ -956,3 +956,16 @@ def test_a_blank_form_says_it_holds_no_ratings(demo: Workshop, tmp_path: Path) -
         forms.outcome(False, demo)
         == f"The 1 form ({name}) holds no ratings yet: nothing was taken."
     )
+
+
+def test_a_folder_named_like_a_form_stops_the_forms_and_is_left_alone(
+    demo: Workshop, tmp_path: Path
+) -> None:
+    from opassess.export.rating_forms import rating_form_paths
+
+    in_the_way = rating_form_paths(demo, tmp_path)[demo.participants[0].id]
+    in_the_way.mkdir()
+    with pytest.raises(ExportError) as refused:
+        write_rating_forms(demo, tmp_path)
+    assert in_the_way.name in str(refused.value) and "folder" in str(refused.value)
+    assert in_the_way.is_dir() and [p.name for p in tmp_path.iterdir()] == [in_the_way.name]
