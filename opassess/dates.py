@@ -48,6 +48,12 @@ def parse_date(text: str, today: date | None = None) -> date | None:
         raise DateError(
             f"“{typed}” is not a date: put / between the day, month and year, as in 31/03/2027."
         )
+    stray = [word for word in _WORDS.findall(typed.lower()) if not _belongs_in_a_date(word)]
+    if stray and _DIGITS.search(typed):  # a date with a word the reader would pass over
+        raise DateError(
+            f"“{typed}” has “{stray[0]}”, which is not part of a date: write it as "
+            "31/03/2027, 31 Mar 2027 or 2027-03-31."
+        )
     readings = [_read(typed, default) for default in _DEFAULTS]
     first, second = readings
     missing = [
@@ -103,6 +109,21 @@ def _year_written_out(typed: str, year: int) -> bool:
     """Whether the year appears in full or as its last two figures (not '3' for 2003)."""
     runs = _DIGITS.findall(typed)
     return str(year) in runs or f"{year % 100:02d}" in runs
+
+
+_MONTH_NAMES = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "sept",
+)  # fmt: skip
+_JOINING_WORDS = frozenset({"st", "nd", "rd", "th", "of", "the"})
+
+
+def _belongs_in_a_date(word: str) -> bool:
+    """A month or weekday (whole, or its first three letters or more), 'st' as in 31st, 'of'."""
+    if word in _JOINING_WORDS:
+        return True
+    names = (*_MONTH_NAMES, *(day.lower() for day in _DAY_NAMES))
+    return len(word) >= 3 and any(name.startswith(word) for name in names)
 
 
 def _day_named(typed: str) -> int | None:

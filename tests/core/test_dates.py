@@ -109,3 +109,9 @@ def test_every_written_form_reads_back(day):
 def test_a_date_written_month_first_is_refused_not_turned_round(text):
     with pytest.raises(DateError, match="puts the month first: write the day first"):
         parse_date(text)
+
+
+@pytest.mark.parametrize("text", ["31 Mar 2027 t", "31 March 2027 approx", "about 31/03/2027"])
+def test_a_stray_word_is_refused_not_passed_over(text):
+    with pytest.raises(DateError, match="which is not part of a date"):
+        parse_date(text)
