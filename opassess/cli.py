@@ -527,6 +527,11 @@ def _command_forms(args: argparse.Namespace) -> int:
         folder = Path(args.xlsx)
         if folder.exists() and not folder.is_dir():
             raise UserError(f"{folder} is a file: give a folder for the spreadsheet forms.")
+        if any(parent.is_file() for parent in folder.parents):
+            # said the same everywhere: Windows would report "already exists" for this
+            raise UserError(
+                f"could not make the folder {folder}: part of the path is not a folder."
+            )
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
