@@ -66,7 +66,10 @@ class FileLock:
             except OSError as exc:
                 pid = _read_pid(fd)
                 os.close(fd)
-                if exc.errno in _CONTENTION or isinstance(exc, BlockingIOError):
+                # On Windows the file is open, so a one-byte lock can only fail because another
+                # holds it, whatever errno comes with it (Wine gives 0).
+                held = exc.errno in _CONTENTION or isinstance(exc, BlockingIOError)
+                if held or sys.platform == "win32":
                     raise LockHeld(pid) from None
                 raise
             # The id only improves a message; the lock itself is what matters.
