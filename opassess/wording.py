@@ -169,6 +169,49 @@ def follow_up_summary(outcomes: Sequence[str | None]) -> str:
 # -- counts and gaps --------------------------------------------------------------------------
 
 
+def number_words(count: int) -> str:
+    """'two' for 2, as running text says small numbers; digits from ten."""
+    return _NUMBER_WORDS[count] if 0 <= count < len(_NUMBER_WORDS) else str(count)
+
+
+def listed(names: Sequence[str]) -> str:
+    """'Ann', 'Ann and Bo', 'Ann, Bo and Cy'."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def reveal_question(workshop: Workshop) -> str | None:
+    """What to ask before revealing while someone has still to rate every barrier, naming
+    them unless the workshop is anonymous; None when everyone has finished."""
+    from opassess.analysis import rating_progress
+    from opassess.workshop import shows_names
+
+    progress = rating_progress(workshop)
+    missing = [p.participant_id for p in progress if not p.complete]
+    if not missing:
+        return None
+    terms = workshop.framework.terms
+    done = len(progress) - len(missing)
+    people = "person has" if done == 1 else "people have"
+    said = (
+        f"Only {done} of {len(progress)} {people} rated every {terms.dimension}."
+        if done
+        else f"Nobody has rated every {terms.dimension} yet."
+    )
+    if shows_names(workshop):
+        names = workshop.display_names()
+        still = f"Still to finish: {listed([names[pid] for pid in missing])}."
+    else:
+        count = number_words(len(missing))
+        still = (
+            f"{count[:1].upper()}{count[1:]} "
+            f"{'person has' if len(missing) == 1 else 'people have'} still to finish."
+        )
+    return (
+        f"{said} {still}\n\nReveal the ratings on every shared screen now? Anyone still to "
+        "rate would see the team's ratings before giving their own."
+    )
+
+
 def count_words(count: int, noun: str, plural: str | None = None) -> str:
     """'no stages', 'one stage', 'two stages', '12 stages'; `plural` where adding an s is wrong
     ('one key action', 'two of the ratings' need no plural; 'one query', 'two queries' do)."""

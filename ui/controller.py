@@ -37,53 +37,6 @@ PRIVATE_LOCKED = (
     "Private rating is under way: the other steps, Fast entry and anything that shows the "
     "team's ratings stay locked until the facilitator takes the laptop back."
 )
-_NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
-
-
-def number_in_words(count: int) -> str:
-    """'two' for 2, as running text says small numbers; digits from 11."""
-    return _NUMBERS[count] if 0 <= count < len(_NUMBERS) else str(count)
-
-
-def _listed(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-
-
-def reveal_question(workshop: Workshop) -> str | None:
-    """What to ask before revealing while someone has still to rate every barrier, naming
-    them unless the workshop is anonymous; None when everyone has finished."""
-    from opassess.analysis import rating_progress
-    from opassess.workshop import shows_names
-
-    progress = rating_progress(workshop)
-    missing = [p.participant_id for p in progress if not p.complete]
-    if not missing:
-        return None
-    terms = workshop.framework.terms
-    done = len(progress) - len(missing)
-    people = "person has" if done == 1 else "people have"
-    said = (
-        f"Only {done} of {len(progress)} {people} rated every {terms.dimension}."
-        if done
-        else f"Nobody has rated every {terms.dimension} yet."
-    )
-    if shows_names(workshop):
-        names = workshop.display_names()
-        still = f"Still to finish: {_listed([names[pid] for pid in missing])}."
-    else:
-        still = (
-            f"{_capitalised(number_in_words(len(missing)))} "
-            f"{'person has' if len(missing) == 1 else 'people have'} still to finish."
-        )
-    return (
-        f"{said} {still}\n\nReveal the ratings on every shared screen now? Anyone still to "
-        "rate would see the team's ratings before giving their own."
-    )
-
-
-def _capitalised(text: str) -> str:
-    # opassess.frameworks has one, but the home window starts without the workshop model.
-    return text[:1].upper() + text[1:]
 
 
 def not_saved_message(problem: LibraryError | OSError) -> str:
@@ -209,6 +162,8 @@ class WorkshopController(QObject):
             self.failed.emit(PRIVATE_LOCKED)
             return False
         if not self._revealed:
+            from opassess.wording import reveal_question
+
             question = reveal_question(self.workshop)
             if question is not None and not (ask or self._confirm)(question):
                 return False

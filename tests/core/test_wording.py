@@ -273,3 +273,23 @@ def test_the_anonymity_rule_is_decided_once(workshop: Workshop):
         chart_labels(workshop),
         distinct_initials(workshop.participants),
     ]
+
+
+def test_the_question_before_an_early_reveal_names_who_is_missing_or_only_counts():
+    import dataclasses
+
+    from opassess.demo import demo_workshop
+    from opassess.wording import reveal_question
+    from opassess.workshop import NameDisplay, update_details
+
+    workshop = demo_workshop(participants=4)
+    assert reveal_question(workshop) is None  # everyone has rated
+    last = workshop.participants[-1]
+    unfinished = dataclasses.replace(
+        workshop, ratings={k: r for k, r in workshop.ratings.items() if k[0] != last.id}
+    )
+    asked = reveal_question(unfinished)
+    assert asked and "Only 3 of 4 people have rated" in asked and last.name in asked
+    anonymous = update_details(unfinished, name_display=NameDisplay.ANONYMOUS)
+    asked = reveal_question(anonymous)
+    assert asked and "One person has still to finish." in asked and last.name not in asked

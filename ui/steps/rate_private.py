@@ -33,9 +33,9 @@ from PySide6.QtWidgets import (
 
 from opassess.changes import WorkshopChange
 from opassess.frameworks import Dimension, capitalised
-from opassess.wording import NOT_SURE_LABEL
+from opassess.wording import NOT_SURE_LABEL, number_words
 from opassess.workshop import NOT_SURE, Rating, record_evidence, record_rating
-from ui.controller import WorkshopController, number_in_words
+from ui.controller import WorkshopController
 from ui.steps import number_keys
 from ui.steps.rate_cards import NOT_SURE_ID, NameChooser, StageChoice, ThanksPage, heading
 from ui.steps.rate_grid import is_ctrl_enter
@@ -332,7 +332,7 @@ class PrivateRatingPanel(QWidget):
             earlier = (
                 f"the first {terms.dimension}"
                 if rated_before == 1
-                else f"the first {number_in_words(rated_before)}"
+                else f"the first {number_words(rated_before)}"
             )
             text = (
                 f"Resuming at {terms.dimension} {self._position + 1} of {len(self._barriers)}: "
