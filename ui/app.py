@@ -139,12 +139,13 @@ def _ask_about_backups(
             f"{aside.name if aside else 'another name'} in {data_dir}, and nothing was deleted."
         )
     else:
-        names = ", ".join(path.name for path in offer.set_aside) or "another name"
+        names = ", ".join(path.name for path in offer.set_aside)
         found = (
             f"When OpAssess started on {_when(offer.found_at)}, the library could not be used "
-            f"({offer.reason}). It was set aside as {names} in {data_dir}, and nothing was "
-            "deleted."
+            f"({offer.reason})."
         )
+        if names:  # none when the file had gone: there was nothing to set aside
+            found += f" It was set aside as {names} in {data_dir}, and nothing was deleted."
     count = len(offer.backups)
     if count == 1:
         kept = f"One backup from before then is kept, from {_when(offer.backups[0])}."

@@ -159,3 +159,19 @@ def test_a_folder_where_the_library_file_belongs_is_a_dialog_naming_it(
     assert kind == "critical" and title == "OpAssess could not start"
     assert str(data_dir / LIBRARY_FILE) in text and "is a folder" in text
     assert event_loop == []
+
+
+def test_a_library_file_gone_since_the_last_start_offers_its_backups_at_once(
+    qtbot, tmp_path, answers, event_loop
+):
+    data_dir = tmp_path / "library"
+    workshop = demo_workshop(participants=3)
+    with Library.open(data_dir) as library:
+        library.add(workshop)
+    (data_dir / LIBRARY_FILE).unlink()  # deleted by hand, or moved by a sync tool
+    given, shown = answers
+    given.append("Restore the newest backup")
+    assert run(data_dir) == 0
+    _title, text, _details = shown[0]
+    assert "missing" in text and "set aside" not in text
+    assert event_loop == [{workshop.title}]
