@@ -248,8 +248,10 @@ def _movement_section(workshop: Workshop, previous: Workshop | None) -> str:
         parts.append(
             "<h3>What became of last time's key actions</h3>"
             f"<p>{_e(follow_up_summary(outcomes))}{unmarked}</p>"
-            f"{_TABLE}<tr><th>{dimension}</th><th>Action</th><th>Responsible</th><th>Due</th>"
-            f"<th>What became of it</th><th>Note</th></tr>{''.join(rows)}</table>"
+            # the action's words get the room, not the note beside what became of it
+            f"{_TABLE}<tr><th width='16%'>{dimension}</th><th width='34%'>Action</th>"
+            "<th>Responsible</th><th>Due</th>"
+            f"<th>What became of it</th><th width='20%'>Note</th></tr>{''.join(rows)}</table>"
         )
     return "".join(parts)
 
